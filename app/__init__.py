@@ -1,0 +1,59 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_request_context, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .clock import SystemClock
+from .config import PROJECT_ROOT, Config
+from .extensions import api, babel, csrf, db, login_manager, migrate
+
+
+def _select_locale() -> str:
+    """Chinese first: English only when the user picked it (web session) or asked for it (API)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale") or request.args.get("lang")
+    if chosen in languages:
+        return chosen
+    if request.path.startswith("/api") and request.accept_languages.best_match(["zh", "en"]) == "en":
+        return "en"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL, durable commits, foreign keys and a busy wait for SQLite; nothing for other databases."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def create_app(config: type = Config, **overrides) -> Flask:
+    """Build the app from a config class plus overrides (e.g. a test database or a frozen CLOCK)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    app.extensions["clock"] = app.config.get("CLOCK") or SystemClock()
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    api.init_app(app)
+
+    from . import cli
+    from .web import register_blueprints
+
+    register_blueprints(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,55 @@
+"""Command-line entry points: `flask --app app seed | deploy | worker`."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import click
+from flask import Flask, current_app
+
+from .services import deployment, seeding, timers
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("deploy")
+    @click.option("--note", default="", help="Change note stored with the version.")
+    def deploy_command(note: str) -> None:
+        """Deploy bpmn/ and forms/ as a new version (nothing happens if unchanged)."""
+        version = _deploy(note)
+        click.echo(f"process {version.process_key} version {version.version} ({version.content_hash[:12]})")
+
+    @app.cli.command("seed")
+    @click.option("--demo/--no-demo", default=True, help="Also create demo accounts and applications.")
+    @click.option("--password", envvar="DEMO_PASSWORD", default=seeding.DEMO_PASSWORD, show_default=True)
+    def seed_command(demo: bool, password: str) -> None:
+        """Load reference data, deploy version 1, and (by default) demo accounts and applications."""
+        counts = seeding.load_reference_data()
+        click.echo(f"organisations: {counts}")
+        _deploy("initial deployment")
+        if demo:
+            users = seeding.create_demo_users(password)
+            click.echo(f"demo accounts: {users}")
+            created = seeding.create_demo_programme()
+            click.echo(f"demo applications created: {created}")
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="Fire due timers once and exit.")
+    def worker_command(once: bool) -> None:
+        """Fire due timers (deadlines) forever, every TIMER_POLL_SECONDS."""
+        logging.basicConfig(level=logging.INFO)
+        interval = current_app.config["TIMER_POLL_SECONDS"]
+        while True:
+            fired = timers.fire_due_timers()
+            if fired:
+                logging.getLogger("worker").info("fired %s timer(s)", fired)
+            if once:
+                break
+            time.sleep(interval)
+
+
+def _deploy(note: str):
+    config = current_app.config
+    return deployment.deploy_directories(
+        config["PROCESS_KEY"], config["MAIN_PROCESS_ID"], config["BPMN_DIR"], config["FORMS_DIR"], note=note
+    )

@@ -1,0 +1,41 @@
+"""Configuration objects, read from the environment at app creation (never edited at import)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + str(PROJECT_ROOT / "instance" / "sdzones.db")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12")))
+    BPMN_DIR = PROJECT_ROOT / "bpmn"
+    FORMS_DIR = PROJECT_ROOT / "forms"
+    NODE_MODULES_DIR = PROJECT_ROOT / "node_modules"
+    MAIN_PROCESS_ID = "zone_lifecycle"
+    PROCESS_KEY = "zone_lifecycle"
+    TIMER_POLL_SECONDS = int(os.environ.get("TIMER_POLL_SECONDS", "30"))
+    # flask-smorest / OpenAPI
+    API_TITLE = "Shandong experimental zones API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -1,0 +1,36 @@
+"""Engine adapter: the only package that imports SpiffWorkflow.
+
+Typical use from the service layer::
+
+    definition = ProcessDefinition.from_files({"lifecycle.bpmn": ..., "declaration.bpmn": ...},
+                                              "zone_lifecycle")
+    engine = Engine(definition)
+    run = engine.start({"call_deadline": "2026-06-30T23:59:59+08:00"}, now)
+    run.complete_task(run.ready_user_tasks()[0].task_id, form_data, now)
+    state = run.serialize()            # store it; later: engine.restore(state)
+"""
+
+from . import clock as _clock
+from .definition import ProcessDefinition, UserTaskSpec
+from .engine import Engine
+from .errors import DiagramError, EngineError, ScriptError, TaskNotReady
+from .run import FiredTimer, ReadyTask, WorkflowRun
+from .sandbox import check_expression
+from .xml_safety import parse_bpmn_xml
+
+_clock.install()
+
+__all__ = [
+    "DiagramError",
+    "Engine",
+    "EngineError",
+    "FiredTimer",
+    "ProcessDefinition",
+    "ReadyTask",
+    "ScriptError",
+    "TaskNotReady",
+    "UserTaskSpec",
+    "WorkflowRun",
+    "check_expression",
+    "parse_bpmn_xml",
+]

@@ -1,0 +1,137 @@
+"""Parsed diagrams: a main process plus every process it calls.
+
+Parsing is the expensive, failure-prone part, so it happens once per set of files; the resulting
+``ProcessDefinition`` is then shared by every workflow started from or restored against it
+(serialized states do not carry the spec, see ``serialization``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from .errors import DiagramError
+from .serialization import StateSerializer
+from .xml_safety import parse_bpmn_xml
+
+FORM_PROPERTY = "formJsonSchemaFilename"
+# SpiffWorkflow names its own control task specs "Start" and "End"; a BPMN element with one of
+# these ids silently replaces them and yields a process that cannot start.
+RESERVED_IDS = frozenset({"Start", "End"})
+_BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+
+
+def spec_property(task_spec: Any, name: str) -> str | None:
+    """Read a ``spiffworkflow:property`` value from a parsed task spec (None when absent)."""
+    extensions = getattr(task_spec, "extensions", None) or {}
+    return extensions.get("properties", {}).get(name)
+
+
+def _refuse_reserved_ids(root: Any, filename: str) -> None:
+    for node in root.xpath(".//bpmn:process//*[@id]", namespaces=_BPMN_NS):
+        element_id = node.get("id")
+        if element_id in RESERVED_IDS or element_id.endswith(".EndJoin"):
+            raise DiagramError(
+                f"{filename}: element id '{element_id}' is reserved by the engine; rename it",
+                element_id=element_id,
+                filename=filename,
+            )
+
+
+@dataclass(frozen=True)
+class UserTaskSpec:
+    """A user task as drawn in a diagram; ``lane`` is the Chinese role label of its lane."""
+
+    element_id: str
+    name: str
+    lane: str | None
+    form: str | None
+    process_id: str
+
+
+class ProcessDefinition:
+    """A main process spec and the specs of all (transitively) called processes."""
+
+    def __init__(
+        self, main_process_id: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+    ) -> None:
+        self.main_process_id = main_process_id
+        self.spec = spec
+        self.subprocess_specs = subprocess_specs
+        self._serializer: StateSerializer | None = None
+
+    @classmethod
+    def from_files(cls, bpmn_files: dict[str, bytes], main_process_id: str) -> ProcessDefinition:
+        """Parse ``{filename: content}`` with SpiffWorkflow's spiff-extension parser.
+
+        Each file goes through ``parse_bpmn_xml`` first, so SpiffWorkflow only ever sees a tree
+        built by our hardened parser. Schema validation is on: a diagram that would fail later at
+        run time should rather fail here, at upload.
+        """
+        parser = SpiffBpmnParser(validator=VALIDATOR)
+        try:
+            for filename, content in bpmn_files.items():
+                root = parse_bpmn_xml(content, filename)
+                _refuse_reserved_ids(root, filename)
+                parser.add_bpmn_xml(root, filename)
+            if main_process_id not in parser.get_process_ids():
+                known = ", ".join(sorted(parser.get_process_ids())) or "none"
+                raise DiagramError(f"process '{main_process_id}' not found (known: {known})")
+            spec = parser.get_spec(main_process_id)
+            subprocess_specs = parser.get_subprocess_specs(main_process_id)
+        except DiagramError:
+            raise
+        except ValidationException as exc:
+            where = f"{exc.file_name}: " if exc.file_name else ""
+            raise DiagramError(
+                f"{where}{exc}", element_id=exc.id or None, filename=exc.file_name or None
+            ) from exc
+        except (SpiffWorkflowException, ValueError, KeyError, AttributeError, TypeError) as exc:
+            raise DiagramError(f"diagram could not be parsed: {exc}") from exc
+        return cls(main_process_id, spec, subprocess_specs)
+
+    @property
+    def serializer(self) -> StateSerializer:
+        """The spec-free state serializer for this definition, built once and shared."""
+        if self._serializer is None:
+            self._serializer = StateSerializer(self.spec, self.subprocess_specs)
+        return self._serializer
+
+    def all_specs(self) -> list[BpmnProcessSpec]:
+        """The main spec first, then called processes in discovery order."""
+        return [self.spec, *self.subprocess_specs.values()]
+
+    def process_names(self) -> dict[str, str]:
+        """Process id -> process name (the ``name`` attribute, falling back to the id)."""
+        return {spec.name: spec.description or spec.name for spec in self.all_specs()}
+
+    def user_tasks(self) -> list[UserTaskSpec]:
+        """Every user task in the main and called processes."""
+        found = []
+        for spec in self.all_specs():
+            for task_spec in spec.task_specs.values():
+                if isinstance(task_spec, UserTask):
+                    found.append(UserTaskSpec(
+                        element_id=task_spec.bpmn_id,
+                        name=task_spec.bpmn_name or task_spec.bpmn_id,
+                        lane=task_spec.lane,
+                        form=spec_property(task_spec, FORM_PROPERTY),
+                        process_id=spec.name,
+                    ))
+        return found
+
+    def element_names(self) -> dict[str, str]:
+        """Element id -> display name for every flow node (unnamed nodes map to their id)."""
+        names: dict[str, str] = {}
+        for spec in self.all_specs():
+            for task_spec in spec.task_specs.values():
+                element_id = getattr(task_spec, "bpmn_id", None)
+                if element_id:
+                    names[element_id] = task_spec.bpmn_name or element_id
+        return names

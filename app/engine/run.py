@@ -1,0 +1,217 @@
+"""A live workflow and the few operations the service layer needs on it.
+
+Every method that can run engine steps takes ``now`` and executes under ``clock.frozen_now`` so
+timers follow the caller's clock. Any failure inside SpiffWorkflow is translated to our
+exceptions; after a ``ScriptError`` the object must be dropped (callers restore a fresh one).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from .clock import as_utc, frozen_now
+from .definition import spec_property
+from .errors import EngineError, ScriptError, TaskNotReady
+
+if TYPE_CHECKING:
+    from .definition import ProcessDefinition
+
+OUTCOME_PROPERTY = "outcome"
+# SpiffWorkflow fires a timer when due < now; nudging "now" by one microsecond while firing makes
+# the documented contract "fires when due <= now" hold.
+_FIRE_EPSILON = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A user task waiting for someone; ``process_name`` names the (sub)process, used as phase."""
+
+    task_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    form: str | None
+    process_id: str
+    process_name: str
+
+
+@dataclass(frozen=True)
+class FiredTimer:
+    element_id: str
+    name: str
+    due: datetime
+
+
+@contextmanager
+def translate_engine_errors() -> Iterator[None]:
+    """Translate SpiffWorkflow failures raised during engine steps into ScriptError."""
+    try:
+        yield
+    except EngineError:
+        raise
+    except SpiffWorkflowException as exc:
+        task = getattr(exc, "task", None)
+        spec = task.task_spec if task is not None else getattr(exc, "task_spec", None)
+        raise ScriptError(f"workflow step failed: {exc}".strip(), getattr(spec, "bpmn_id", None)) from exc
+    except Exception as exc:
+        raise ScriptError(f"workflow step failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _timer_due(task: Task) -> datetime | None:
+    """Due time of a waiting timer task, from the value SpiffWorkflow stored when it started waiting."""
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(task.task_spec.event_definition, CycleTimerEventDefinition):
+        if not isinstance(value, dict) or value.get("cycles") == 0:
+            return None
+        return as_utc(datetime.fromisoformat(value["next"]))
+    parsed = TimerEventDefinition.parse_time_or_duration(value)
+    return as_utc(parsed) if isinstance(parsed, datetime) else None
+
+
+class WorkflowRun:
+    """Wraps a ``BpmnWorkflow`` bound to its ``ProcessDefinition``."""
+
+    def __init__(self, workflow: BpmnWorkflow, definition: ProcessDefinition) -> None:
+        self._workflow = workflow
+        self._definition = definition
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def _all_workflows(self) -> list[Any]:
+        return [self._workflow, *self._workflow.subprocesses.values()]
+
+    def _user_task(self, task_id: str) -> Task:
+        try:
+            task = self._workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, TypeError, WorkflowException):
+            task = None
+        if task is None or not isinstance(task.task_spec, UserTask):
+            raise TaskNotReady(f"task {task_id} is not a user task of this workflow")
+        if task.state != TaskState.READY:
+            raise TaskNotReady(f"task {task_id} is {TaskState.get_name(task.state)}, not READY")
+        return task
+
+    def ready_user_tasks(self) -> list[ReadyTask]:
+        process_names = self._definition.process_names()
+        ready = []
+        for task in self._workflow.get_tasks(state=TaskState.READY):
+            spec = task.task_spec
+            if not isinstance(spec, UserTask):
+                continue
+            process_id = task.workflow.spec.name
+            ready.append(ReadyTask(
+                task_id=str(task.id),
+                element_id=spec.bpmn_id,
+                name=spec.bpmn_name or spec.bpmn_id,
+                lane=spec.lane,
+                form=spec_property(spec, "formJsonSchemaFilename"),
+                process_id=process_id,
+                process_name=process_names.get(process_id, process_id),
+            ))
+        return ready
+
+    def task_data(self, task_id: str) -> dict:
+        """A deep copy of the data the ready task sees (for prefilling its form)."""
+        return copy.deepcopy(self._user_task(task_id).data)
+
+    def _waiting_timers(self) -> list[Task]:
+        return [
+            task for task in self._workflow.event_manager.tasks.values()
+            if task.state == TaskState.WAITING
+            and isinstance(task.task_spec.event_definition, TimerEventDefinition)
+        ]
+
+    def next_timer_due(self) -> datetime | None:
+        dues = [due for due in map(_timer_due, self._waiting_timers()) if due is not None]
+        return min(dues, default=None)
+
+    @property
+    def is_completed(self) -> bool:
+        return bool(self._workflow.is_completed())
+
+    @property
+    def end_outcome(self) -> tuple[str, str, str | None] | None:
+        """The top-level end event reached: (element id, name, ``outcome`` property)."""
+        if not self.is_completed:
+            return None
+        ends = [
+            task for task in self._workflow.tasks.values()
+            if isinstance(task.task_spec, EndEvent) and task.state == TaskState.COMPLETED
+        ]
+        if not ends:
+            return None
+        end = max(ends, key=lambda task: task.last_state_change).task_spec
+        return end.bpmn_id, end.bpmn_name or end.bpmn_id, spec_property(end, OUTCOME_PROPERTY)
+
+    @property
+    def data(self) -> dict:
+        """Top-level workflow data (filled by SpiffWorkflow when the main process ends)."""
+        return copy.deepcopy(self._workflow.data)
+
+    def completed_element_ids(self) -> list[str]:
+        """BPMN element ids of completed tasks, sub processes included, oldest first.
+
+        Ordered by SpiffWorkflow's ``last_state_change`` (wall time of the state change), which
+        preserves the real order across requests; creation order breaks ties.
+        """
+        completed = [
+            task
+            for workflow in self._all_workflows()
+            for task in workflow.tasks.values()
+            if task.state == TaskState.COMPLETED and getattr(task.task_spec, "bpmn_id", None)
+        ]
+        completed.sort(key=lambda task: task.last_state_change)
+        return [task.task_spec.bpmn_id for task in completed]
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def complete_task(self, task_id: str, data: dict, now: datetime) -> None:
+        """Merge ``data`` into the ready user task, complete it and run engine steps.
+
+        Due timers are also fired by the engine steps; call ``fire_due_timers`` first if the
+        caller needs to know about them.
+        """
+        task = self._user_task(task_id)
+        with frozen_now(now), translate_engine_errors():
+            task.data.update(copy.deepcopy(data))
+            task.run()
+            self._workflow.do_engine_steps()
+
+    def fire_due_timers(self, now: datetime) -> list[FiredTimer]:
+        """Fire the timers due at or before ``now`` and run engine steps; returns what fired."""
+        with frozen_now(now + _FIRE_EPSILON), translate_engine_errors():
+            waiting = [(task, _timer_due(task)) for task in self._waiting_timers()]
+            self._workflow.refresh_timers()
+            self._workflow.do_engine_steps()
+        fired = []
+        for task, due in waiting:
+            if task.state in (TaskState.WAITING, TaskState.CANCELLED) or due is None:
+                continue
+            spec = task.task_spec
+            fired.append(FiredTimer(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, due))
+        return fired
+
+    def serialize(self) -> str:
+        """JSON state without the spec; restore it with ``Engine.restore`` on the same definition."""
+        return self._definition.serializer.dumps(self._workflow)
+
+    @property
+    def workflow(self) -> BpmnWorkflow:
+        """The underlying SpiffWorkflow object, for engine-package tests only."""
+        return self._workflow

@@ -1,0 +1,47 @@
+"""The form layer: forms are data (JSON Schema 2020-12 + display hints in ``forms/*.json``),
+rendered by the server as HTML, decoded from POSTs and validated here.
+
+- :mod:`definition`  loading and checking a form file (``load_form``, ``FormDefinition``, ``Field``)
+- :mod:`decoding`    HTML POST -> typed data (``decode_submission``)
+- :mod:`validation`  schema errors + named checks -> ``FieldError`` list (``validate_submission``)
+- :mod:`messages`    user-facing wording of JSON Schema errors
+- :mod:`checks`      the registry of named checks (rules R1-R3 and their constants)
+- :mod:`rendering`   view models + Jinja templates in ``templates/forms/`` (``render_form``)
+"""
+
+from app.forms.checks import (
+    CHECKS,
+    GUIDING_COMMITTEES,
+    MAX_PERIOD_MONTHS,
+    PLAN_DOCUMENT,
+    PLAN_MIN_CHARS,
+    PLAN_SECTIONS,
+    count_characters,
+    count_plan_characters,
+    period_months,
+)
+from app.forms.decoding import decode_submission
+from app.forms.definition import Field, FormDefinition, load_form
+from app.forms.errors import FieldError, FormDefinitionError
+from app.forms.rendering import render_form
+from app.forms.validation import validate_submission
+
+__all__ = [
+    "CHECKS",
+    "GUIDING_COMMITTEES",
+    "MAX_PERIOD_MONTHS",
+    "PLAN_DOCUMENT",
+    "PLAN_MIN_CHARS",
+    "PLAN_SECTIONS",
+    "Field",
+    "FieldError",
+    "FormDefinition",
+    "FormDefinitionError",
+    "count_characters",
+    "count_plan_characters",
+    "decode_submission",
+    "load_form",
+    "period_months",
+    "render_form",
+    "validate_submission",
+]

@@ -1,0 +1,156 @@
+"""Named checks: rules a JSON Schema cannot express, referenced by name from a form's ``checks``.
+
+This module is the one registry. A check is ``function(data, context) -> list[FieldError]``; it
+reports only its own rule and stays silent about values the schema already rejects (missing or
+malformed), so the user never sees two messages for one mistake. To add a rule: write the function
+here, decorate it with ``@register("name", needs=(...fields it reads...))`` and list the name in
+the form file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app.forms.errors import FieldError
+from app.reference import find_theme
+
+Check = Callable[[Mapping[str, Any], Mapping[str, Any]], list[FieldError]]
+
+CHECKS: dict[str, Check] = {}
+CHECK_NEEDS: dict[str, tuple[str, ...]] = {}
+
+# R1: the four sections of the experiment plan, and its minimum length (不少于 4000 字)
+PLAN_DOCUMENT = "plan"
+PLAN_SECTIONS = ("plan_background", "plan_theme_goals", "plan_measures", "plan_guarantees")
+PLAN_MIN_CHARS = 4000
+# R2: the experiment period, at most 24 months
+MAX_PERIOD_MONTHS = 24
+# R3: the two committees a guiding expert may come from
+GUIDING_COMMITTEES = ("national", "provincial")
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def register(name: str, *, needs: Iterable[str] = ()) -> Callable[[Check], Check]:
+    def add(check: Check) -> Check:
+        CHECKS[name] = check
+        CHECK_NEEDS[name] = tuple(needs)
+        return check
+
+    return add
+
+
+def count_characters(text: str) -> int:
+    """Characters in ``text`` not counting white space (spaces, tabs, newlines, 全角空格...)."""
+    return sum(1 for char in text if not char.isspace())
+
+
+def count_plan_characters(data: Mapping[str, Any]) -> int:
+    """Length of the whole plan, all four sections, white space not counted."""
+    return sum(
+        count_characters(data[section]) for section in PLAN_SECTIONS if isinstance(data.get(section), str)
+    )
+
+
+def period_months(start: str, end: str) -> int | None:
+    """Length of a period given as YYYY-MM months, both months included.
+
+    2026-07 to 2028-06 is 24 months; 2026-07 to 2026-07 is 1. None if either value is not YYYY-MM.
+    """
+    start_match, end_match = _MONTH.match(start or ""), _MONTH.match(end or "")
+    if not start_match or not end_match:
+        return None
+    first = int(start_match[1]) * 12 + int(start_match[2])
+    last = int(end_match[1]) * 12 + int(end_match[2])
+    return last - first + 1
+
+
+@register("plan_complete", needs=PLAN_SECTIONS)
+def plan_complete(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """R1: all four sections written and, together, at least PLAN_MIN_CHARS non-space characters."""
+    errors = [
+        FieldError(section, _("This section of the experiment plan is required."))
+        for section in PLAN_SECTIONS
+        if not (isinstance(data.get(section), str) and count_characters(data[section]))
+    ]
+    count = count_plan_characters(data)
+    if count < PLAN_MIN_CHARS:
+        errors.append(
+            FieldError(
+                PLAN_DOCUMENT,
+                _(
+                    "The experiment plan has %(count)s characters (white space not counted); "
+                    "it needs at least %(minimum)s.",
+                    count=count,
+                    minimum=PLAN_MIN_CHARS,
+                ),
+            )
+        )
+    return errors
+
+
+@register("period_within_limit", needs=("period_start", "period_end"))
+def period_within_limit(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """R2: the end month is later than the start month and the period lasts at most 24 months,
+    counting both the start and the end month (2026-07 to 2028-06 is the longest from 2026-07)."""
+    start, end = data.get("period_start"), data.get("period_end")
+    if not isinstance(start, str) or not isinstance(end, str):
+        return []
+    months = period_months(start, end)
+    if months is None:
+        return []
+    if months < 2:
+        return [FieldError("period_end", _("The end month must be later than the start month."))]
+    if months > MAX_PERIOD_MONTHS:
+        return [
+            FieldError(
+                "period_end",
+                _(
+                    "The experiment period is %(months)s months long (start and end month included); "
+                    "it may last at most %(limit)s months.",
+                    months=months,
+                    limit=MAX_PERIOD_MONTHS,
+                ),
+            )
+        ]
+    return []
+
+
+@register("guiding_expert_named", needs=("experts",))
+def guiding_expert_named(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """R3: at least one named guiding expert from the national or the provincial committee."""
+    experts = data.get("experts")
+    rows = experts if isinstance(experts, list) else []
+    if any(
+        isinstance(row, Mapping) and row.get("name") and row.get("committee") in GUIDING_COMMITTEES
+        for row in rows
+    ):
+        return []
+    return [
+        FieldError(
+            "experts",
+            _("Name at least one guiding expert from the national or the provincial expert committee."),
+        )
+    ]
+
+
+@register("reference_theme_valid", needs=("theme_source", "theme_code", "kind"))
+def reference_theme_valid(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """A chosen reference theme exists and belongs to the chosen kind (urban themes for urban zones)."""
+    code = data.get("theme_code")
+    if data.get("theme_source") != "reference" or not code:
+        return []
+    theme = find_theme(code) if isinstance(code, str) else None
+    if theme is None:
+        return [FieldError("theme_code", _("Choose one of the reference themes."))]
+    if data.get("kind") in ("urban", "rural") and theme.kind != data["kind"]:
+        if theme.kind == "urban":
+            message = _("This is an urban reference theme; choose a rural theme or change the kind.")
+        else:
+            message = _("This is a rural reference theme; choose an urban theme or change the kind.")
+        return [FieldError("theme_code", message)]
+    return []

@@ -1,0 +1,361 @@
+"""HTML for a form: view models built here, markup in ``app/templates/forms/``.
+
+The output holds the fields only (no ``<form>``, no buttons, no CSRF token): the page around it adds
+those. Styling lives in ``static/css/forms.css``, behaviour (plan length counter, table rows, theme
+picker) in ``static/js/forms.js``; the page must include both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from app.forms.checks import PLAN_DOCUMENT, PLAN_MIN_CHARS, count_characters
+from app.forms.definition import Field, FormDefinition, enum_key, wants_english
+from app.forms.errors import FieldError
+from app.reference import find_theme, load_themes
+
+EMPTY_DISPLAY = "—"
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass
+class FieldView:
+    """One input (or, read-only, one value) with its label, help and errors."""
+
+    field: Field
+    widget: str
+    name: str
+    input_id: str
+    anchor: str
+    label: str
+    help: str | None
+    required: bool
+    value: str
+    display: str
+    checked: bool = False
+    options: list[Option] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ui(self) -> Mapping[str, Any]:
+        return self.field.ui
+
+    @property
+    def described_by(self) -> list[str]:
+        """Ids of the help text and error messages, for aria-describedby."""
+        ids = [f"{self.input_id}-help"] if self.help else []
+        return ids + [f"{self.input_id}-error{n}" for n in range(1, len(self.errors) + 1)]
+
+
+@dataclass
+class RowView:
+    index: int
+    number: int
+    anchor: str
+    cells: list[FieldView]
+    errors: list[str]
+
+
+@dataclass
+class TableView:
+    """A repeatable table (widget ``experts``); ``template`` is the blank row the script copies."""
+
+    main: FieldView
+    columns: list[FieldView]
+    rows: list[RowView]
+    template: list[FieldView]
+    english: bool
+
+    widget = "experts"
+
+
+@dataclass
+class ThemeItem:
+    code: str
+    kind: str
+    number: str
+    title: str
+    checked: bool
+
+
+@dataclass
+class ThemeGroup:
+    kind: str
+    label: str
+    items: list[ThemeItem]
+
+
+@dataclass
+class ThemeView:
+    """The theme picker: source (reference / own), the reference list, the own title, the kind field."""
+
+    main: FieldView
+    code: FieldView
+    title: FieldView
+    kind_name: str
+    groups: list[ThemeGroup]
+    summary: str
+
+    widget = "theme"
+
+
+@dataclass
+class DocumentView:
+    """A running character count under the fields of a document (the plan)."""
+
+    name: str
+    anchor: str
+    fields: list[str]
+    count: int
+    minimum: int | None
+    text: str
+    template: str
+    errors: list[str]
+
+    widget = "document"
+
+    @property
+    def satisfied(self) -> bool:
+        return self.minimum is None or self.count >= self.minimum
+
+
+@dataclass
+class SectionView:
+    key: str | None
+    title: str | None
+    items: list[Any]
+
+
+@dataclass
+class SummaryEntry:
+    anchor: str | None
+    label: str | None
+    message: str
+
+
+def render_form(
+    form: FormDefinition,
+    values: Mapping[str, Any],
+    errors: Iterable[FieldError],
+    *,
+    readonly: bool = False,
+    locale: str = "zh_CN",
+) -> Markup:
+    """The form's fields as HTML, values shown exactly as given, each error beside its field and
+    all of them in a summary at the top. Needs an application context with Flask-Babel."""
+    errors = list(errors)
+    with force_locale(locale):
+        builder = _ViewBuilder(form, values or {}, errors, locale, readonly)
+        html = render_template(
+            "forms/form.html",
+            form=form,
+            sections=builder.sections(),
+            summary=builder.summary(),
+            readonly=readonly,
+            form_title=form.title_for(locale),
+        )
+    return Markup(html)
+
+
+def anchor_for(path: str) -> str | None:
+    """Element id the error summary links to for a dotted error path."""
+    return "field-" + path.replace(".", "-") if path else None
+
+
+class _ViewBuilder:
+    def __init__(
+        self,
+        form: FormDefinition,
+        values: Mapping[str, Any],
+        errors: list[FieldError],
+        locale: str,
+        readonly: bool,
+    ) -> None:
+        self.form = form
+        self.values = values
+        self.errors = errors
+        self.locale = locale
+        self.readonly = readonly
+        self.by_path: dict[str, list[str]] = {}
+        for error in errors:
+            self.by_path.setdefault(error.field, []).append(error.message)
+
+    def sections(self) -> list[SectionView]:
+        """Consecutive fields of one group share a fieldset; a document's counter follows its last field."""
+        names = self.form.field_names()
+        closing = {max(members, key=names.index): doc for doc, members in self.form.documents.items()}
+        sections: list[SectionView] = []
+        for fld in self.form.fields():
+            if fld.part_of:
+                continue
+            if not sections or sections[-1].key != fld.group:
+                title = self.form.group_title_for(fld.group, self.locale) if fld.group else None
+                sections.append(SectionView(fld.group, title, []))
+            sections[-1].items.append(self._item(fld))
+            if fld.name in closing:
+                sections[-1].items.append(self._document(closing[fld.name]))
+        return sections
+
+    def summary(self) -> list[SummaryEntry]:
+        return [SummaryEntry(anchor_for(e.field), self._label_for(e.field), e.message) for e in self.errors]
+
+    # -- items ------------------------------------------------------------------------------
+
+    def _item(self, fld: Field) -> Any:
+        if fld.widget == "experts":
+            return self._table(fld)
+        if fld.widget == "theme":
+            return self._theme(fld)
+        return self._field(fld, fld.name, fld.name, self.values.get(fld.name))
+
+    def _field(self, fld: Field, name: str, path: str, value: Any) -> FieldView:
+        text = _as_text(value)
+        options = [
+            Option(enum_key(v), label, enum_key(v) == text and value is not None)
+            for v, label in fld.options_for(self.locale)
+        ]
+        if fld.widget == "checkbox":
+            display = _("Yes") if value is True else _("No")
+        elif fld.enum and value is not None:
+            display = next((o.label for o in options if o.checked), text)
+        else:
+            display = text
+        return FieldView(
+            field=fld,
+            widget=fld.widget,
+            name=name,
+            input_id="input-" + name,
+            anchor=anchor_for(path) or "",
+            label=fld.title_for(self.locale),
+            help=fld.help_for(self.locale),
+            required=fld.required,
+            value=text,
+            display=display or EMPTY_DISPLAY,
+            checked=value is True,
+            options=options,
+            errors=self.by_path.get(path, []),
+        )
+
+    def _table(self, fld: Field) -> TableView:
+        raw_rows = self.values.get(fld.name)
+        rows_data = raw_rows if isinstance(raw_rows, list) else []
+        if not rows_data and not self.readonly:
+            rows_data = [{}]
+        rows = []
+        for index, entry in enumerate(rows_data):
+            row = entry if isinstance(entry, Mapping) else {}
+
+            cells = []
+            for col in fld.columns:
+                name, path = f"{fld.name}-{index}-{col.name}", f"{fld.name}.{index}.{col.name}"
+                cell = self._field(col, name, path, row.get(col.name))
+                cell.help = None  # shown once, in the column header
+                cells.append(cell)
+            path = f"{fld.name}.{index}"
+            rows.append(RowView(index, index + 1, anchor_for(path) or "", cells, self.by_path.get(path, [])))
+        template = []
+        for col in fld.columns:
+            name, path = f"{fld.name}-__index__-{col.name}", f"{fld.name}.__index__.{col.name}"
+            cell = self._field(col, name, path, None)
+            cell.help = None
+            template.append(cell)
+        columns = [self._field(col, col.name, "", None) for col in fld.columns]
+        main = self._field(fld, fld.name, fld.name, None)
+        return TableView(main, columns, rows, template, wants_english(self.locale))
+
+    def _theme(self, fld: Field) -> ThemeView:
+        parts = fld.theme_parts
+        code_value = self.values.get(parts["code"])
+        main = self._field(fld, fld.name, fld.name, self.values.get(fld.name))
+        code = self._field(self.form.field(parts["code"]), parts["code"], parts["code"], code_value)
+        title = self._field(
+            self.form.field(parts["title"]), parts["title"], parts["title"], self.values.get(parts["title"])
+        )
+        group_labels = {
+            "urban": _("Urban reference themes (attachment 1)"),
+            "rural": _("Rural reference themes (attachment 2)"),
+        }
+        groups = []
+        for kind, label in group_labels.items():
+            items = [
+                ThemeItem(t.code, t.kind, t.number, t.title, t.code == code_value)
+                for t in load_themes()
+                if t.kind == kind
+            ]
+            groups.append(ThemeGroup(kind, label, items))
+        return ThemeView(main, code, title, parts["kind"], groups, self._theme_summary(fld, code_value))
+
+    def _theme_summary(self, fld: Field, code: Any) -> str:
+        source = self.values.get(fld.name)
+        title = self.values.get(fld.theme_parts["title"])
+        theme = find_theme(code) if source == "reference" and isinstance(code, str) else None
+        if theme:
+            return _(
+                "%(source)s: %(number)s. %(title)s (%(code)s)",
+                source=fld.option_label("reference", self.locale),
+                number=theme.number,
+                title=theme.title,
+                code=theme.code,
+            )
+        if source == "own" and title:
+            return _("%(source)s: %(title)s", source=fld.option_label("own", self.locale), title=title)
+        return _as_text(title) or EMPTY_DISPLAY
+
+    def _document(self, name: str) -> DocumentView:
+        members = list(self.form.documents[name])
+        count = sum(count_characters(v) for v in (self.values.get(m) for m in members) if isinstance(v, str))
+        minimum = PLAN_MIN_CHARS if name == PLAN_DOCUMENT and "plan_complete" in self.form.checks else None
+        if self.readonly:
+            template = _("%(count)s characters in all (white space not counted)")
+        elif minimum is None:
+            template = _("Entered %(count)s characters (white space not counted)")
+        else:
+            template = _("Entered %(count)s characters / at least %(minimum)s (white space not counted)")
+        text = template.replace("%(count)s", str(count)).replace("%(minimum)s", str(minimum))
+        return DocumentView(
+            name, anchor_for(name) or "", members, count, minimum, text, template, self.by_path.get(name, [])
+        )
+
+    # -- labels -------------------------------------------------------------------------------
+
+    def _label_for(self, path: str) -> str | None:
+        if not path:
+            return None
+        top, *rest = path.split(".")
+        fld = self.form.field(top)
+        if fld is None:
+            members = self.form.documents.get(top)
+            first = self.form.field(members[0]) if members else None
+            if first and first.group:
+                return self.form.group_title_for(first.group, self.locale)
+            return top
+        parts = [fld.title_for(self.locale)]
+        if rest and rest[0].isdigit():
+            parts.append(_("Row %(number)s", number=int(rest[0]) + 1))
+        if len(rest) == 2:
+            column = fld.column(rest[1])
+            parts.append(column.title_for(self.locale) if column else rest[1])
+        return " · ".join(parts)
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return ""
+    return str(value)

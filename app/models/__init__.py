@@ -1,0 +1,23 @@
+"""Database models. Each module holds one concern; import models from here."""
+
+from .documents import Document
+from .history import HistoryEvent
+from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
+from .organisations import Organisation
+from .programme import Call, ProcessVersion
+from .users import ApiToken, User, UserRole
+
+__all__ = [
+    "ApiToken",
+    "Call",
+    "Document",
+    "HistoryEvent",
+    "Instance",
+    "InstanceParticipant",
+    "Organisation",
+    "ProcessVersion",
+    "ReadyTask",
+    "TaskDraft",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime
+from .users import User
+
+
+class HistoryEvent(db.Model):
+    """Append-only history of an instance: never updated, never deleted by the application.
+
+    Each event holds what is needed to replay the instance (kind, element, data given to the engine,
+    time) and to check it (revisions, hash of the state after, hash chain over the events).
+    """
+
+    __tablename__ = "history_events"
+    __table_args__ = (UniqueConstraint("instance_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
+    seq: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(32))  # started | task_completed | timer_fired | ended
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    element_id: Mapped[str | None] = mapped_column(String(128))
+    element_name: Mapped[str | None] = mapped_column(String(256))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    revision_before: Mapped[int]
+    revision_after: Mapped[int]
+    state_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    event_hash: Mapped[str] = mapped_column(String(64))
+
+    actor: Mapped[User | None] = relationship(lazy="joined")

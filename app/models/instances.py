@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .organisations import Organisation
+from .programme import Call, ProcessVersion
+from .types import UTCDateTime
+
+
+class Instance(db.Model):
+    """One application's workflow. The summary columns answer lists without loading `state`."""
+
+    __tablename__ = "instances"
+    __table_args__ = (
+        Index("ix_instances_city_status", "city_org_id", "status"),
+        Index("ix_instances_next_timer", "status", "next_timer_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id"))
+    applicant_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    city_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    theme_code: Mapped[str | None] = mapped_column(String(16))
+    theme_title: Mapped[str | None] = mapped_column(String(256))
+    theme_kind: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | completed
+    phase: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_label: Mapped[str | None] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(Text, deferred=True)
+    state_hash: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(default=0)
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    version: Mapped[ProcessVersion] = relationship(lazy="joined")
+    call: Mapped[Call] = relationship(lazy="joined")
+    applicant: Mapped[Organisation] = relationship(foreign_keys=[applicant_org_id], lazy="joined")
+    city: Mapped[Organisation] = relationship(foreign_keys=[city_org_id], lazy="joined")
+
+
+class ReadyTask(db.Model):
+    """A user task waiting for someone: one row per ready task, rewritten with every transition."""
+
+    __tablename__ = "ready_tasks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    element_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(256))
+    phase: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(32))
+    form: Mapped[str | None] = mapped_column(String(128))
+    assignee_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ready_since: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    instance: Mapped[Instance] = relationship(lazy="joined")
+
+
+class TaskDraft(db.Model):
+    """What a participant saved without submitting; unvalidated, never seen by the engine."""
+
+    __tablename__ = "task_drafts"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
+    data: Mapped[dict] = mapped_column(JSON)
+    saved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class InstanceParticipant(db.Model):
+    """A person named on an application (a guiding expert, an assigned review expert)."""
+
+    __tablename__ = "instance_participants"
+    __table_args__ = (UniqueConstraint("instance_id", "user_id", "relation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class Organisation(db.Model):
+    """The province, a city or a county-level unit, from the divisions data."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    adcode: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(16))  # province | city | county
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+
+    @property
+    def city(self) -> Organisation | None:
+        """The city this organisation belongs to (itself for a city)."""
+        if self.level == "city":
+            return self
+        if self.level == "county":
+            return self.parent
+        return None

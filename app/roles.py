@@ -1,0 +1,62 @@
+"""The roles of the programme: the one place that names them (DOMAIN.md, "Who takes part").
+
+Lane names in the diagrams are the Chinese labels below; `role_for_lane` maps them back.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    GUIDING_EXPERT = "guiding_expert"
+    CITY = "city"
+    PROVINCE = "province"
+    REVIEW_EXPERT = "review_expert"
+    PROCESS_OWNER = "process_owner"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[str, str] = {
+    Role.APPLICANT: "申报单位",
+    Role.GUIDING_EXPERT: "指导专家",
+    Role.CITY: "市级民政部门",
+    Role.PROVINCE: "省民政厅",
+    Role.REVIEW_EXPERT: "评审专家",
+    Role.PROCESS_OWNER: "流程管理员",
+    Role.AUDITOR: "审计员",
+    Role.ADMIN: "系统管理员",
+}
+
+ROLE_LABELS_EN: dict[str, str] = {
+    Role.APPLICANT: "Applicant",
+    Role.GUIDING_EXPERT: "Guiding expert",
+    Role.CITY: "City civil affairs bureau",
+    Role.PROVINCE: "Provincial department",
+    Role.REVIEW_EXPERT: "Review expert",
+    Role.PROCESS_OWNER: "Process owner",
+    Role.AUDITOR: "Auditor",
+    Role.ADMIN: "Administrator",
+}
+
+_ROLE_BY_LABEL = {label: Role(code) for code, label in ROLE_LABELS.items()}
+
+
+def role_for_lane(lane: str | None) -> Role | None:
+    """The role a diagram lane stands for: its Chinese label, or the role code itself."""
+    if not lane:
+        return None
+    lane = lane.strip()
+    if lane in _ROLE_BY_LABEL:
+        return _ROLE_BY_LABEL[lane]
+    try:
+        return Role(lane)
+    except ValueError:
+        return None
+
+
+def role_label(role: str, locale: str = "zh_CN") -> str:
+    labels = ROLE_LABELS_EN if locale.startswith("en") else ROLE_LABELS
+    return labels.get(role, role)

@@ -1,0 +1,111 @@
+"""Who may see and act on what (rule R10). Every view and API endpoint goes through this module.
+
+Objects outside a user's scope are reported as missing (404), never as forbidden, so ids cannot be
+probed. The diagram decides who acts on a task: its lane names a role, and `assignee_for_lane`
+turns lane + instance into the organisation (or people) who hold that role for that instance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, false, or_, select, true
+
+from .models import Instance, InstanceParticipant, Organisation, ReadyTask, User
+from .roles import Role, role_for_lane
+
+# Roles that see every application of the programme.
+_SEES_ALL = {Role.PROVINCE, Role.AUDITOR}
+# Roles whose view follows a person named on the application.
+_NAMED_RELATIONS = {Role.GUIDING_EXPERT: "guiding_expert", Role.REVIEW_EXPERT: "review_expert"}
+
+
+@dataclass(frozen=True)
+class Assignee:
+    role: str | None
+    org_id: int | None = None
+    user_id: int | None = None
+
+
+def visible_instances_filter(user: User):
+    """A SQL condition on Instance selecting what `user` may see."""
+    roles = user.roles
+    if roles & _SEES_ALL:
+        return true()
+    conditions = []
+    if Role.APPLICANT in roles and user.org_id:
+        conditions.append(Instance.applicant_org_id == user.org_id)
+    if Role.CITY in roles and user.org_id:
+        conditions.append(Instance.city_org_id == user.org_id)
+    relations = [rel for role, rel in _NAMED_RELATIONS.items() if role in roles]
+    if relations:
+        named = select(InstanceParticipant.instance_id).where(
+            InstanceParticipant.user_id == user.id, InstanceParticipant.relation.in_(relations)
+        )
+        conditions.append(Instance.id.in_(named))
+    return or_(*conditions) if conditions else false()
+
+
+def visible_instances(user: User) -> Select:
+    return select(Instance).where(visible_instances_filter(user))
+
+
+def actionable_tasks_filter(user: User):
+    """A SQL condition on ReadyTask selecting the tasks `user` may complete."""
+    conditions = []
+    for role in user.roles:
+        if role in _NAMED_RELATIONS:
+            conditions.append((ReadyTask.role == role) & (ReadyTask.assignee_user_id == user.id))
+        elif user.org_id:
+            conditions.append((ReadyTask.role == role) & (ReadyTask.assignee_org_id == user.org_id))
+    return or_(*conditions) if conditions else false()
+
+
+def can_act_on(user: User, task: ReadyTask) -> bool:
+    if task.role not in user.roles:
+        return False
+    if task.role in _NAMED_RELATIONS:
+        return task.assignee_user_id == user.id
+    return task.assignee_org_id is not None and task.assignee_org_id == user.org_id
+
+
+def can_see_instance(user: User, instance: Instance) -> bool:
+    roles = user.roles
+    if roles & _SEES_ALL:
+        return True
+    if Role.APPLICANT in roles and instance.applicant_org_id == user.org_id:
+        return True
+    if Role.CITY in roles and instance.city_org_id == user.org_id:
+        return True
+    relations = [rel for role, rel in _NAMED_RELATIONS.items() if role in roles]
+    if not relations:
+        return False
+    from .extensions import db
+
+    return (
+        db.session.scalar(
+            select(InstanceParticipant.id).where(
+                InstanceParticipant.instance_id == instance.id,
+                InstanceParticipant.user_id == user.id,
+                InstanceParticipant.relation.in_(relations),
+            )
+        )
+        is not None
+    )
+
+
+def can_start_application(user: User) -> bool:
+    org = user.organisation
+    return Role.APPLICANT in user.roles and org is not None and org.level == "county"
+
+
+def assignee_for_lane(lane: str | None, instance: Instance, province: Organisation) -> Assignee:
+    """Resolve a diagram lane to who acts for this instance."""
+    role = role_for_lane(lane)
+    if role == Role.APPLICANT:
+        return Assignee(role, org_id=instance.applicant_org_id)
+    if role == Role.CITY:
+        return Assignee(role, org_id=instance.city_org_id)
+    if role == Role.PROVINCE:
+        return Assignee(role, org_id=province.id)
+    return Assignee(role)

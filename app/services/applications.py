@@ -1,0 +1,68 @@
+"""Starting an application: a county's instance of the lifecycle, pinned to the newest version."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import clock
+from ..clock import PROGRAMME_TZ
+from ..extensions import db
+from ..models import Call, Instance, User
+from ..scope import can_start_application
+from .calls import open_calls
+from .deployment import current_version, engine_for
+from .errors import Forbidden, RuleViolation
+from .transitions import EventRecord, commit_transition
+
+def _choose_call(call_id: int | None) -> Call:
+    calls = open_calls()
+    if call_id is None:
+        if not calls:
+            raise RuleViolation(_("No call for applications is open at the moment."))
+        return calls[0]
+    call = db.session.get(Call, call_id)
+    if call is None or call not in calls:
+        raise RuleViolation(_("This call is not open for applications (its deadline has passed)."))
+    return call
+
+
+def start_application(user: User, call_id: int | None = None) -> Instance:
+    if not can_start_application(user):
+        raise Forbidden(_("Only a county-level applicant can start an application."))
+    call = _choose_call(call_id)
+    county = user.organisation
+    running = db.session.scalar(
+        select(Instance.id).where(
+            Instance.applicant_org_id == county.id, Instance.call_id == call.id, Instance.status == "running"
+        )
+    )
+    if running is not None:
+        raise RuleViolation(
+            _("%(county)s already has an application in this call (no. %(id)s).", county=county.name, id=running)
+        )
+    version = current_version(current_app.config["PROCESS_KEY"])
+    now = clock.now()
+    city = county.parent
+    start_data = {
+        "call_id": call.id,
+        "call_name": call.name,
+        "call_deadline": call.deadline.astimezone(PROGRAMME_TZ).isoformat(),
+        "applicant_adcode": county.adcode,
+        "applicant_name": county.name,
+        "city_adcode": city.adcode,
+        "city_name": city.name,
+    }
+    run = engine_for(version).start(start_data, now)
+    instance = Instance(
+        version_id=version.id,
+        call_id=call.id,
+        applicant_org_id=county.id,
+        city_org_id=city.id,
+        created_at=now,
+        created_by_id=user.id,
+        revision=0,
+    )
+    commit_transition(instance, run, 0, [EventRecord("started", now, user.id, data=start_data)], now)
+    return instance

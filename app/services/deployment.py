@@ -1,0 +1,136 @@
+"""Deploying diagrams and forms as immutable versions, and the per-process caches of parsed versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import clock
+from ..engine import DiagramError, Engine, ProcessDefinition
+from ..extensions import db
+from ..forms import FormDefinition, FormDefinitionError, load_form
+from ..models import ProcessVersion, User
+from .errors import RuleViolation, ServiceError
+
+
+def content_hash(bpmn_files: dict[str, str], form_files: dict[str, str], main_process_id: str) -> str:
+    canonical = json.dumps(
+        {"main": main_process_id, "bpmn": bpmn_files, "forms": form_files}, sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def read_directory(directory: Path, suffix: str) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(directory.glob(f"*{suffix}"))}
+
+
+def latest_version(process_key: str) -> ProcessVersion | None:
+    return db.session.scalar(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_key == process_key)
+        .order_by(ProcessVersion.version.desc())
+        .limit(1)
+    )
+
+
+def check_version_files(bpmn_files: dict[str, str], form_files: dict[str, str], main_process_id: str) -> None:
+    """Parse the diagrams and every form they name; raise a ServiceError naming the first problem."""
+    try:
+        definition = ProcessDefinition.from_files(
+            {name: text.encode() for name, text in bpmn_files.items()}, main_process_id
+        )
+    except DiagramError as exc:
+        raise ServiceError(_("The diagram cannot be used: %(reason)s", reason=exc.message)) from exc
+    for task in definition.user_tasks():
+        if not task.form:
+            raise ServiceError(_("User task %(task)s names no form.", task=task.element_id))
+        if task.form not in form_files:
+            raise ServiceError(_("Form %(form)s named by %(task)s does not exist.", form=task.form,
+                                 task=task.element_id))
+    for name, text in form_files.items():
+        try:
+            load_form(name, text)
+        except FormDefinitionError as exc:
+            raise ServiceError(_("Form %(form)s is invalid: %(reason)s", form=name, reason=str(exc))) from exc
+
+
+def deploy(
+    process_key: str,
+    main_process_id: str,
+    bpmn_files: dict[str, str],
+    form_files: dict[str, str],
+    *,
+    by: User | None = None,
+    note: str = "",
+) -> ProcessVersion:
+    """Store the files as the next version, unless they equal the newest version (then return it)."""
+    check_version_files(bpmn_files, form_files, main_process_id)
+    digest = content_hash(bpmn_files, form_files, main_process_id)
+    newest = latest_version(process_key)
+    if newest is not None and newest.content_hash == digest:
+        return newest
+    number = (db.session.scalar(
+        select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == process_key)
+    ) or 0) + 1
+    version = ProcessVersion(
+        process_key=process_key,
+        version=number,
+        main_process_id=main_process_id,
+        bpmn_files=bpmn_files,
+        form_files=form_files,
+        content_hash=digest,
+        note=note,
+        deployed_at=clock.now(),
+        deployed_by_id=by.id if by else None,
+    )
+    db.session.add(version)
+    db.session.commit()
+    return version
+
+
+def deploy_directories(
+    process_key: str, main_process_id: str, bpmn_dir: Path, forms_dir: Path, *, note: str = ""
+) -> ProcessVersion:
+    return deploy(
+        process_key,
+        main_process_id,
+        read_directory(bpmn_dir, ".bpmn"),
+        read_directory(forms_dir, ".json"),
+        note=note,
+    )
+
+
+def current_version(process_key: str) -> ProcessVersion:
+    version = latest_version(process_key)
+    if version is None:
+        raise RuleViolation(_("No process version has been deployed yet."))
+    return version
+
+
+@lru_cache(maxsize=32)
+def _engine_for(version_id: int, content_hash_: str) -> Engine:
+    version = db.session.get(ProcessVersion, version_id)
+    files = {name: text.encode() for name, text in version.bpmn_files.items()}
+    return Engine(ProcessDefinition.from_files(files, version.main_process_id))
+
+
+def engine_for(version: ProcessVersion) -> Engine:
+    """The parsed engine of a version; versions are immutable, so it is cached per process."""
+    return _engine_for(version.id, version.content_hash)
+
+
+@lru_cache(maxsize=256)
+def _form_for(version_id: int, content_hash_: str, form_name: str) -> FormDefinition:
+    version = db.session.get(ProcessVersion, version_id)
+    return load_form(form_name, version.form_files[form_name])
+
+
+def form_for(version: ProcessVersion, form_name: str) -> FormDefinition:
+    if form_name not in version.form_files:
+        raise ServiceError(_("Form %(form)s is missing from this process version.", form=form_name))
+    return _form_for(version.id, version.content_hash, form_name)

@@ -1,0 +1,47 @@
+"""Errors raised by services; the web and the API translate each to a response."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ServiceError(Exception):
+    """Base class: `message` is already in the user's language."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class RuleViolation(ServiceError):
+    """A programme rule refuses the request (e.g. the call is closed)."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class ValidationFailed(ServiceError):
+    status = 422
+
+    def __init__(self, errors: list, message: str):
+        super().__init__(message)
+        self.errors = errors

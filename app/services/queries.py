@@ -1,0 +1,101 @@
+"""Read-side queries for the inbox, the application list and the instance page (scope-filtered)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import HistoryEvent, Instance, Organisation, ReadyTask, User
+from ..scope import actionable_tasks_filter, can_see_instance, visible_instances_filter
+from .deployment import engine_for
+from .errors import NotFound
+
+INBOX_SORTS = {
+    "due": (ReadyTask.due_at.is_(None), ReadyTask.due_at, ReadyTask.ready_since),
+    "newest": (ReadyTask.ready_since.desc(),),
+    "oldest": (ReadyTask.ready_since,),
+}
+
+
+def ready_tasks_for(user: User, *, sort: str = "due", phase: str | None = None) -> list[ReadyTask]:
+    query = select(ReadyTask).join(Instance).where(actionable_tasks_filter(user))
+    if phase:
+        query = query.where(ReadyTask.phase == phase)
+    return list(db.session.scalars(query.order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["due"]))))
+
+
+@dataclass(frozen=True)
+class InstanceFilters:
+    city: str | None = None  # adcode
+    phase: str | None = None
+    theme: str | None = None  # substring of the theme title or its code
+    status: str | None = None
+
+
+def list_instances(user: User, filters: InstanceFilters = InstanceFilters()) -> list[Instance]:
+    query = select(Instance).where(visible_instances_filter(user))
+    if filters.city:
+        query = query.join(Organisation, Organisation.id == Instance.city_org_id).where(
+            Organisation.adcode == filters.city
+        )
+    if filters.phase:
+        query = query.where(Instance.phase == filters.phase)
+    if filters.status:
+        query = query.where(Instance.status == filters.status)
+    if filters.theme:
+        pattern = f"%{filters.theme}%"
+        query = query.where(Instance.theme_title.like(pattern) | (Instance.theme_code == filters.theme))
+    return list(db.session.scalars(query.order_by(Instance.updated_at.desc())))
+
+
+def phases_in_scope(user: User) -> list[str]:
+    rows = db.session.scalars(
+        select(Instance.phase).where(visible_instances_filter(user)).distinct().order_by(Instance.phase)
+    )
+    return [p for p in rows if p]
+
+
+def instance_for(user: User, instance_id: int) -> Instance:
+    instance = db.session.get(Instance, instance_id)
+    if instance is None or not can_see_instance(user, instance):
+        raise NotFound(_("Application not found."))
+    return instance
+
+
+def history_of(instance: Instance) -> list[HistoryEvent]:
+    return list(
+        db.session.scalars(
+            select(HistoryEvent).where(HistoryEvent.instance_id == instance.id).order_by(HistoryEvent.seq)
+        )
+    )
+
+
+def open_tasks_of(instance: Instance) -> list[ReadyTask]:
+    return list(db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id)))
+
+
+def diagram_highlights(instance: Instance) -> dict[str, list[str]]:
+    """Element ids to colour on the diagram: what has been done, and what is waiting now."""
+    state = db.session.scalar(select(Instance.state).where(Instance.id == instance.id))
+    run = engine_for(instance.version).restore(state)
+    return {
+        "completed": run.completed_element_ids(),
+        "current": [t.element_id for t in run.ready_user_tasks()],
+    }
+
+
+def earlier_opinions(instance: Instance) -> list[HistoryEvent]:
+    """Completed tasks whose data carries comments, newest first: shown beside a task's form."""
+    return [
+        e for e in reversed(history_of(instance))
+        if e.kind == "task_completed" and any(k.endswith("comments") and v for k, v in e.data.items())
+    ]
+
+
+def cities() -> list[Organisation]:
+    return list(
+        db.session.scalars(select(Organisation).where(Organisation.level == "city").order_by(Organisation.adcode))
+    )

@@ -1,0 +1,185 @@
+"""Persisting one step of a workflow: new state, ready-task rows and history events, together.
+
+Callers open no transaction of their own: `commit_transition` writes everything and commits, or
+rolls back and raises. The optimistic revision check (UPDATE ... WHERE revision = :seen) makes two
+concurrent steps on the same instance serialize: exactly one wins, the other gets `StaleRevision`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+
+from ..engine import WorkflowRun
+from ..extensions import db
+from ..models import HistoryEvent, Instance, InstanceParticipant, Organisation, ReadyTask, User
+from ..scope import assignee_for_lane
+from .history_chain import GENESIS_HASH, event_digest, sha256_text
+
+
+class StaleRevision(Exception):
+    """Someone else changed the instance since it was read."""
+
+
+@dataclass
+class EventRecord:
+    kind: str
+    at: datetime
+    actor_id: int | None = None
+    element_id: str | None = None
+    element_name: str | None = None
+    task_id: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+def province_org() -> Organisation:
+    return db.session.scalar(select(Organisation).where(Organisation.level == "province"))
+
+
+def current_data(run: WorkflowRun) -> dict:
+    """The application's data as it stands: the workflow's, overlaid with what its ready tasks hold.
+
+    SpiffWorkflow fills the top-level data only when the process ends; while it runs, the newest
+    values live in the ready tasks.
+    """
+    data = dict(run.data)
+    for task in run.ready_user_tasks():
+        data.update(run.task_data(task.task_id))
+    return data
+
+
+# Instance columns copied from the application's data, when the data has them.
+_SUMMARY_FIELDS = {"theme_code": "theme_code", "theme_title": "theme_title", "theme_kind": "kind"}
+
+
+def summary_of(run: WorkflowRun) -> dict:
+    """The instance columns derived from the workflow (status, phase, outcome, theme, next timer)."""
+    data = current_data(run)
+    ready = run.ready_user_tasks()
+    values = {column: data[key] for column, key in _SUMMARY_FIELDS.items() if data.get(key)}
+    values["next_timer_at"] = run.next_timer_due()
+    if run.is_completed:
+        end_id, end_name, outcome = run.end_outcome
+        values.update(status="completed", phase=end_name, outcome=outcome or end_id, outcome_label=end_name)
+    else:
+        values.update(status="running", phase=ready[0].process_name if ready else None)
+    return values
+
+
+def _sync_ready_tasks(instance: Instance, run: WorkflowRun, now: datetime) -> None:
+    existing = {
+        row.id: row for row in db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
+    }
+    province = province_org()
+    due = run.next_timer_due()
+    current = run.ready_user_tasks()
+    for task in current:
+        if task.task_id in existing:
+            existing.pop(task.task_id).due_at = due
+            continue
+        who = assignee_for_lane(task.lane, instance, province)
+        db.session.add(
+            ReadyTask(
+                id=task.task_id,
+                instance_id=instance.id,
+                element_id=task.element_id,
+                name=task.name,
+                phase=task.process_name,
+                role=who.role,
+                form=task.form,
+                assignee_org_id=who.org_id,
+                assignee_user_id=who.user_id,
+                due_at=due,
+                ready_since=now,
+            )
+        )
+    if existing:
+        db.session.execute(delete(ReadyTask).where(ReadyTask.id.in_(list(existing))))
+
+
+def _sync_named_experts(instance: Instance, run: WorkflowRun) -> None:
+    """Guiding experts named on the application (with an account) get to see it."""
+    experts = current_data(run).get("experts") or []
+    usernames = {e.get("username") for e in experts if isinstance(e, dict)} - {None, ""}
+    if not usernames:
+        return
+    known = set(
+        db.session.scalars(
+            select(InstanceParticipant.user_id).where(
+                InstanceParticipant.instance_id == instance.id, InstanceParticipant.relation == "guiding_expert"
+            )
+        )
+    )
+    for user in db.session.scalars(select(User).where(User.username.in_(usernames))):
+        if user.id not in known and "guiding_expert" in user.roles:
+            db.session.add(InstanceParticipant(instance_id=instance.id, user_id=user.id, relation="guiding_expert"))
+
+
+def _append_events(
+    instance: Instance, events: list[EventRecord], revision_before: int, revision_after: int, state_hash: str
+) -> None:
+    last = db.session.execute(
+        select(HistoryEvent.seq, HistoryEvent.event_hash)
+        .where(HistoryEvent.instance_id == instance.id)
+        .order_by(HistoryEvent.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev_hash = (last.seq, last.event_hash) if last else (0, GENESIS_HASH)
+    for event in events:
+        seq += 1
+        content = dict(
+            instance_id=instance.id,
+            seq=seq,
+            kind=event.kind,
+            at=event.at,
+            actor_id=event.actor_id,
+            element_id=event.element_id,
+            task_id=event.task_id,
+            data=event.data,
+            version_id=instance.version_id,
+            revision_before=revision_before,
+            revision_after=revision_after,
+            state_hash=state_hash,
+            prev_hash=prev_hash,
+        )
+        digest = event_digest(**content)
+        db.session.add(HistoryEvent(**content, element_name=event.element_name, event_hash=digest))
+        prev_hash = digest
+        revision_before = revision_after
+
+
+def commit_transition(
+    instance: Instance, run: WorkflowRun, revision_seen: int, events: list[EventRecord], now: datetime
+) -> None:
+    """Write the run's new state for `instance` if nobody moved it past `revision_seen`; then commit."""
+    state = run.serialize()
+    state_hash = sha256_text(state)
+    new_revision = revision_seen + 1
+    values = summary_of(run)
+    try:
+        if revision_seen == 0:
+            instance.state, instance.state_hash, instance.revision = state, state_hash, new_revision
+            instance.updated_at = now
+            for key, value in values.items():
+                setattr(instance, key, value)
+            db.session.add(instance)
+            db.session.flush()
+        else:
+            result = db.session.execute(
+                update(Instance)
+                .where(Instance.id == instance.id, Instance.revision == revision_seen)
+                .values(state=state, state_hash=state_hash, revision=new_revision, updated_at=now, **values)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                raise StaleRevision()
+        _sync_ready_tasks(instance, run, now)
+        _sync_named_experts(instance, run)
+        _append_events(instance, events, revision_seen, new_revision, state_hash)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.expire(instance)

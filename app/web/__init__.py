@@ -1,0 +1,67 @@
+"""Web areas, one blueprint each, and the translation of service errors into responses."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from ..services.errors import ServiceError
+
+# Files of npm packages the pages load; nothing else under node_modules is served.
+VENDOR_DIRS = {"bpmn-js": "bpmn-js/dist"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error_response(status: int, message: str, errors: list | None = None):
+    if _wants_json():
+        body = {"code": status, "message": message}
+        if errors is not None:
+            body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import blp as api_blp
+    from .auth import bp as auth_bp
+    from .calls import bp as calls_bp
+    from .inbox import bp as inbox_bp
+    from .instances import bp as instances_bp
+
+    from . import template_helpers
+
+    template_helpers.register(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(inbox_bp)
+    app.register_blueprint(instances_bp)
+    app.register_blueprint(calls_bp)
+    from ..extensions import api, csrf
+
+    csrf.exempt(api_blp)
+    api.register_blueprint(api_blp)
+
+    @app.get("/vendor/<package>/<path:filename>")
+    def vendor(package: str, filename: str):
+        if package not in VENDOR_DIRS:
+            abort(404)
+        return send_from_directory(current_app.config["NODE_MODULES_DIR"] / VENDOR_DIRS[package], filename)
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        return _error_response(exc.status, exc.message, getattr(exc, "errors", None))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return _error_response(400, _("The form has expired or was not sent from this site; please reload the page."))
+
+    @app.errorhandler(404)
+    def not_found(exc):
+        return _error_response(404, _("Not found."))
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        return _error_response(413, _("The upload is too large."))

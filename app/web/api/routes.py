@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from ... import clock
+from ...services import accounts, applications, queries, tasks
+from ...services.deployment import form_for
+from . import blp
+from .auth import api_user, bearer_token, token_required
+from .presenters import event_dict, instance_dict, task_dict
+from .schemas import (
+    CompleteRequest,
+    InstanceDetailSchema,
+    InstanceQuery,
+    InstanceSchema,
+    StartRequest,
+    TaskDetailSchema,
+    TaskListItemSchema,
+    TokenRequest,
+    TokenResponse,
+    ValidationErrorResponse,
+)
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.arguments(TokenRequest)
+    @blp.response(201, TokenResponse)
+    def post(self, body):
+        """Exchange a username and password for a bearer token."""
+        raw, token = accounts.issue_token(body["username"], body["password"])
+        return {"token": raw, "expires_at": token.expires_at, "username": token.user.username}
+
+    @token_required
+    @blp.response(204)
+    def delete(self):
+        """Revoke the token sent with this request."""
+        accounts.revoke_token(bearer_token())
+
+
+@blp.route("/tasks")
+class Tasks(MethodView):
+    @token_required
+    @blp.response(200, TaskListItemSchema(many=True))
+    def get(self):
+        """My ready tasks, each with its BPMN element id and form schema (no state is loaded)."""
+        now = clock.now()
+        return [
+            {**task_dict(task, now), "form_schema": form_for(task.instance.version, task.form).schema}
+            for task in queries.ready_tasks_for(api_user())
+        ]
+
+
+def _task_detail(ctx: tasks.TaskContext, now) -> dict:
+    return {
+        **task_dict(ctx.task, now),
+        "form_schema": ctx.form.schema,
+        "form_ui": ctx.form.ui,
+        "values": ctx.values,
+    }
+
+
+@blp.route("/tasks/<task_id>")
+class TaskItem(MethodView):
+    @token_required
+    @blp.response(200, TaskDetailSchema)
+    def get(self, task_id: str):
+        """One ready task with its form and current values."""
+        return _task_detail(tasks.task_context(api_user(), task_id), clock.now())
+
+
+@blp.route("/tasks/<task_id>/complete")
+class TaskCompletion(MethodView):
+    @token_required
+    @blp.arguments(CompleteRequest)
+    @blp.response(200, InstanceDetailSchema)
+    @blp.alt_response(422, schema=ValidationErrorResponse, description="The data does not satisfy the form")
+    @blp.alt_response(409, description="Already completed by someone else")
+    @blp.alt_response(404, description="No such task in your scope")
+    def post(self, body, task_id: str):
+        """Complete a task with the form's data."""
+        instance = tasks.complete_task(api_user(), task_id, body["data"])
+        return _instance_detail(instance)
+
+
+@blp.route("/tasks/<task_id>/draft")
+class TaskDraft(MethodView):
+    @token_required
+    @blp.arguments(CompleteRequest)
+    @blp.response(204)
+    def put(self, body, task_id: str):
+        """Save a draft of the task's data without validating it."""
+        tasks.save_draft(api_user(), task_id, body["data"])
+
+
+def _instance_detail(instance) -> dict:
+    now = clock.now()
+    return {
+        **instance_dict(instance),
+        "ready_tasks": [task_dict(t, now) for t in queries.open_tasks_of(instance)],
+        "history": [event_dict(e) for e in queries.history_of(instance)],
+    }
+
+
+@blp.route("/instances")
+class Instances(MethodView):
+    @token_required
+    @blp.arguments(InstanceQuery, location="query")
+    @blp.response(200, InstanceSchema(many=True))
+    def get(self, args):
+        """Applications in my scope, filtered by city adcode, phase, theme or status."""
+        return [instance_dict(i) for i in queries.list_instances(api_user(), queries.InstanceFilters(**args))]
+
+    @token_required
+    @blp.arguments(StartRequest)
+    @blp.response(201, InstanceDetailSchema)
+    def post(self, body):
+        """Start an application for the caller's county in the open call."""
+        return _instance_detail(applications.start_application(api_user(), body.get("call_id")))
+
+
+@blp.route("/instances/<int:instance_id>")
+class InstanceItem(MethodView):
+    @token_required
+    @blp.response(200, InstanceDetailSchema)
+    def get(self, instance_id: int):
+        """Status, phase, ready tasks and history of one application."""
+        return _instance_detail(queries.instance_for(api_user(), instance_id))

@@ -1,0 +1,104 @@
+"""Marshmallow schemas of the API's requests and responses (they also generate the OpenAPI document)."""
+
+from marshmallow import Schema, fields
+
+
+class TokenRequest(Schema):
+    username = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenResponse(Schema):
+    token = fields.String()
+    expires_at = fields.DateTime()
+    username = fields.String()
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    instance_id = fields.Integer()
+    element_id = fields.String(metadata={"description": "BPMN element id of the user task"})
+    name = fields.String()
+    phase = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    form = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean()
+    applicant = fields.String()
+
+
+class TaskListItemSchema(TaskSchema):
+    form_schema = fields.Dict(metadata={"description": "JSON Schema (2020-12) of the task's form"})
+
+
+class TaskDetailSchema(TaskListItemSchema):
+    form_ui = fields.Dict(metadata={"description": "display hints of the form"})
+    values = fields.Dict(metadata={"description": "current values: earlier submissions and the saved draft"})
+
+
+class CompleteRequest(Schema):
+    data = fields.Dict(required=True)
+
+
+class HistoryEventSchema(Schema):
+    seq = fields.Integer()
+    kind = fields.String()
+    at = fields.DateTime()
+    actor = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    data = fields.Dict()
+    revision_before = fields.Integer()
+    revision_after = fields.Integer()
+    state_hash = fields.String()
+    prev_hash = fields.String()
+    event_hash = fields.String()
+
+
+class InstanceSchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    phase = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    outcome_label = fields.String(allow_none=True)
+    applicant = fields.String()
+    applicant_adcode = fields.String()
+    city = fields.String()
+    city_adcode = fields.String()
+    call_id = fields.Integer()
+    theme_code = fields.String(allow_none=True)
+    theme_title = fields.String(allow_none=True)
+    theme_kind = fields.String(allow_none=True)
+    version = fields.Integer()
+    revision = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class InstanceDetailSchema(InstanceSchema):
+    ready_tasks = fields.List(fields.Nested(TaskSchema))
+    history = fields.List(fields.Nested(HistoryEventSchema))
+
+
+class StartRequest(Schema):
+    call_id = fields.Integer(required=False, allow_none=True)
+
+
+class InstanceQuery(Schema):
+    city = fields.String(required=False, metadata={"description": "city adcode, e.g. 370100"})
+    phase = fields.String(required=False)
+    theme = fields.String(required=False)
+    status = fields.String(required=False)
+
+
+class ErrorItem(Schema):
+    field = fields.String()
+    message = fields.String()
+
+
+class ValidationErrorResponse(Schema):
+    code = fields.Integer()
+    status = fields.String()
+    message = fields.String()
+    errors = fields.List(fields.Nested(ErrorItem))

@@ -1,0 +1,15 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, IntegerField, StringField
+from wtforms.validators import DataRequired, NumberRange
+
+
+class OpenCallForm(FlaskForm):
+    name = StringField(_l("Name of the call"), validators=[DataRequired(message=_l("Please give the call a name."))])
+    year = IntegerField(_l("Year"), validators=[DataRequired(message=_l("Please give the year.")),
+                                                 NumberRange(2019, 2100, message=_l("Please give a valid year."))])
+    deadline = DateTimeLocalField(
+        _l("Deadline for the electronic plan (Beijing time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(message=_l("Please give the deadline."))],
+    )

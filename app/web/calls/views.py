@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ...clock import PROGRAMME_TZ
+from ...roles import Role
+from ...services import calls
+from ...services.errors import ServiceError
+from . import bp
+from .forms import OpenCallForm
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def index():
+    form = OpenCallForm()
+    is_province = Role.PROVINCE in current_user.roles
+    error = None
+    if is_province and form.validate_on_submit():
+        try:
+            call = calls.open_call(
+                current_user, form.name.data, form.year.data, form.deadline.data.replace(tzinfo=PROGRAMME_TZ)
+            )
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            flash(_("Call \"%(name)s\" opened.", name=call.name), "success")
+            return redirect(url_for("calls.index"))
+    elif form.is_submitted() and not is_province:
+        error = _("Only the provincial department can open a call.")
+    return render_template("calls/index.html", calls=calls.all_calls(), form=form, is_province=is_province,
+                           error=error, tz=PROGRAMME_TZ)

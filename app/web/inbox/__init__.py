@@ -1,0 +1,7 @@
+"""The participant's inbox and task pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("inbox", __name__)
+
+from . import views  # noqa: E402,F401

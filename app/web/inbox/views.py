@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from ... import clock
+from ...forms import decode_submission, render_form
+from ...services import queries, tasks
+from ...services.errors import Conflict, ValidationFailed
+from . import bp
+
+
+@bp.get("/")
+@login_required
+def home():
+    return redirect(url_for("inbox.index"))
+
+
+@bp.get("/inbox")
+@login_required
+def index():
+    sort = request.args.get("sort", "due")
+    phase = request.args.get("phase") or None
+    items = queries.ready_tasks_for(current_user, sort=sort, phase=phase)
+    phases = sorted({t.phase for t in queries.ready_tasks_for(current_user) if t.phase})
+    return render_template("inbox/index.html", tasks=items, sort=sort, phase=phase, phases=phases, now=clock.now())
+
+
+def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int = 200):
+    locale = str(get_locale())
+    form_html = render_form(ctx.form, values, errors, locale=locale)
+    opinions = queries.earlier_opinions(ctx.instance)
+    return (
+        render_template(
+            "inbox/task.html", ctx=ctx, form_html=form_html, errors=errors, opinions=opinions, now=clock.now()
+        ),
+        status,
+    )
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def task(task_id: str):
+    ctx = tasks.task_context(current_user, task_id)
+    return _render_task(ctx, ctx.values, [])
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def submit(task_id: str):
+    ctx = tasks.task_context(current_user, task_id)
+    data = decode_submission(ctx.form, request.form)
+    if request.form.get("action") == "draft":
+        tasks.save_draft(current_user, task_id, data)
+        flash(_("Draft saved. Nothing has been submitted yet."), "info")
+        return redirect(url_for("inbox.task", task_id=task_id))
+    try:
+        instance = tasks.complete_task(current_user, task_id, data)
+    except ValidationFailed as exc:
+        return _render_task(ctx, data, exc.errors, 422)
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("inbox.index"))
+    flash(_("Submitted: %(task)s.", task=ctx.task.name), "success")
+    return redirect(url_for("instances.detail", instance_id=instance.id))

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ... import clock
+from ...scope import can_start_application
+from ...services import applications, calls, queries
+from ...services.errors import ServiceError
+from . import bp
+
+
+@bp.get("")
+@login_required
+def index():
+    filters = queries.InstanceFilters(
+        city=request.args.get("city") or None,
+        phase=request.args.get("phase") or None,
+        theme=(request.args.get("theme") or "").strip() or None,
+        status=request.args.get("status") or None,
+    )
+    return render_template(
+        "instances/index.html",
+        instances=queries.list_instances(current_user, filters),
+        filters=filters,
+        cities=queries.cities(),
+        phases=queries.phases_in_scope(current_user),
+        can_start=can_start_application(current_user),
+        open_calls=calls.open_calls(),
+    )
+
+
+@bp.post("/new")
+@login_required
+def start():
+    call_id = request.form.get("call_id", type=int)
+    try:
+        instance = applications.start_application(current_user, call_id)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("instances.index"))
+    flash(_("Application no. %(id)s started.", id=instance.id), "success")
+    mine = queries.open_tasks_of(instance)
+    if mine:
+        return redirect(url_for("inbox.task", task_id=mine[0].id))
+    return redirect(url_for("instances.detail", instance_id=instance.id))
+
+
+@bp.get("/<int:instance_id>")
+@login_required
+def detail(instance_id: int):
+    instance = queries.instance_for(current_user, instance_id)
+    return render_template(
+        "instances/detail.html",
+        instance=instance,
+        history=queries.history_of(instance),
+        open_tasks=queries.open_tasks_of(instance),
+        highlights=queries.diagram_highlights(instance),
+        diagram_files=sorted(instance.version.bpmn_files, key=lambda n: (n != "lifecycle.bpmn", n)),
+        now=clock.now(),
+    )
+
+
+@bp.get("/<int:instance_id>/diagrams/<filename>")
+@login_required
+def diagram(instance_id: int, filename: str):
+    instance = queries.instance_for(current_user, instance_id)
+    xml = instance.version.bpmn_files.get(filename)
+    if xml is None:
+        abort(404)
+    return Response(xml, mimetype="application/xml")

@@ -1,0 +1,39 @@
+"""Filters and globals the templates share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..clock import PROGRAMME_TZ
+from ..roles import role_label as _role_label
+
+EVENT_LABELS = {
+    "started": _l("Application started"),
+    "task_completed": _l("Task completed"),
+    "timer_fired": _l("Deadline reached"),
+    "ended": _l("Process ended"),
+}
+
+
+def current_locale() -> str:
+    return str(get_locale() or "zh_CN")
+
+
+def localdt(value: datetime | None) -> str:
+    """Beijing time, minutes precision: how the programme's people read dates."""
+    if value is None:
+        return ""
+    return value.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        role_label=lambda role: _role_label(role or "", current_locale()),
+        event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
+    )
+    app.jinja_env.filters["localdt"] = localdt

@@ -1,0 +1,210 @@
+#!/usr/bin/env python
+"""Task completion: our full stack against raw SpiffWorkflow on the same diagram, in one run.
+
+Method (see BENCHMARKS.md of the project's shared notes): a loop diagram
+start → script `count = 0` → user task → script `count += 1` → gateway back while `count < N` → end.
+Raw: per task, restore the workflow from JSON, complete the ready user task, do_engine_steps,
+serialize (what a server without our design must do). Ours: per task, one HTTP request to
+POST /api/tasks/<id>/complete on a real local server (validation, engine, state + ready tasks +
+hash-chained history committed to SQLite in WAL mode, synchronous=FULL). Prints medians, p95, the
+ratio of medians, and stored bytes per completed task. Usage: bench_completion.py [--n 50 200] [--reps 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Defs_bench" targetNamespace="bench">
+  <bpmn:collaboration id="Collab_bench">
+    <bpmn:participant id="Pool_bench" processRef="bench_loop" />
+  </bpmn:collaboration>
+  <bpmn:process id="bench_loop" name="基准循环" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_bench">
+      <bpmn:lane id="Lane_applicant" name="申报单位">
+        <bpmn:flowNodeRef>Start</bpmn:flowNodeRef><bpmn:flowNodeRef>Init</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Review</bpmn:flowNodeRef><bpmn:flowNodeRef>Count</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Loop</bpmn:flowNodeRef><bpmn:flowNodeRef>End</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="Start" />
+    <bpmn:scriptTask id="Init" name="count = 0"><bpmn:script>count = 0</bpmn:script></bpmn:scriptTask>
+    <bpmn:userTask id="Review" name="review">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formJsonSchemaFilename" value="bench_review.json" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:scriptTask id="Count" name="count += 1"><bpmn:script>count += 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:exclusiveGateway id="Loop" name="again?" default="F_done" />
+    <bpmn:endEvent id="End" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Init" />
+    <bpmn:sequenceFlow id="F2" sourceRef="Init" targetRef="Review" />
+    <bpmn:sequenceFlow id="F3" sourceRef="Review" targetRef="Count" />
+    <bpmn:sequenceFlow id="F4" sourceRef="Count" targetRef="Loop" />
+    <bpmn:sequenceFlow id="F_again" name="again" sourceRef="Loop" targetRef="Review">
+      <bpmn:conditionExpression>count &lt; __N__</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="F_done" name="done" sourceRef="Loop" targetRef="End" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+FORM = {
+    "title": "评审",
+    "schema": {
+        "type": "object",
+        "properties": {"opinion": {"type": "string", "title": "意见", "maxLength": 200}},
+        "required": ["opinion"],
+    },
+    "ui": {"order": ["opinion"]},
+}
+PAYLOAD = {"opinion": "通过"}
+
+
+def bench_raw(xml: str, n: int) -> list[float]:
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+    from SpiffWorkflow.util.task import TaskState
+    from lxml import etree
+
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_xml(etree.fromstring(xml.encode()), filename="bench.bpmn")
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    workflow = BpmnWorkflow(parser.get_spec("bench_loop"))
+    workflow.do_engine_steps()
+    state = serializer.serialize_json(workflow)
+    timings = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        wf = serializer.deserialize_json(state)
+        task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+        task.data.update(PAYLOAD)
+        task.run()
+        wf.do_engine_steps()
+        state = serializer.serialize_json(wf)
+        timings.append(time.perf_counter() - t0)
+    assert wf.is_completed()
+    return timings
+
+
+class Server:
+    """The app on a real local HTTP server in a thread (loopback only)."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.httpd = make_server("127.0.0.1", 0, app, threaded=False)
+        self.port = self.httpd.server_port
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+
+
+def _request(conn, method, path, token=None, body=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    if response.status >= 300:
+        raise RuntimeError(f"{method} {path}: {response.status} {data[:300]!r}")
+    return json.loads(data) if data else None
+
+
+def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float]:
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.clock import PROGRAMME_TZ, FrozenClock
+    from app.config import Config
+    from app.extensions import db
+    from app.services import deployment, seeding
+    from app.services.calls import open_call
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_path = workdir / f"bench-{n}.db"
+    clock = FrozenClock(datetime(2026, 5, 1, 9, 0, tzinfo=PROGRAMME_TZ))
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}", CLOCK=clock, PROCESS_KEY="bench")
+    with app.app_context():
+        upgrade()
+        seeding.load_reference_data()
+        seeding.create_demo_users("bench-pass")
+        deployment.deploy("bench", "bench_loop", {"bench.bpmn": xml}, {"bench_review.json": json.dumps(FORM)})
+        open_call(None, "基准批次", 2026, clock.now() + timedelta(days=365))
+        db.session.remove()
+    server = Server(app)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port)
+    try:
+        token = _request(conn, "POST", "/api/tokens", body={"username": "370102", "password": "bench-pass"})["token"]
+        instance = _request(conn, "POST", "/api/instances", token, {})
+        with app.app_context():
+            db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        size_before = db_path.stat().st_size
+        task_id = instance["ready_tasks"][0]["id"]
+        timings = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            result = _request(conn, "POST", f"/api/tasks/{task_id}/complete", token, {"data": PAYLOAD})
+            timings.append(time.perf_counter() - t0)
+            task_id = result["ready_tasks"][0]["id"] if result["ready_tasks"] else None
+        assert result["status"] == "completed", result["status"]
+        with app.app_context():
+            db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.remove()
+        stored_per_task = (db_path.stat().st_size - size_before) / n
+    finally:
+        conn.close()
+        server.stop()
+    return timings, stored_per_task
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
+    parser.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("SECRET_KEY", "bench")
+    print(f"{'N':>4} {'rep':>3} {'raw med ms':>10} {'raw p95':>8} {'ours med ms':>11} {'ours p95':>8} "
+          f"{'ratio':>6} {'stored/task':>11}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.n:
+            xml = BPMN.replace("__N__", str(n))
+            ratios = []
+            for rep in range(args.reps):
+                raw = bench_raw(xml, n)
+                ours, stored = bench_ours(xml, n, Path(tmp) / f"rep{rep}")
+                ratio = statistics.median(ours) / statistics.median(raw)
+                ratios.append(ratio)
+                print(f"{n:>4} {rep + 1:>3} {statistics.median(raw) * 1e3:>10.2f} {p95(raw) * 1e3:>8.2f} "
+                      f"{statistics.median(ours) * 1e3:>11.2f} {p95(ours) * 1e3:>8.2f} {ratio:>5.2f}x "
+                      f"{stored / 1024:>8.1f} KB")
+            print(f"N={n}: ratio of medians (ours/raw) min {min(ratios):.2f}x, "
+                  f"median {statistics.median(ratios):.2f}x over {args.reps} repetitions")
+
+
+if __name__ == "__main__":
+    main()

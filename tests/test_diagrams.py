@@ -1,0 +1,344 @@
+"""Structural checks on every diagram in bpmn/: it parses, it is fully drawn, it reads cleanly.
+
+These tests look at the BPMN XML directly (lxml) and through SpiffWorkflow's parser; they do not
+touch the application.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+from SpiffWorkflow.util.task import TaskState
+
+ROOT = Path(__file__).resolve().parent.parent
+BPMN_DIR = ROOT / "bpmn"
+DIAGRAMS = sorted(BPMN_DIR.glob("*.bpmn"))
+
+# Mirrors app.roles.ROLE_LABELS (role code -> Chinese label = lane name).
+ROLE_LABELS: dict[str, str] = {
+    "applicant": "申报单位",
+    "guiding_expert": "指导专家",
+    "city": "市级民政部门",
+    "province": "省民政厅",
+    "review_expert": "评审专家",
+    "process_owner": "流程管理员",
+    "auditor": "审计员",
+    "admin": "系统管理员",
+}
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+    "di": "http://www.omg.org/spec/DD/20100524/DI",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+}
+BPMN = "{" + NS["bpmn"] + "}"
+
+# Element kinds that are flow nodes (drawn as shapes, connected by sequence flows).
+FLOW_NODE_TAGS = {
+    BPMN + tag
+    for tag in (
+        "startEvent",
+        "endEvent",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+        "boundaryEvent",
+        "task",
+        "userTask",
+        "manualTask",
+        "scriptTask",
+        "serviceTask",
+        "sendTask",
+        "receiveTask",
+        "businessRuleTask",
+        "callActivity",
+        "subProcess",
+        "exclusiveGateway",
+        "parallelGateway",
+        "inclusiveGateway",
+        "eventBasedGateway",
+        "complexGateway",
+    )
+}
+
+PROPERTY_PATH = "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"
+
+diagram_params = pytest.mark.parametrize("path", DIAGRAMS, ids=[p.name for p in DIAGRAMS])
+
+
+def _tree(path: Path) -> etree._ElementTree:
+    return etree.parse(str(path))
+
+
+def _flow_nodes(tree: etree._ElementTree) -> list[etree._Element]:
+    return [el for el in tree.iter() if el.tag in FLOW_NODE_TAGS]
+
+
+def _bounds(tree: etree._ElementTree) -> dict[str, tuple[float, float, float, float]]:
+    """bpmnElement id -> (x, y, width, height) of its BPMNShape."""
+    result = {}
+    for shape in tree.iterfind(".//bpmndi:BPMNShape", NS):
+        b = shape.find("dc:Bounds", NS)
+        result[shape.get("bpmnElement")] = tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+    return result
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def _contains(outer: tuple[float, ...], inner: tuple[float, ...]) -> bool:
+    ox, oy, ow, oh = outer
+    ix, iy, iw, ih = inner
+    return ox <= ix and oy <= iy and ix + iw <= ox + ow and iy + ih <= oy + oh
+
+
+def _parser() -> SpiffBpmnParser:
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_files([str(p) for p in DIAGRAMS])
+    return parser
+
+
+def test_diagrams_exist():
+    names = {p.name for p in DIAGRAMS}
+    assert {"lifecycle.bpmn", "declaration.bpmn"} <= names
+
+
+# (a) parsing ------------------------------------------------------------------------------------
+
+
+@diagram_params
+def test_parses_with_spiff(path: Path):
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_file(str(path))
+    for process_id in parser.get_process_ids():
+        assert parser.get_spec(process_id) is not None
+
+
+@diagram_params
+def test_processes_are_executable(path: Path):
+    processes = _tree(path).findall("bpmn:process", NS)
+    assert processes
+    for process in processes:
+        assert process.get("isExecutable") == "true", process.get("id")
+
+
+def test_lifecycle_builds_with_declaration_subprocess():
+    parser = _parser()
+    spec = parser.get_spec("zone_lifecycle")
+    subprocesses = parser.get_subprocess_specs("zone_lifecycle")
+    assert "declaration" in subprocesses
+    assert spec.task_specs["Call_Declaration"].spec == "declaration"
+    assert "Timer_Deadline" in spec.task_specs
+
+
+def _outcome(spec) -> str | None:
+    return spec.extensions.get("properties", {}).get("outcome")
+
+
+def test_end_events_carry_outcomes():
+    parser = _parser()
+    lifecycle = parser.get_spec("zone_lifecycle")
+    assert _outcome(lifecycle.task_specs["End_Received"]) == "received"
+    assert _outcome(lifecycle.task_specs["End_Late"]) == "late"
+    assert lifecycle.task_specs["End_Late"].bpmn_name == "逾期未报"
+
+
+def _start(deadline: str) -> BpmnWorkflow:
+    parser = _parser()
+    workflow = BpmnWorkflow(parser.get_spec("zone_lifecycle"), parser.get_subprocess_specs("zone_lifecycle"))
+    workflow.get_tasks(state=TaskState.READY)[0].data["call_deadline"] = deadline
+    workflow.do_engine_steps()
+    return workflow
+
+
+def _run_user_task(workflow: BpmnWorkflow, expected: str, **data) -> None:
+    ready = [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
+    assert [t.task_spec.name for t in ready] == [expected]
+    ready[0].set_data(**data)
+    ready[0].run()
+    workflow.do_engine_steps()
+
+
+def _finished_ends(workflow: BpmnWorkflow) -> set[str]:
+    return {
+        t.task_spec.name
+        for t in workflow.get_tasks(state=TaskState.COMPLETED)
+        if t.task_spec.name.startswith("End_")
+    }
+
+
+def test_declaration_return_loop_then_forward():
+    workflow = _start("2099-06-30T23:59:59+08:00")
+    _run_user_task(workflow, "Task_Declare")
+    _run_user_task(workflow, "Task_CityReview", city_decision="return", city_comments="补充实验举措")
+    _run_user_task(workflow, "Task_Declare")
+    _run_user_task(workflow, "Task_CityReview", city_decision="forward")
+    assert workflow.completed
+    assert _finished_ends(workflow) == {"End_Forwarded", "End_Received"}
+
+
+def test_deadline_passed_closes_as_late():
+    workflow = _start("2000-06-30T23:59:59+08:00")
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+    assert workflow.completed
+    assert _finished_ends(workflow) == {"End_Late"}
+
+
+# (b) complete BPMNDI ----------------------------------------------------------------------------
+
+
+@diagram_params
+def test_every_flow_node_has_a_shape(path: Path):
+    tree = _tree(path)
+    shapes = _bounds(tree)
+    missing = [el.get("id") for el in _flow_nodes(tree) if el.get("id") not in shapes]
+    assert not missing, f"flow nodes without BPMNShape: {missing}"
+    for el in tree.iterfind(".//bpmn:participant", NS):
+        assert el.get("id") in shapes, f"participant without shape: {el.get('id')}"
+    for el in tree.iterfind(".//bpmn:lane", NS):
+        assert el.get("id") in shapes, f"lane without shape: {el.get('id')}"
+
+
+@diagram_params
+def test_every_sequence_flow_has_an_edge(path: Path):
+    tree = _tree(path)
+    edges = {e.get("bpmnElement"): e for e in tree.iterfind(".//bpmndi:BPMNEdge", NS)}
+    for flow in tree.iterfind(".//bpmn:sequenceFlow", NS):
+        edge = edges.get(flow.get("id"))
+        assert edge is not None, f"sequence flow without BPMNEdge: {flow.get('id')}"
+        assert len(edge.findall("di:waypoint", NS)) >= 2, f"edge without waypoints: {flow.get('id')}"
+        if flow.get("name"):
+            assert edge.find("bpmndi:BPMNLabel/dc:Bounds", NS) is not None, (
+                f"named flow without label bounds: {flow.get('id')}"
+            )
+
+
+# (c) no overlapping shapes ----------------------------------------------------------------------
+
+
+@diagram_params
+def test_no_flow_node_shapes_overlap(path: Path):
+    tree = _tree(path)
+    shapes = _bounds(tree)
+    nodes = _flow_nodes(tree)
+    host_of = {el.get("id"): el.get("attachedToRef") for el in nodes if el.tag == BPMN + "boundaryEvent"}
+    clashes = []
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            a_id, b_id = a.get("id"), b.get("id")
+            if host_of.get(a_id) == b_id or host_of.get(b_id) == a_id:
+                continue
+            if _overlap(shapes[a_id], shapes[b_id]):
+                clashes.append((a_id, b_id))
+    assert not clashes, f"overlapping shapes: {clashes}"
+
+
+# (d) user tasks: form and lane ------------------------------------------------------------------
+
+
+@diagram_params
+def test_user_tasks_have_form_and_role_lane(path: Path):
+    tree = _tree(path)
+    shapes = _bounds(tree)
+    lane_of = {}
+    for lane in tree.iterfind(".//bpmn:lane", NS):
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            lane_of[ref.text.strip()] = lane
+    for task in tree.iterfind(".//bpmn:userTask", NS):
+        task_id = task.get("id")
+        props = {p.get("name"): p.get("value") for p in task.iterfind(PROPERTY_PATH, NS)}
+        assert props.get("formJsonSchemaFilename"), f"{task_id} names no form"
+        lane = lane_of.get(task_id)
+        assert lane is not None, f"{task_id} is in no lane"
+        assert lane.get("name") in ROLE_LABELS.values(), f"{task_id} lane {lane.get('name')!r} is not a role"
+        assert _contains(shapes[lane.get("id")], shapes[task_id]), f"{task_id} is drawn outside its lane"
+
+
+def test_declaration_lanes():
+    tree = _tree(BPMN_DIR / "declaration.bpmn")
+    lanes = {
+        lane.get("name"): {ref.text for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
+        for lane in tree.iterfind(".//bpmn:lane", NS)
+    }
+    assert "Task_Declare" in lanes["申报单位"]
+    assert "Task_CityReview" in lanes["市级民政部门"]
+
+
+@diagram_params
+def test_lane_members_are_drawn_inside_their_lane(path: Path):
+    tree = _tree(path)
+    shapes = _bounds(tree)
+    for lane in tree.iterfind(".//bpmn:lane", NS):
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            assert _contains(shapes[lane.get("id")], shapes[ref.text.strip()]), (
+                f"{ref.text} is drawn outside lane {lane.get('name')}"
+            )
+
+
+# (e) gateway flows are labelled -----------------------------------------------------------------
+
+
+@diagram_params
+def test_exclusive_gateway_branches_are_named(path: Path):
+    tree = _tree(path)
+    flows = list(tree.iterfind(".//bpmn:sequenceFlow", NS))
+    for gateway in tree.iterfind(".//bpmn:exclusiveGateway", NS):
+        outgoing = [f for f in flows if f.get("sourceRef") == gateway.get("id")]
+        if len(outgoing) > 1:
+            assert (gateway.get("name") or "").strip(), f"splitting gateway {gateway.get('id')} has no name"
+            unnamed = [f.get("id") for f in outgoing if not (f.get("name") or "").strip()]
+            assert not unnamed, f"unnamed branches of {gateway.get('id')}: {unnamed}"
+
+
+# (f) bpmnlint -----------------------------------------------------------------------------------
+
+
+def test_bpmnlint_clean():
+    if not (ROOT / "node_modules" / "bpmnlint").is_dir():
+        pytest.skip("node_modules/bpmnlint is missing: run `npm ci` in the repository root")
+    npx = shutil.which("npx")
+    if npx is None:
+        pytest.skip("npx (Node.js) is not on PATH")
+    result = subprocess.run(
+        [npx, "--no-install", "bpmnlint", *[str(p.relative_to(ROOT)) for p in DIAGRAMS]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning" not in result.stdout, result.stdout
+
+
+# Rendering with bpmn-js -------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@diagram_params
+def test_renders_with_bpmn_js(path: Path, tmp_path: Path):
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is not installed")
+    if not (ROOT / "node_modules" / "bpmn-js").is_dir():
+        pytest.skip("node_modules/bpmn-js is missing: run `npm ci` in the repository root")
+    out = tmp_path / (path.stem + ".png")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "render_bpmn.py"), "--strict", str(path), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr, result.stderr
+    assert out.stat().st_size > 10_000
