@@ -76,12 +76,12 @@ PAYLOAD = {"opinion": "通过"}
 
 
 def bench_raw(xml: str, n: int) -> list[float]:
+    from lxml import etree
     from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
     from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
     from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
     from SpiffWorkflow.util.task import TaskState
-    from lxml import etree
 
     parser = SpiffBpmnParser()
     parser.add_bpmn_xml(etree.fromstring(xml.encode()), filename="bench.bpmn")
@@ -154,7 +154,9 @@ def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float]:
     server = Server(app)
     conn = http.client.HTTPConnection("127.0.0.1", server.port)
     try:
-        token = _request(conn, "POST", "/api/tokens", body={"username": "370102", "password": "bench-pass"})["token"]
+        token = _request(conn, "POST", "/api/tokens", body={"username": "370102", "password": "bench-pass"})[
+            "token"
+        ]
         instance = _request(conn, "POST", "/api/instances", token, {})
         with app.app_context():
             db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
@@ -183,13 +185,17 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench")
-    print(f"{'N':>4} {'rep':>3} {'raw med ms':>10} {'raw p95':>8} {'ours med ms':>11} {'ours p95':>8} "
-          f"{'ratio':>6} {'stored/task':>11}")
+    print(
+        f"{'N':>4} {'rep':>3} {'raw med ms':>10} {'raw p95':>8} {'ours med ms':>11} {'ours p95':>8} "
+        f"{'ratio':>6} {'stored/task':>11}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.n:
             xml = BPMN.replace("__N__", str(n))
@@ -199,11 +205,15 @@ def main() -> None:
                 ours, stored = bench_ours(xml, n, Path(tmp) / f"rep{rep}")
                 ratio = statistics.median(ours) / statistics.median(raw)
                 ratios.append(ratio)
-                print(f"{n:>4} {rep + 1:>3} {statistics.median(raw) * 1e3:>10.2f} {p95(raw) * 1e3:>8.2f} "
-                      f"{statistics.median(ours) * 1e3:>11.2f} {p95(ours) * 1e3:>8.2f} {ratio:>5.2f}x "
-                      f"{stored / 1024:>8.1f} KB")
-            print(f"N={n}: ratio of medians (ours/raw) min {min(ratios):.2f}x, "
-                  f"median {statistics.median(ratios):.2f}x over {args.reps} repetitions")
+                print(
+                    f"{n:>4} {rep + 1:>3} {statistics.median(raw) * 1e3:>10.2f} {p95(raw) * 1e3:>8.2f} "
+                    f"{statistics.median(ours) * 1e3:>11.2f} {p95(ours) * 1e3:>8.2f} {ratio:>5.2f}x "
+                    f"{stored / 1024:>8.1f} KB"
+                )
+            print(
+                f"N={n}: ratio of medians (ours/raw) min {min(ratios):.2f}x, "
+                f"median {statistics.median(ratios):.2f}x over {args.reps} repetitions"
+            )
 
 
 if __name__ == "__main__":

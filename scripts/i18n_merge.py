@@ -32,9 +32,23 @@ def main(extra: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(
-            [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-             "-k", "_l", "-o", str(pot), "."],
-            check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "-k",
+                "_l",
+                "-o",
+                str(pot),
+                ".",
+            ],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         with pot.open("rb") as fh:
             template = read_po(fh)
@@ -52,8 +66,12 @@ def main(extra: list[str]) -> int:
         string = known.get(message.id)
         if string is None:
             missing.append(message.id)
-        catalog.add(message.id, string or ("" if not message.pluralizable else ("",)),
-                    locations=message.locations, flags=message.flags)
+        catalog.add(
+            message.id,
+            string or ("" if not message.pluralizable else ("",)),
+            locations=message.locations,
+            flags=message.flags,
+        )
     CATALOG.parent.mkdir(parents=True, exist_ok=True)
     with CATALOG.open("wb") as fh:
         write_po(fh, catalog, width=110, omit_header=False)

@@ -17,9 +17,9 @@ from app.clock import PROGRAMME_TZ, FrozenClock
 from app.config import TestConfig
 from app.extensions import db
 from app.models import Instance, ReadyTask, User
+from app.reference import load_themes
 from app.services import applications, calls, seeding, tasks
 from app.services.demo_texts import demo_declaration
-from app.reference import load_themes
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=PROGRAMME_TZ)
 DEADLINE = datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
@@ -82,7 +82,9 @@ class World:
     def open_call(self):
         """The province's 2026 call (opened once per test)."""
         if self._call is None:
-            self._call = calls.open_call(self.user("province"), "2026年度全省城乡社区治理实验区申报", 2026, DEADLINE)
+            self._call = calls.open_call(
+                self.user("province"), "2026年度全省城乡社区治理实验区申报", 2026, DEADLINE
+            )
         return self._call
 
     def start(self, adcode: str = "370102") -> Instance:
@@ -109,7 +111,9 @@ class World:
         data = {"city_decision": decision}
         if comments:
             data["city_comments"] = comments
-        return tasks.complete_task(self.user(instance.city.adcode), self.task(instance, "Task_CityReview").id, data)
+        return tasks.complete_task(
+            self.user(instance.city.adcode), self.task(instance, "Task_CityReview").id, data
+        )
 
     def reload(self, instance: Instance) -> Instance:
         db.session.expire_all()

@@ -82,8 +82,9 @@ def test_failed_validation_leaves_no_trace(world):
     before = _snapshot(instance.id)
     county = world.user("370102")
     with pytest.raises(ValidationFailed):
-        tasks.complete_task(county, world.task(instance, "Task_Declare").id,
-                            world.declaration(plan_background="太短"))
+        tasks.complete_task(
+            county, world.task(instance, "Task_Declare").id, world.declaration(plan_background="太短")
+        )
     assert _snapshot(instance.id) == before
 
 
@@ -93,9 +94,11 @@ def test_failed_script_leaves_no_trace(app, world):
 
     current = latest_version(app.config["PROCESS_KEY"])
     hostile = dict(current.bpmn_files)
-    hostile["declaration.bpmn"] = hostile["declaration.bpmn"].replace(
-        'city_decision == "forward"', "__import__('os').system('echo owned')"
-    ).replace("city_decision == &quot;forward&quot;", "__import__('os').system('echo owned')")
+    hostile["declaration.bpmn"] = (
+        hostile["declaration.bpmn"]
+        .replace('city_decision == "forward"', "__import__('os').system('echo owned')")
+        .replace("city_decision == &quot;forward&quot;", "__import__('os').system('echo owned')")
+    )
     assert hostile["declaration.bpmn"] != current.bpmn_files["declaration.bpmn"], "condition not found"
     deploy(current.process_key, current.main_process_id, hostile, current.form_files, note="hostile")
     instance = world.start("370102")

@@ -27,7 +27,9 @@ def _start(api, world, county="370102"):
 def _declare(api, world, county="370102", **overrides):
     task = _only_task(api, county, "Task_Declare")
     assert task["form_schema"]["type"] == "object"
-    response = api.post(county, f"/api/tasks/{task['id']}/complete", {"data": world.declaration(county, **overrides)})
+    response = api.post(
+        county, f"/api/tasks/{task['id']}/complete", {"data": world.declaration(county, **overrides)}
+    )
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
@@ -129,8 +131,14 @@ def test_instances_list_filters(api, world):
 def test_openapi_document_lists_the_endpoints(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/tokens", "/api/tasks", "/api/tasks/{task_id}", "/api/tasks/{task_id}/complete",
-                 "/api/instances", "/api/instances/{instance_id}"):
+    for path in (
+        "/api/tokens",
+        "/api/tasks",
+        "/api/tasks/{task_id}",
+        "/api/tasks/{task_id}/complete",
+        "/api/instances",
+        "/api/instances/{instance_id}",
+    ):
         assert path in spec["paths"], path
 
 
@@ -140,7 +148,9 @@ def test_tokens_expire_and_can_be_revoked(api, client, clock):
     assert client.get("/api/tasks", headers=headers).status_code == 200
     assert client.delete("/api/tokens", headers=headers).status_code == 204
     assert client.get("/api/tasks", headers=headers).status_code == 401
-    fresh = client.post("/api/tokens", json={"username": "370102", "password": "test-pass"}).get_json()["token"]
+    fresh = client.post("/api/tokens", json={"username": "370102", "password": "test-pass"}).get_json()[
+        "token"
+    ]
     clock.advance(timedelta(days=2))
     assert client.get("/api/tasks", headers={"Authorization": f"Bearer {fresh}"}).status_code == 401
 

@@ -33,8 +33,14 @@ def test_api_refuses_out_of_scope_objects_with_404(api, world, qingdao_applicati
     assert api.get(username, f"/api/tasks/{task_id}").status_code == 404
     response = api.post(username, f"/api/tasks/{task_id}/complete", {"data": {"city_decision": "forward"}})
     assert response.status_code == 404
-    assert api.client.put(f"/api/tasks/{task_id}/draft", json={"data": {}},
-                          headers={"Authorization": f"Bearer {api.token(username)}"}).status_code == 404
+    assert (
+        api.client.put(
+            f"/api/tasks/{task_id}/draft",
+            json={"data": {}},
+            headers={"Authorization": f"Bearer {api.token(username)}"},
+        ).status_code
+        == 404
+    )
     assert all(i["id"] != instance_id for i in api.get(username, "/api/instances").get_json())
     assert all(t["id"] != task_id for t in api.get(username, "/api/tasks").get_json())
 

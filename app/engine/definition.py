@@ -117,13 +117,15 @@ class ProcessDefinition:
         for spec in self.all_specs():
             for task_spec in spec.task_specs.values():
                 if isinstance(task_spec, UserTask):
-                    found.append(UserTaskSpec(
-                        element_id=task_spec.bpmn_id,
-                        name=task_spec.bpmn_name or task_spec.bpmn_id,
-                        lane=task_spec.lane,
-                        form=spec_property(task_spec, FORM_PROPERTY),
-                        process_id=spec.name,
-                    ))
+                    found.append(
+                        UserTaskSpec(
+                            element_id=task_spec.bpmn_id,
+                            name=task_spec.bpmn_name or task_spec.bpmn_id,
+                            lane=task_spec.lane,
+                            form=spec_property(task_spec, FORM_PROPERTY),
+                            process_id=spec.name,
+                        )
+                    )
         return found
 
     def element_names(self) -> dict[str, str]:

@@ -42,7 +42,9 @@ class Engine:
         try:
             workflow = self.definition.serializer.loads(state)
         except Exception as exc:
-            raise DiagramError(f"stored state does not match process '{self.definition.main_process_id}': "
-                               f"{type(exc).__name__}: {exc}") from exc
+            raise DiagramError(
+                f"stored state does not match process '{self.definition.main_process_id}': "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
         workflow.script_engine = RestrictedScriptEngine()
         return WorkflowRun(workflow, self.definition)

@@ -18,6 +18,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.task import Task
@@ -115,15 +116,17 @@ class WorkflowRun:
             if not isinstance(spec, UserTask):
                 continue
             process_id = task.workflow.spec.name
-            ready.append(ReadyTask(
-                task_id=str(task.id),
-                element_id=spec.bpmn_id,
-                name=spec.bpmn_name or spec.bpmn_id,
-                lane=spec.lane,
-                form=spec_property(spec, "formJsonSchemaFilename"),
-                process_id=process_id,
-                process_name=process_names.get(process_id, process_id),
-            ))
+            ready.append(
+                ReadyTask(
+                    task_id=str(task.id),
+                    element_id=spec.bpmn_id,
+                    name=spec.bpmn_name or spec.bpmn_id,
+                    lane=spec.lane,
+                    form=spec_property(spec, "formJsonSchemaFilename"),
+                    process_id=process_id,
+                    process_name=process_names.get(process_id, process_id),
+                )
+            )
         return ready
 
     def task_data(self, task_id: str) -> dict:
@@ -132,7 +135,8 @@ class WorkflowRun:
 
     def _waiting_timers(self) -> list[Task]:
         return [
-            task for task in self._workflow.event_manager.tasks.values()
+            task
+            for task in self._workflow.event_manager.tasks.values()
             if task.state == TaskState.WAITING
             and isinstance(task.task_spec.event_definition, TimerEventDefinition)
         ]
@@ -151,7 +155,8 @@ class WorkflowRun:
         if not self.is_completed:
             return None
         ends = [
-            task for task in self._workflow.tasks.values()
+            task
+            for task in self._workflow.tasks.values()
             if isinstance(task.task_spec, EndEvent) and task.state == TaskState.COMPLETED
         ]
         if not ends:
@@ -178,6 +183,17 @@ class WorkflowRun:
         ]
         completed.sort(key=lambda task: task.last_state_change)
         return [task.task_spec.bpmn_id for task in completed]
+
+    def active_element_ids(self) -> list[str]:
+        """Element ids of activities under way: ready user tasks and the (sub)process calls that hold them."""
+        active = {
+            task.task_spec.bpmn_id
+            for workflow in self._all_workflows()
+            for task in workflow.tasks.values()
+            if task.state in (TaskState.READY, TaskState.STARTED)
+            and isinstance(task.task_spec, UserTask | SubWorkflowTask)
+        }
+        return sorted(active)
 
     # -- commands ------------------------------------------------------------------------------
 

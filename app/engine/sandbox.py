@@ -37,16 +37,44 @@ MAX_SHIFT = 100_000
 MAX_LINES = 1_000_000
 MAX_SECONDS = 0.5
 
-REFUSED_NAMES = frozenset({
-    "open", "eval", "exec", "compile", "getattr", "setattr", "delattr", "globals", "locals", "vars",
-    "__import__", "input", "breakpoint", "exit", "quit", "help", "type", "object", "memoryview",
-})
+REFUSED_NAMES = frozenset(
+    {
+        "open",
+        "eval",
+        "exec",
+        "compile",
+        "getattr",
+        "setattr",
+        "delattr",
+        "globals",
+        "locals",
+        "vars",
+        "__import__",
+        "input",
+        "breakpoint",
+        "exit",
+        "quit",
+        "help",
+        "type",
+        "object",
+        "memoryview",
+    }
+)
 # Attributes that reach interpreter internals without a leading underscore (frames of generators,
 # tracebacks and code objects), or that reintroduce attribute lookup by string (str.format), or that
 # build huge strings in one C call. Scripts on task data never need them.
-REFUSED_ATTRIBUTES = frozenset({
-    "format", "format_map", "mro", "ljust", "rjust", "center", "zfill", "expandtabs",
-})
+REFUSED_ATTRIBUTES = frozenset(
+    {
+        "format",
+        "format_map",
+        "mro",
+        "ljust",
+        "rjust",
+        "center",
+        "zfill",
+        "expandtabs",
+    }
+)
 REFUSED_ATTRIBUTE_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "tb_", "co_", "func_")
 # Constructs refused outright. ``try`` matters most: a bare ``except`` or a ``finally`` could catch
 # the time-out raised by the trace guard, and CPython removes a trace function that raised.
@@ -223,15 +251,42 @@ def _capped_range(*args: int) -> range:
 
 
 _SAFE_BUILTIN_NAMES = (
-    "len", "min", "max", "sum", "abs", "round", "sorted", "any", "all", "int", "float", "str", "bool",
-    "list", "dict", "set", "tuple", "enumerate", "zip", "isinstance", "reversed", "map", "filter",
-    "Exception", "ValueError", "KeyError", "TypeError",
+    "len",
+    "min",
+    "max",
+    "sum",
+    "abs",
+    "round",
+    "sorted",
+    "any",
+    "all",
+    "int",
+    "float",
+    "str",
+    "bool",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "enumerate",
+    "zip",
+    "isinstance",
+    "reversed",
+    "map",
+    "filter",
+    "Exception",
+    "ValueError",
+    "KeyError",
+    "TypeError",
 )
 SAFE_BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
 SAFE_BUILTINS.update({"range": _capped_range, "True": True, "False": False, "None": None})
 
 GUARDS: dict[str, Callable[..., Any]] = {
-    _POW: _guarded_pow, _MUL: _guarded_mul, _LSHIFT: _guarded_lshift, _TICK: _tick,
+    _POW: _guarded_pow,
+    _MUL: _guarded_mul,
+    _LSHIFT: _guarded_lshift,
+    _TICK: _tick,
 }
 # Our own helpers count as one step per call; their inner lines are not the script's.
 _UNTRACED = frozenset(func.__code__ for func in (*GUARDS.values(), _capped_range))

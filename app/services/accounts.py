@@ -40,8 +40,12 @@ def issue_token(username: str, password: str) -> tuple[str, ApiToken]:
     user = authenticate(username, password)
     raw = secrets.token_urlsafe(32)
     now = clock.now()
-    token = ApiToken(token_hash=_digest(raw), user_id=user.id, created_at=now,
-                     expires_at=now + current_app.config["API_TOKEN_TTL"])
+    token = ApiToken(
+        token_hash=_digest(raw),
+        user_id=user.id,
+        created_at=now,
+        expires_at=now + current_app.config["API_TOKEN_TTL"],
+    )
     db.session.add(token)
     db.session.commit()
     return raw, token
@@ -49,7 +53,12 @@ def issue_token(username: str, password: str) -> tuple[str, ApiToken]:
 
 def user_for_token(raw: str) -> User:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw or "")))
-    if token is None or token.revoked_at is not None or token.expires_at <= clock.now() or not token.user.active:
+    if (
+        token is None
+        or token.revoked_at is not None
+        or token.expires_at <= clock.now()
+        or not token.user.active
+    ):
         raise AuthenticationFailed(_("The token is invalid, expired or revoked."))
     return token.user
 

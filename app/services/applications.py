@@ -16,6 +16,7 @@ from .deployment import current_version, engine_for
 from .errors import Forbidden, RuleViolation
 from .transitions import EventRecord, commit_transition
 
+
 def _choose_call(call_id: int | None) -> Call:
     calls = open_calls()
     if call_id is None:
@@ -40,7 +41,11 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
     )
     if running is not None:
         raise RuleViolation(
-            _("%(county)s already has an application in this call (no. %(id)s).", county=county.name, id=running)
+            _(
+                "%(county)s already has an application in this call (no. %(id)s).",
+                county=county.name,
+                id=running,
+            )
         )
     version = current_version(current_app.config["PROCESS_KEY"])
     now = clock.now()

@@ -24,8 +24,9 @@ def open_call(user: User | None, name: str, year: int, deadline: datetime) -> Ca
         raise RuleViolation(_("The deadline needs a time zone."))
     if deadline <= clock.now():
         raise RuleViolation(_("The deadline must lie in the future."))
-    call = Call(name=name, year=year, deadline=deadline, opened_at=clock.now(),
-                opened_by_id=user.id if user else None)
+    call = Call(
+        name=name, year=year, deadline=deadline, opened_at=clock.now(), opened_by_id=user.id if user else None
+    )
     db.session.add(call)
     db.session.commit()
     return call

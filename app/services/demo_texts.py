@@ -64,8 +64,13 @@ def demo_declaration(county: str, theme: Theme, experts: list[User]) -> dict:
         "period_start": "2026-09",
         "period_end": "2028-06",
         "experts": [
-            {"name": e.display_name, "committee": e.committee, "title": e.title or "", "contact": "0531-86150000",
-             "username": e.username}
+            {
+                "name": e.display_name,
+                "committee": e.committee,
+                "title": e.title or "",
+                "contact": "0531-86150000",
+                "username": e.username,
+            }
             for e in experts
         ],
         "department": f"{county}民政局",

@@ -50,8 +50,9 @@ def check_version_files(bpmn_files: dict[str, str], form_files: dict[str, str], 
         if not task.form:
             raise ServiceError(_("User task %(task)s names no form.", task=task.element_id))
         if task.form not in form_files:
-            raise ServiceError(_("Form %(form)s named by %(task)s does not exist.", form=task.form,
-                                 task=task.element_id))
+            raise ServiceError(
+                _("Form %(form)s named by %(task)s does not exist.", form=task.form, task=task.element_id)
+            )
     for name, text in form_files.items():
         try:
             load_form(name, text)
@@ -74,9 +75,12 @@ def deploy(
     newest = latest_version(process_key)
     if newest is not None and newest.content_hash == digest:
         return newest
-    number = (db.session.scalar(
-        select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == process_key)
-    ) or 0) + 1
+    number = (
+        db.session.scalar(
+            select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == process_key)
+        )
+        or 0
+    ) + 1
     version = ProcessVersion(
         process_key=process_key,
         version=number,

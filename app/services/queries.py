@@ -83,19 +83,22 @@ def diagram_highlights(instance: Instance) -> dict[str, list[str]]:
     run = engine_for(instance.version).restore(state)
     return {
         "completed": run.completed_element_ids(),
-        "current": [t.element_id for t in run.ready_user_tasks()],
+        "current": run.active_element_ids(),
     }
 
 
 def earlier_opinions(instance: Instance) -> list[HistoryEvent]:
     """Completed tasks whose data carries comments, newest first: shown beside a task's form."""
     return [
-        e for e in reversed(history_of(instance))
+        e
+        for e in reversed(history_of(instance))
         if e.kind == "task_completed" and any(k.endswith("comments") and v for k, v in e.data.items())
     ]
 
 
 def cities() -> list[Organisation]:
     return list(
-        db.session.scalars(select(Organisation).where(Organisation.level == "city").order_by(Organisation.adcode))
+        db.session.scalars(
+            select(Organisation).where(Organisation.level == "city").order_by(Organisation.adcode)
+        )
     )

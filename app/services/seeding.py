@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..clock import PROGRAMME_TZ, FrozenClock
 from ..extensions import db
-from ..models import Call, Instance, Organisation, ReadyTask, User, UserRole
+from ..models import Instance, Organisation, ReadyTask, User, UserRole
 from ..reference import load_divisions, load_themes
 from ..roles import Role
 from . import applications, calls, tasks, timers
@@ -27,8 +27,20 @@ DEMO_PASSWORD = "demo2026"
 _EXPERTS = [
     ("expert01", "王建国", [Role.GUIDING_EXPERT], "national", "全国基层政权和社区建设专家委员会委员、教授"),
     ("expert02", "李思远", [Role.GUIDING_EXPERT], "national", "全国基层政权和社区建设专家委员会委员、研究员"),
-    ("expert03", "张丽华", [Role.GUIDING_EXPERT], "provincial", "山东省基层政权建设和社区治理专家委员会委员、教授"),
-    ("expert04", "刘文博", [Role.GUIDING_EXPERT], "provincial", "山东省基层政权建设和社区治理专家委员会委员、副教授"),
+    (
+        "expert03",
+        "张丽华",
+        [Role.GUIDING_EXPERT],
+        "provincial",
+        "山东省基层政权建设和社区治理专家委员会委员、教授",
+    ),
+    (
+        "expert04",
+        "刘文博",
+        [Role.GUIDING_EXPERT],
+        "provincial",
+        "山东省基层政权建设和社区治理专家委员会委员、副教授",
+    ),
     ("expert05", "陈志强", [Role.REVIEW_EXPERT], "provincial", "评审专家、教授"),
     ("expert06", "赵敏", [Role.REVIEW_EXPERT], "provincial", "评审专家、研究员"),
     ("expert07", "孙宏伟", [Role.REVIEW_EXPERT, Role.GUIDING_EXPERT], "national", "评审专家、教授"),
@@ -55,12 +67,25 @@ def load_reference_data() -> int:
     return db.session.scalar(select(func.count(Organisation.id)))
 
 
-def _ensure_user(username: str, display_name: str, roles, password: str, org: Organisation | None = None,
-                 committee: str | None = None, title: str | None = None) -> bool:
+def _ensure_user(
+    username: str,
+    display_name: str,
+    roles,
+    password: str,
+    org: Organisation | None = None,
+    committee: str | None = None,
+    title: str | None = None,
+) -> bool:
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         return False
-    user = User(username=username, display_name=display_name, password_hash=hash_password(password),
-                organisation=org, committee=committee, title=title)
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        organisation=org,
+        committee=committee,
+        title=title,
+    )
     user.role_rows = [UserRole(role=str(r)) for r in roles]
     db.session.add(user)
     return True
@@ -127,8 +152,12 @@ def create_demo_programme() -> int:
     created = 0
     province = _user("province")
     with _frozen_time(datetime(2026, 4, 30, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
-        call_2026 = calls.open_call(province, "2026年度全省城乡社区治理实验区申报", 2026,
-                                    datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ))
+        call_2026 = calls.open_call(
+            province,
+            "2026年度全省城乡社区治理实验区申报",
+            2026,
+            datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ),
+        )
         clock.advance(timedelta(days=5))
         started = {}
         for adcode in ("370102", "370203", "370602", "370702", "370811"):
@@ -141,7 +170,9 @@ def create_demo_programme() -> int:
         _declare(started["370702"], _user("370702"), 8, ["expert07"])
         clock.advance(timedelta(days=7))
         _city_decides(started["370102"], "forward")
-        _city_decides(started["370203"], "return", "实验举措中分期规划不够具体，请补充各阶段的时间节点和可量化目标。")
+        _city_decides(
+            started["370203"], "return", "实验举措中分期规划不够具体，请补充各阶段的时间节点和可量化目标。"
+        )
         _city_decides(started["370602"], "forward")
         clock.advance(timedelta(days=10))
         _declare(started["370203"], _user("370203"), 5, ["expert02", "expert03"])
@@ -151,8 +182,12 @@ def create_demo_programme() -> int:
         timers.fire_due_timers()
 
     with _frozen_time(datetime(2026, 11, 2, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
-        call_2027 = calls.open_call(province, "2027年度全省城乡社区治理实验区申报", 2027,
-                                    datetime(2027, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ))
+        call_2027 = calls.open_call(
+            province,
+            "2027年度全省城乡社区治理实验区申报",
+            2027,
+            datetime(2027, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ),
+        )
         clock.advance(timedelta(days=3))
         fresh = {}
         for adcode in ("370102", "370302", "370402", "370502", "370883", "371002", "371302", "371702"):

@@ -70,7 +70,8 @@ def summary_of(run: WorkflowRun) -> dict:
 
 def _sync_ready_tasks(instance: Instance, run: WorkflowRun, now: datetime) -> None:
     existing = {
-        row.id: row for row in db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
+        row.id: row
+        for row in db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
     }
     province = province_org()
     due = run.next_timer_due()
@@ -108,13 +109,16 @@ def _sync_named_experts(instance: Instance, run: WorkflowRun) -> None:
     known = set(
         db.session.scalars(
             select(InstanceParticipant.user_id).where(
-                InstanceParticipant.instance_id == instance.id, InstanceParticipant.relation == "guiding_expert"
+                InstanceParticipant.instance_id == instance.id,
+                InstanceParticipant.relation == "guiding_expert",
             )
         )
     )
     for user in db.session.scalars(select(User).where(User.username.in_(usernames))):
         if user.id not in known and "guiding_expert" in user.roles:
-            db.session.add(InstanceParticipant(instance_id=instance.id, user_id=user.id, relation="guiding_expert"))
+            db.session.add(
+                InstanceParticipant(instance_id=instance.id, user_id=user.id, relation="guiding_expert")
+            )
 
 
 def _append_events(

@@ -26,13 +26,12 @@ def _error_response(status: int, message: str, errors: list | None = None):
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import template_helpers
     from .api import blp as api_blp
     from .auth import bp as auth_bp
     from .calls import bp as calls_bp
     from .inbox import bp as inbox_bp
     from .instances import bp as instances_bp
-
-    from . import template_helpers
 
     template_helpers.register(app)
     app.register_blueprint(auth_bp)
@@ -56,7 +55,9 @@ def register_blueprints(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return _error_response(400, _("The form has expired or was not sent from this site; please reload the page."))
+        return _error_response(
+            400, _("The form has expired or was not sent from this site; please reload the page.")
+        )
 
     @app.errorhandler(404)
     def not_found(exc):

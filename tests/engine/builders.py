@@ -40,15 +40,14 @@ def script_process(script: str, process_id: str = "scripted") -> bytes:
     """A one-script-task process: start -> Script_Under_Test -> user task -> end."""
     body = script.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return (
-        BPMN_HEADER
-        + f'<bpmn:process id="{process_id}" name="脚本" isExecutable="true">'
+        BPMN_HEADER + f'<bpmn:process id="{process_id}" name="脚本" isExecutable="true">'
         '<bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>'
         '<bpmn:sequenceFlow id="F1" sourceRef="StartEvent_1" targetRef="Script_Under_Test"/>'
         '<bpmn:scriptTask id="Script_Under_Test" name="被测脚本"><bpmn:incoming>F1</bpmn:incoming>'
-        f'<bpmn:outgoing>F2</bpmn:outgoing><bpmn:script>{body}</bpmn:script></bpmn:scriptTask>'
+        f"<bpmn:outgoing>F2</bpmn:outgoing><bpmn:script>{body}</bpmn:script></bpmn:scriptTask>"
         '<bpmn:sequenceFlow id="F2" sourceRef="Script_Under_Test" targetRef="Task_After"/>'
         '<bpmn:userTask id="Task_After" name="之后"><bpmn:incoming>F2</bpmn:incoming>'
-        '<bpmn:outgoing>F3</bpmn:outgoing></bpmn:userTask>'
+        "<bpmn:outgoing>F3</bpmn:outgoing></bpmn:userTask>"
         '<bpmn:sequenceFlow id="F3" sourceRef="Task_After" targetRef="EndEvent_1"/>'
         '<bpmn:endEvent id="EndEvent_1"><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>'
         "</bpmn:process></bpmn:definitions>"
@@ -58,12 +57,11 @@ def script_process(script: str, process_id: str = "scripted") -> bytes:
 def timer_process(expression: str) -> bytes:
     """start -> user task with an interrupting timeDate boundary timer -> two ends."""
     return (
-        BPMN_HEADER
-        + '<bpmn:process id="timed" name="计时" isExecutable="true">'
+        BPMN_HEADER + '<bpmn:process id="timed" name="计时" isExecutable="true">'
         '<bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>'
         '<bpmn:sequenceFlow id="F1" sourceRef="StartEvent_1" targetRef="Task_Wait"/>'
         '<bpmn:userTask id="Task_Wait" name="等待"><bpmn:incoming>F1</bpmn:incoming>'
-        '<bpmn:outgoing>F2</bpmn:outgoing></bpmn:userTask>'
+        "<bpmn:outgoing>F2</bpmn:outgoing></bpmn:userTask>"
         '<bpmn:boundaryEvent id="Timer_Due" name="到期" attachedToRef="Task_Wait" cancelActivity="true">'
         '<bpmn:outgoing>F3</bpmn:outgoing><bpmn:timerEventDefinition id="TD">'
         f'<bpmn:timeDate xsi:type="bpmn:tFormalExpression">{expression}</bpmn:timeDate>'

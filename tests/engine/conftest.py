@@ -21,4 +21,3 @@ def engine(lifecycle: ProcessDefinition) -> Engine:
 @pytest.fixture
 def start_data() -> dict:
     return {"deadline": "2026-06-30T23:59:59+08:00", "count": 0, "applicant_name": "历下区"}
-

@@ -41,7 +41,7 @@ def test_missing_called_process_is_a_diagram_error() -> None:
 
 
 def test_schema_invalid_diagram_is_a_diagram_error() -> None:
-    bad = fixture_bytes("sub.bpmn").replace(b"<bpmn:startEvent id", b"<bpmn:startEvent bogus=\"1\" id", 1)
+    bad = fixture_bytes("sub.bpmn").replace(b"<bpmn:startEvent id", b'<bpmn:startEvent bogus="1" id', 1)
     with pytest.raises(DiagramError) as caught:
         ProcessDefinition.from_files({"sub.bpmn": bad}, "sub")
     assert caught.value.filename == "sub.bpmn"

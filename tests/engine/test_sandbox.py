@@ -81,8 +81,13 @@ def test_gateway_without_matching_condition_is_a_script_error(lifecycle: Process
 
 @pytest.mark.parametrize(
     "source",
-    ["city_decision == 'forward'", "count = count + 1", "x = [i ** 2 for i in range(10)]",
-     "f = lambda v: v + 1", "ok = any(e['committee'] == 'national' for e in experts)"],
+    [
+        "city_decision == 'forward'",
+        "count = count + 1",
+        "x = [i ** 2 for i in range(10)]",
+        "f = lambda v: v + 1",
+        "ok = any(e['committee'] == 'national' for e in experts)",
+    ],
 )
 def test_check_expression_accepts_ordinary_code(source: str) -> None:
     assert check_expression(source) is None
@@ -90,9 +95,16 @@ def test_check_expression_accepts_ordinary_code(source: str) -> None:
 
 @pytest.mark.parametrize(
     ("source", "reason"),
-    [("import os", "import"), ("x._secret", "underscore"), ("open('f')", "'open'"),
-     ("nonlocal x", "nonlocal"), ("def f():\n    global y", "global"), ("x = (", "syntax error"),
-     ("vars()", "'vars'"), ("memoryview(b'')", "'memoryview'")],
+    [
+        ("import os", "import"),
+        ("x._secret", "underscore"),
+        ("open('f')", "'open'"),
+        ("nonlocal x", "nonlocal"),
+        ("def f():\n    global y", "global"),
+        ("x = (", "syntax error"),
+        ("vars()", "'vars'"),
+        ("memoryview(b'')", "'memoryview'"),
+    ],
 )
 def test_check_expression_explains_refusals(source: str, reason: str) -> None:
     result = check_expression(source)

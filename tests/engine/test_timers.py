@@ -78,3 +78,14 @@ def test_timer_expression_goes_through_the_sandbox() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         timer_engine("'2030-01-01T00:00:00+08:00'").start({}, T0.replace(tzinfo=None))
+
+
+def test_active_elements_name_the_waiting_task_and_the_call_holding_it(
+    engine: Engine, start_data: dict
+) -> None:
+    run = engine.start(start_data, T0)
+    task = run.ready_user_tasks()[0]
+    assert task.element_id in run.active_element_ids()
+    assert any(element != task.element_id for element in run.active_element_ids()), "the call activity"
+    run.fire_due_timers(at("2026-07-01T00:00:00+08:00"))
+    assert run.active_element_ids() == []

@@ -20,7 +20,10 @@ def test_start_offers_the_declaration_inside_the_called_process(engine: Engine, 
     run = engine.start(start_data, T0)
     task = only_ready(run)
     assert (task.element_id, task.name, task.lane, task.form) == (
-        "Task_Declare", "填写申报材料", "申报单位", "declaration.json"
+        "Task_Declare",
+        "填写申报材料",
+        "申报单位",
+        "declaration.json",
     )
     assert (task.process_id, task.process_name) == ("sub", "自主申报")
     assert run.task_data(task.task_id)["applicant_name"] == "历下区"
@@ -32,7 +35,9 @@ def test_forwarding_reaches_the_received_end_with_its_outcome(engine: Engine, st
     run.complete_task(only_ready(run).task_id, {"theme_title": "议事协商"}, T0)
     review = only_ready(run)
     assert (review.element_id, review.lane, review.form) == (
-        "Task_CityReview", "市级民政部门", "city_review.json"
+        "Task_CityReview",
+        "市级民政部门",
+        "city_review.json",
     )
     assert run.task_data(review.task_id)["count"] == 1  # the script task ran: count = count + 1
     run.complete_task(review.task_id, {"city_decision": "forward"}, T0 + timedelta(days=1))
@@ -59,8 +64,12 @@ def test_completed_elements_are_listed_in_order_for_highlighting(engine: Engine,
     run.complete_task(only_ready(run).task_id, {}, T0)
     run.complete_task(only_ready(run).task_id, {"city_decision": "forward"}, T0)
     ids = run.completed_element_ids()
-    for earlier, later in [("Start_Main", "Task_Declare"), ("Task_Declare", "Script_Count"),
-                           ("Script_Count", "Task_CityReview"), ("Gateway_CityDecision", "End_Received")]:
+    for earlier, later in [
+        ("Start_Main", "Task_Declare"),
+        ("Task_Declare", "Script_Count"),
+        ("Script_Count", "Task_CityReview"),
+        ("Gateway_CityDecision", "End_Received"),
+    ]:
         assert ids.index(earlier) < ids.index(later)
     assert "Timer_Deadline" not in ids
 

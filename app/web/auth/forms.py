@@ -5,5 +5,9 @@ from wtforms.validators import DataRequired
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(message=_l("Please enter your username."))])
-    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Please enter your password."))])
+    username = StringField(
+        _l("Username"), validators=[DataRequired(message=_l("Please enter your username."))]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=_l("Please enter your password."))]
+    )

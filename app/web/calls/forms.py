@@ -5,9 +5,16 @@ from wtforms.validators import DataRequired, NumberRange
 
 
 class OpenCallForm(FlaskForm):
-    name = StringField(_l("Name of the call"), validators=[DataRequired(message=_l("Please give the call a name."))])
-    year = IntegerField(_l("Year"), validators=[DataRequired(message=_l("Please give the year.")),
-                                                 NumberRange(2019, 2100, message=_l("Please give a valid year."))])
+    name = StringField(
+        _l("Name of the call"), validators=[DataRequired(message=_l("Please give the call a name."))]
+    )
+    year = IntegerField(
+        _l("Year"),
+        validators=[
+            DataRequired(message=_l("Please give the year.")),
+            NumberRange(2019, 2100, message=_l("Please give a valid year.")),
+        ],
+    )
     deadline = DateTimeLocalField(
         _l("Deadline for the electronic plan (Beijing time)"),
         format="%Y-%m-%dT%H:%M",

@@ -26,9 +26,15 @@ def index():
         except ServiceError as exc:
             error = exc.message
         else:
-            flash(_("Call \"%(name)s\" opened.", name=call.name), "success")
+            flash(_('Call "%(name)s" opened.', name=call.name), "success")
             return redirect(url_for("calls.index"))
     elif form.is_submitted() and not is_province:
         error = _("Only the provincial department can open a call.")
-    return render_template("calls/index.html", calls=calls.all_calls(), form=form, is_province=is_province,
-                           error=error, tz=PROGRAMME_TZ)
+    return render_template(
+        "calls/index.html",
+        calls=calls.all_calls(),
+        form=form,
+        is_province=is_province,
+        error=error,
+        tz=PROGRAMME_TZ,
+    )

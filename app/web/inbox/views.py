@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ... import clock
@@ -25,7 +25,9 @@ def index():
     phase = request.args.get("phase") or None
     items = queries.ready_tasks_for(current_user, sort=sort, phase=phase)
     phases = sorted({t.phase for t in queries.ready_tasks_for(current_user) if t.phase})
-    return render_template("inbox/index.html", tasks=items, sort=sort, phase=phase, phases=phases, now=clock.now())
+    return render_template(
+        "inbox/index.html", tasks=items, sort=sort, phase=phase, phases=phases, now=clock.now()
+    )
 
 
 def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int = 200):
