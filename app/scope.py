@@ -7,6 +7,7 @@ turns lane + instance into the organisation (or people) who hold that role for t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, false, or_, select, true
@@ -99,13 +100,13 @@ def can_start_application(user: User) -> bool:
     return Role.APPLICANT in user.roles and org is not None and org.level == "county"
 
 
-def assignee_for_lane(lane: str | None, instance: Instance, province: Organisation) -> Assignee:
-    """Resolve a diagram lane to who acts for this instance."""
+def assignee_for_lane(lane: str | None, instance: Instance, province: Callable[[], Organisation]) -> Assignee:
+    """Resolve a diagram lane to who acts for this instance (`province` is looked up only if needed)."""
     role = role_for_lane(lane)
     if role == Role.APPLICANT:
         return Assignee(role, org_id=instance.applicant_org_id)
     if role == Role.CITY:
         return Assignee(role, org_id=instance.city_org_id)
     if role == Role.PROVINCE:
-        return Assignee(role, org_id=province.id)
+        return Assignee(role, org_id=province().id)
     return Assignee(role)

@@ -36,12 +36,12 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
   <bpmn:process id="bench_loop" name="基准循环" isExecutable="true">
     <bpmn:laneSet id="LaneSet_bench">
       <bpmn:lane id="Lane_applicant" name="申报单位">
-        <bpmn:flowNodeRef>Start</bpmn:flowNodeRef><bpmn:flowNodeRef>Init</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Begin</bpmn:flowNodeRef><bpmn:flowNodeRef>Init</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>Review</bpmn:flowNodeRef><bpmn:flowNodeRef>Count</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>Loop</bpmn:flowNodeRef><bpmn:flowNodeRef>End</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Loop</bpmn:flowNodeRef><bpmn:flowNodeRef>Finish</bpmn:flowNodeRef>
       </bpmn:lane>
     </bpmn:laneSet>
-    <bpmn:startEvent id="Start" />
+    <bpmn:startEvent id="Begin" />
     <bpmn:scriptTask id="Init" name="count = 0"><bpmn:script>count = 0</bpmn:script></bpmn:scriptTask>
     <bpmn:userTask id="Review" name="review">
       <bpmn:extensionElements><spiffworkflow:properties>
@@ -50,15 +50,15 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:userTask>
     <bpmn:scriptTask id="Count" name="count += 1"><bpmn:script>count += 1</bpmn:script></bpmn:scriptTask>
     <bpmn:exclusiveGateway id="Loop" name="again?" default="F_done" />
-    <bpmn:endEvent id="End" />
-    <bpmn:sequenceFlow id="F1" sourceRef="Start" targetRef="Init" />
+    <bpmn:endEvent id="Finish" />
+    <bpmn:sequenceFlow id="F1" sourceRef="Begin" targetRef="Init" />
     <bpmn:sequenceFlow id="F2" sourceRef="Init" targetRef="Review" />
     <bpmn:sequenceFlow id="F3" sourceRef="Review" targetRef="Count" />
     <bpmn:sequenceFlow id="F4" sourceRef="Count" targetRef="Loop" />
     <bpmn:sequenceFlow id="F_again" name="again" sourceRef="Loop" targetRef="Review">
       <bpmn:conditionExpression>count &lt; __N__</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="F_done" name="done" sourceRef="Loop" targetRef="End" />
+    <bpmn:sequenceFlow id="F_done" name="done" sourceRef="Loop" targetRef="Finish" />
   </bpmn:process>
 </bpmn:definitions>
 """

@@ -50,6 +50,8 @@ def test_forwarded_first_time_reaches_the_province(api, world):
     done = _city(api, "370100", "forward")
     assert done["status"] == "completed"
     assert done["outcome"] == "received"
+    assert "history" not in done, "a completion answers the new state; the history is on GET"
+    done = api.get("province", f"/api/instances/{started['id']}").get_json()
     kinds = [e["kind"] for e in done["history"]]
     assert kinds == ["started", "task_completed", "task_completed", "ended"]
     assert [e["seq"] for e in done["history"]] == [1, 2, 3, 4]
@@ -73,6 +75,7 @@ def test_returned_twice_then_forwarded(api, world):
     done = _city(api, "370100", "forward")
     assert done["id"] == instance["id"]
     assert done["outcome"] == "received"
+    done = api.get("370102", f"/api/instances/{instance['id']}").get_json()
     completed = [e["element_id"] for e in done["history"] if e["kind"] == "task_completed"]
     assert completed == ["Task_Declare", "Task_CityReview"] * 3
 

@@ -19,8 +19,9 @@ class ProcessVersion(db.Model):
     process_key: Mapped[str] = mapped_column(String(64))
     version: Mapped[int]
     main_process_id: Mapped[str] = mapped_column(String(64))
-    bpmn_files: Mapped[dict] = mapped_column(JSON)  # file name -> XML text
-    form_files: Mapped[dict] = mapped_column(JSON)  # file name -> JSON text
+    # Loaded only when asked for: instances join their version on every request, the files rarely.
+    bpmn_files: Mapped[dict] = mapped_column(JSON, deferred=True)  # file name -> XML text
+    form_files: Mapped[dict] = mapped_column(JSON, deferred=True)  # file name -> JSON text
     content_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -129,12 +129,15 @@ def engine_for(version: ProcessVersion) -> Engine:
 
 
 @lru_cache(maxsize=256)
-def _form_for(version_id: int, content_hash_: str, form_name: str) -> FormDefinition:
+def _form_for(version_id: int, content_hash_: str, form_name: str) -> FormDefinition | None:
     version = db.session.get(ProcessVersion, version_id)
-    return load_form(form_name, version.form_files[form_name])
+    content = version.form_files.get(form_name)
+    return load_form(form_name, content) if content is not None else None
 
 
 def form_for(version: ProcessVersion, form_name: str) -> FormDefinition:
-    if form_name not in version.form_files:
+    """The parsed form of a version; versions are immutable, so it is cached per process."""
+    form = _form_for(version.id, version.content_hash, form_name)
+    if form is None:
         raise ServiceError(_("Form %(form)s is missing from this process version.", form=form_name))
-    return _form_for(version.id, version.content_hash, form_name)
+    return form

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from ..engine import ReadyTask as ReadyUserTask
 from ..engine import WorkflowRun
 from ..extensions import db
 from ..models import HistoryEvent, Instance, InstanceParticipant, Organisation, ReadyTask, User
@@ -38,49 +39,55 @@ def province_org() -> Organisation:
     return db.session.scalar(select(Organisation).where(Organisation.level == "province"))
 
 
-def current_data(run: WorkflowRun) -> dict:
-    """The application's data as it stands: the workflow's, overlaid with what its ready tasks hold.
+@dataclass(frozen=True)
+class Snapshot:
+    """What the database needs from a workflow after a step, read from the engine once."""
 
-    SpiffWorkflow fills the top-level data only when the process ends; while it runs, the newest
-    values live in the ready tasks.
-    """
-    data = dict(run.data)
-    for task in run.ready_user_tasks():
-        data.update(run.task_data(task.task_id))
-    return data
+    ready: list[ReadyUserTask]
+    data: dict
+    next_timer_at: datetime | None
+    end: tuple[str, str, str | None] | None
+
+    @classmethod
+    def of(cls, run: WorkflowRun) -> Snapshot:
+        ready = run.ready_user_tasks()
+        # SpiffWorkflow fills the top-level data only when the process ends; while it runs, the
+        # newest values live in the ready tasks.
+        data = run.data
+        for task in ready:
+            data.update(run.task_data(task.task_id))
+        return cls(ready, data, run.next_timer_due(), run.end_outcome if run.is_completed else None)
 
 
 # Instance columns copied from the application's data, when the data has them.
 _SUMMARY_FIELDS = {"theme_code": "theme_code", "theme_title": "theme_title", "theme_kind": "kind"}
 
 
-def summary_of(run: WorkflowRun) -> dict:
+def summary_of(snapshot: Snapshot) -> dict:
     """The instance columns derived from the workflow (status, phase, outcome, theme, next timer)."""
-    data = current_data(run)
-    ready = run.ready_user_tasks()
+    data = snapshot.data
     values = {column: data[key] for column, key in _SUMMARY_FIELDS.items() if data.get(key)}
-    values["next_timer_at"] = run.next_timer_due()
-    if run.is_completed:
-        end_id, end_name, outcome = run.end_outcome
+    values["next_timer_at"] = snapshot.next_timer_at
+    if snapshot.end is not None:
+        end_id, end_name, outcome = snapshot.end
         values.update(status="completed", phase=end_name, outcome=outcome or end_id, outcome_label=end_name)
     else:
+        ready = snapshot.ready
         values.update(status="running", phase=ready[0].process_name if ready else None)
     return values
 
 
-def _sync_ready_tasks(instance: Instance, run: WorkflowRun, now: datetime) -> None:
+def _sync_ready_tasks(instance: Instance, snapshot: Snapshot, now: datetime) -> None:
     existing = {
         row.id: row
         for row in db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
     }
-    province = province_org()
-    due = run.next_timer_due()
-    current = run.ready_user_tasks()
-    for task in current:
+    due = snapshot.next_timer_at
+    for task in snapshot.ready:
         if task.task_id in existing:
             existing.pop(task.task_id).due_at = due
             continue
-        who = assignee_for_lane(task.lane, instance, province)
+        who = assignee_for_lane(task.lane, instance, province_org)
         db.session.add(
             ReadyTask(
                 id=task.task_id,
@@ -100,9 +107,9 @@ def _sync_ready_tasks(instance: Instance, run: WorkflowRun, now: datetime) -> No
         db.session.execute(delete(ReadyTask).where(ReadyTask.id.in_(list(existing))))
 
 
-def _sync_named_experts(instance: Instance, run: WorkflowRun) -> None:
+def _sync_named_experts(instance: Instance, snapshot: Snapshot) -> None:
     """Guiding experts named on the application (with an account) get to see it."""
-    experts = current_data(run).get("experts") or []
+    experts = snapshot.data.get("experts") or []
     usernames = {e.get("username") for e in experts if isinstance(e, dict)} - {None, ""}
     if not usernames:
         return
@@ -161,7 +168,8 @@ def commit_transition(
     state = run.serialize()
     state_hash = sha256_text(state)
     new_revision = revision_seen + 1
-    values = summary_of(run)
+    snapshot = Snapshot.of(run)
+    values = summary_of(snapshot)
     try:
         if revision_seen == 0:
             instance.state, instance.state_hash, instance.revision = state, state_hash, new_revision
@@ -179,8 +187,8 @@ def commit_transition(
             )
             if result.rowcount != 1:
                 raise StaleRevision()
-        _sync_ready_tasks(instance, run, now)
-        _sync_named_experts(instance, run)
+        _sync_ready_tasks(instance, snapshot, now)
+        _sync_named_experts(instance, snapshot)
         _append_events(instance, events, revision_seen, new_revision, state_hash)
         db.session.commit()
     except BaseException:

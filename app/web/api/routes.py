@@ -13,6 +13,7 @@ from .schemas import (
     InstanceDetailSchema,
     InstanceQuery,
     InstanceSchema,
+    InstanceStateSchema,
     StartRequest,
     TaskDetailSchema,
     TaskListItemSchema,
@@ -73,14 +74,13 @@ class TaskItem(MethodView):
 class TaskCompletion(MethodView):
     @token_required
     @blp.arguments(CompleteRequest)
-    @blp.response(200, InstanceDetailSchema)
+    @blp.response(200, InstanceStateSchema)
     @blp.alt_response(422, schema=ValidationErrorResponse, description="The data does not satisfy the form")
     @blp.alt_response(409, description="Already completed by someone else")
     @blp.alt_response(404, description="No such task in your scope")
     def post(self, body, task_id: str):
-        """Complete a task with the form's data."""
-        instance = tasks.complete_task(api_user(), task_id, body["data"])
-        return _instance_detail(instance)
+        """Complete a task with the form's data; answers the instance's new state and ready tasks."""
+        return _instance_state(tasks.complete_task(api_user(), task_id, body["data"]))
 
 
 @blp.route("/tasks/<task_id>/draft")
@@ -93,13 +93,13 @@ class TaskDraft(MethodView):
         tasks.save_draft(api_user(), task_id, body["data"])
 
 
-def _instance_detail(instance) -> dict:
+def _instance_state(instance) -> dict:
     now = clock.now()
-    return {
-        **instance_dict(instance),
-        "ready_tasks": [task_dict(t, now) for t in queries.open_tasks_of(instance)],
-        "history": [event_dict(e) for e in queries.history_of(instance)],
-    }
+    return {**instance_dict(instance), "ready_tasks": [task_dict(t, now) for t in queries.open_tasks_of(instance)]}
+
+
+def _instance_detail(instance) -> dict:
+    return {**_instance_state(instance), "history": [event_dict(e) for e in queries.history_of(instance)]}
 
 
 @blp.route("/instances")

@@ -76,8 +76,11 @@ class InstanceSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class InstanceDetailSchema(InstanceSchema):
+class InstanceStateSchema(InstanceSchema):
     ready_tasks = fields.List(fields.Nested(TaskSchema))
+
+
+class InstanceDetailSchema(InstanceStateSchema):
     history = fields.List(fields.Nested(HistoryEventSchema))
 
 
