@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import flask_babel
 from flask import Flask, current_app, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -49,6 +50,9 @@ def create_app(config: type = Config, **overrides) -> Flask:
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    # Flask-Babel caches the locale on the app context, which a test (or a CLI command) may share
+    # between requests; choose it afresh for every request.
+    app.before_request(flask_babel.refresh)
     api.init_app(app)
 
     from . import cli

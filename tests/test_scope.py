@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from app.services import queries
+
+from .web_helpers import login
 
 
 @pytest.fixture
@@ -64,15 +64,8 @@ def test_only_a_county_applicant_starts_an_application(api, world):
         assert api.post(username, "/api/instances", {}).status_code == 403
 
 
-def _login(client, username, password="test-pass"):
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
 def test_web_pages_refuse_out_of_scope_objects_with_404(client, world, qingdao_application):
-    _login(client, "370100")
+    assert login(client, "370100").status_code == 302
     task_id = world.task(qingdao_application, "Task_CityReview").id
     assert client.get(f"/applications/{qingdao_application.id}").status_code == 404
     assert client.get(f"/applications/{qingdao_application.id}/diagrams/declaration.bpmn").status_code == 404

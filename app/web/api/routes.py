@@ -95,7 +95,10 @@ class TaskDraft(MethodView):
 
 def _instance_state(instance) -> dict:
     now = clock.now()
-    return {**instance_dict(instance), "ready_tasks": [task_dict(t, now) for t in queries.open_tasks_of(instance)]}
+    return {
+        **instance_dict(instance),
+        "ready_tasks": [task_dict(t, now) for t in queries.open_tasks_of(instance)],
+    }
 
 
 def _instance_detail(instance) -> dict:
