@@ -65,10 +65,10 @@ def test_running_instances_keep_their_version(app, world):
 
 
 def test_seeding_twice_changes_nothing(app):
-    from app.models import Organisation, User
+    from sqlalchemy import func, select
 
     from app.extensions import db
-    from sqlalchemy import func, select
+    from app.models import Organisation, User
 
     orgs = db.session.scalar(select(func.count(Organisation.id)))
     users = db.session.scalar(select(func.count(User.id)))
