@@ -20,6 +20,13 @@ class Organisation(db.Model):
     parent: Mapped[Organisation | None] = relationship(remote_side=[id])
 
     @property
+    def full_name(self) -> str:
+        """The name with its city for a county (several cities have a 市中区), else the name."""
+        if self.level == "county" and self.parent is not None:
+            return self.parent.name + self.name
+        return self.name
+
+    @property
     def city(self) -> Organisation | None:
         """The city this organisation belongs to (itself for a city)."""
         if self.level == "city":

@@ -43,7 +43,7 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
         raise RuleViolation(
             _(
                 "%(county)s already has an application in this call (no. %(id)s).",
-                county=county.name,
+                county=county.full_name,
                 id=running,
             )
         )
@@ -55,7 +55,7 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
         "call_name": call.name,
         "call_deadline": call.deadline.astimezone(PROGRAMME_TZ).isoformat(),
         "applicant_adcode": county.adcode,
-        "applicant_name": county.name,
+        "applicant_name": county.full_name,
         "city_adcode": city.adcode,
         "city_name": city.name,
     }

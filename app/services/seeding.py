@@ -96,7 +96,7 @@ def create_demo_users(password: str = DEMO_PASSWORD) -> int:
     created = 0
     for org in db.session.scalars(select(Organisation)):
         if org.level == "county":
-            created += _ensure_user(org.adcode, f"{org.name}民政局", [Role.APPLICANT], password, org)
+            created += _ensure_user(org.adcode, f"{org.full_name}民政局", [Role.APPLICANT], password, org)
         elif org.level == "city":
             created += _ensure_user(org.adcode, f"{org.name}民政局", [Role.CITY], password, org)
         else:
@@ -133,7 +133,7 @@ def _task_of(instance: Instance, element_id: str) -> ReadyTask:
 
 
 def _declare(instance: Instance, county: User, theme_index: int, experts: list[str]) -> None:
-    data = demo_declaration(county.organisation.name, load_themes()[theme_index], [_user(e) for e in experts])
+    data = demo_declaration(county.organisation.full_name, load_themes()[theme_index], [_user(e) for e in experts])
     tasks.complete_task(county, _task_of(instance, "Task_Declare").id, data)
 
 

@@ -18,7 +18,7 @@ def task_dict(task: ReadyTask, now: datetime) -> dict:
         "form": task.form,
         "due_at": task.due_at,
         "overdue": bool(task.due_at and task.due_at < now),
-        "applicant": task.instance.applicant.name,
+        "applicant": task.instance.applicant.full_name,
     }
 
 
@@ -47,7 +47,7 @@ def instance_dict(instance: Instance) -> dict:
         "phase": instance.phase,
         "outcome": instance.outcome,
         "outcome_label": instance.outcome_label,
-        "applicant": instance.applicant.name,
+        "applicant": instance.applicant.full_name,
         "applicant_adcode": instance.applicant.adcode,
         "city": instance.city.name,
         "city_adcode": instance.city.adcode,
