@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
+
 import flask_babel
 from flask import Flask, current_app, has_request_context, request, session
 from sqlalchemy import event
@@ -37,11 +41,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def _instance_secret_key(directory: Path) -> str:
+    """A random signing key made on first start and kept (readable by the owner only) for later ones."""
+    path = directory / "secret_key"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 def create_app(config: type = Config, **overrides) -> Flask:
     """Build the app from a config class plus overrides (e.g. a test database or a frozen CLOCK)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
     app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(PROJECT_ROOT / "instance")
     app.extensions["clock"] = app.config.get("CLOCK") or SystemClock()
 
     db.init_app(app)

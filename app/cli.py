@@ -8,6 +8,7 @@ import time
 import click
 from flask import Flask, current_app
 
+from .extensions import db
 from .services import deployment, seeding, timers
 
 
@@ -20,10 +21,10 @@ def register(app: Flask) -> None:
         click.echo(f"process {version.process_key} version {version.version} ({version.content_hash[:12]})")
 
     @app.cli.command("seed")
-    @click.option("--demo/--no-demo", default=True, help="Also create demo accounts and applications.")
+    @click.option("--demo/--no-demo", default=False, help="Also create demo accounts and applications.")
     @click.option("--password", envvar="DEMO_PASSWORD", default=seeding.DEMO_PASSWORD, show_default=True)
     def seed_command(demo: bool, password: str) -> None:
-        """Load reference data, deploy version 1, and (by default) demo accounts and applications."""
+        """Load reference data, deploy bpmn/ and forms/, and (with --demo) demo accounts and applications."""
         counts = seeding.load_reference_data()
         click.echo(f"organisations: {counts}")
         _deploy("initial deployment")
@@ -39,10 +40,16 @@ def register(app: Flask) -> None:
         """Fire due timers (deadlines) forever, every TIMER_POLL_SECONDS."""
         logging.basicConfig(level=logging.INFO)
         interval = current_app.config["TIMER_POLL_SECONDS"]
+        log = logging.getLogger("worker")
         while True:
-            fired = timers.fire_due_timers()
-            if fired:
-                logging.getLogger("worker").info("fired %s timer(s)", fired)
+            try:
+                fired = timers.fire_due_timers()
+            except Exception:  # the database may be briefly unavailable: keep the deadlines alive
+                log.exception("timer pass failed; retrying in %s s", interval)
+                db.session.remove()
+            else:
+                if fired:
+                    log.info("fired %s timer(s)", fired)
             if once:
                 break
             time.sleep(interval)

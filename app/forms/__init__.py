@@ -20,7 +20,7 @@ from app.forms.checks import (
     count_plan_characters,
     period_months,
 )
-from app.forms.decoding import decode_submission
+from app.forms.decoding import decode_submission, settle_submission
 from app.forms.definition import Field, FormDefinition, load_form
 from app.forms.errors import FieldError, FormDefinitionError
 from app.forms.rendering import render_form
@@ -40,6 +40,7 @@ __all__ = [
     "count_characters",
     "count_plan_characters",
     "decode_submission",
+    "settle_submission",
     "load_form",
     "period_months",
     "render_form",

@@ -35,9 +35,18 @@ def decode_submission(form: FormDefinition, formdata: Mapping[str, Any]) -> dict
             value = _decode_scalar(field, formdata, field.name)
         if value is not _MISSING:
             data[field.name] = value
+    return settle_submission(form, data)
+
+
+def settle_submission(form: FormDefinition, data: dict[str, Any]) -> dict[str, Any]:
+    """The fields the server decides whatever the client sent (a reference theme's title).
+
+    Both the HTML decoder and the JSON API go through this, so neither can smuggle in a title.
+    """
+    settled = dict(data)
     for picker in (f for f in form.fields() if f.widget == "theme"):
-        _settle_theme(picker, data)
-    return data
+        _settle_theme(picker, settled)
+    return settled
 
 
 def _decode_scalar(field: Field, formdata: Mapping[str, Any], name: str) -> Any:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -18,6 +18,15 @@ class Instance(db.Model):
     __table_args__ = (
         Index("ix_instances_city_status", "city_org_id", "status"),
         Index("ix_instances_next_timer", "status", "next_timer_at"),
+        # One running application per county and call, even when two starts race.
+        Index(
+            "uq_instances_running_per_call",
+            "applicant_org_id",
+            "call_id",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,7 +80,7 @@ class TaskDraft(db.Model):
 
     __tablename__ = "task_drafts"
 
-    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("ready_tasks.id", ondelete="CASCADE"), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"))
     data: Mapped[dict] = mapped_column(JSON)
     saved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

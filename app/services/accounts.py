@@ -31,6 +31,13 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
+def user_by_id(user_id: str | int) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

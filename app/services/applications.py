@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..clock import PROGRAMME_TZ
@@ -13,7 +14,7 @@ from ..models import Call, Instance, User
 from ..scope import can_start_application
 from .calls import open_calls
 from .deployment import current_version, engine_for
-from .errors import Forbidden, RuleViolation
+from .errors import MAX_ID, Forbidden, RuleViolation
 from .transitions import EventRecord, commit_transition
 
 
@@ -23,7 +24,7 @@ def _choose_call(call_id: int | None) -> Call:
         if not calls:
             raise RuleViolation(_("No call for applications is open at the moment."))
         return calls[0]
-    call = db.session.get(Call, call_id)
+    call = db.session.get(Call, call_id) if 0 < call_id < MAX_ID else None
     if call is None or call not in calls:
         raise RuleViolation(_("This call is not open for applications (its deadline has passed)."))
     return call
@@ -60,6 +61,7 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
         "city_name": city.name,
     }
     run = engine_for(version).start(start_data, now)
+    already = _("%(county)s already has an application in this call.", county=county.full_name)
     instance = Instance(
         version_id=version.id,
         call_id=call.id,
@@ -69,5 +71,8 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
         created_by_id=user.id,
         revision=0,
     )
-    commit_transition(instance, run, 0, [EventRecord("started", now, user.id, data=start_data)], now)
+    try:
+        commit_transition(instance, run, 0, [EventRecord("started", now, user.id, data=start_data)], now)
+    except IntegrityError:
+        raise RuleViolation(already) from None  # a simultaneous start won the race
     return instance

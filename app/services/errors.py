@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+# Ids beyond a 64-bit integer cannot exist; looking them up would only make the database driver fail.
+MAX_ID = 2**63
 
 
 class ServiceError(Exception):
@@ -31,12 +32,6 @@ class RuleViolation(ServiceError):
     """A programme rule refuses the request (e.g. the call is closed)."""
 
     status = 422
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    field: str
-    message: str
 
 
 class ValidationFailed(ServiceError):

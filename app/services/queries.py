@@ -10,8 +10,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import HistoryEvent, Instance, Organisation, ReadyTask, User
 from ..scope import actionable_tasks_filter, can_see_instance, visible_instances_filter
-from .deployment import engine_for
-from .errors import NotFound
+from .errors import MAX_ID, NotFound
+from .runs import load_run
 
 INBOX_SORTS = {
     "due": (ReadyTask.due_at.is_(None), ReadyTask.due_at, ReadyTask.ready_since),
@@ -59,7 +59,7 @@ def phases_in_scope(user: User) -> list[str]:
 
 
 def instance_for(user: User, instance_id: int) -> Instance:
-    instance = db.session.get(Instance, instance_id)
+    instance = db.session.get(Instance, instance_id) if 0 < instance_id < MAX_ID else None
     if instance is None or not can_see_instance(user, instance):
         raise NotFound(_("Application not found."))
     return instance
@@ -79,8 +79,7 @@ def open_tasks_of(instance: Instance) -> list[ReadyTask]:
 
 def diagram_highlights(instance: Instance) -> dict[str, list[str]]:
     """Element ids to colour on the diagram: what has been done, and what is waiting now."""
-    state = db.session.scalar(select(Instance.state).where(Instance.id == instance.id))
-    run = engine_for(instance.version).restore(state)
+    run = load_run(instance)
     return {
         "completed": run.completed_element_ids(),
         "current": run.active_element_ids(),

@@ -133,7 +133,9 @@ def _task_of(instance: Instance, element_id: str) -> ReadyTask:
 
 
 def _declare(instance: Instance, county: User, theme_index: int, experts: list[str]) -> None:
-    data = demo_declaration(county.organisation.full_name, load_themes()[theme_index], [_user(e) for e in experts])
+    data = demo_declaration(
+        county.organisation.full_name, load_themes()[theme_index], [_user(e) for e in experts]
+    )
     tasks.complete_task(county, _task_of(instance, "Task_Declare").id, data)
 
 

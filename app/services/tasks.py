@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import clock
-from ..engine import ScriptError, TaskNotReady
+from ..engine import ScriptError, TaskNotReady, WorkflowRun
 from ..extensions import db
-from ..forms import FieldError, FormDefinition, validate_submission
+from ..forms import FieldError, FormDefinition, settle_submission, validate_submission
 from ..models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
 from ..scope import can_act_on
-from .deployment import engine_for, form_for
+from .deployment import form_for
 from .documents import expand_documents, store_documents
-from .errors import Conflict, NotFound, ServiceError, ValidationFailed
-from .transitions import EventRecord, StaleRevision, commit_transition
+from .errors import Conflict, NotFound, RuleViolation, ServiceError, ValidationFailed
+from .runs import load_run
+from .transitions import EventRecord, StaleRevision, commit_transition, timer_events
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,35 +32,61 @@ class TaskContext:
     instance: Instance
     form: FormDefinition
     values: dict
-    draft_saved_at: object | None
+    draft_saved_at: datetime | None
 
 
 def actionable_task(user: User, task_id: str) -> ReadyTask:
     """The ready task, if `user` may act on it; otherwise NotFound (R10: no probing by id)."""
     task = db.session.get(ReadyTask, task_id)
     if task is None or not can_act_on(user, task):
-        completed_by = _completed_by(task_id) if task is None else None
-        if completed_by and _was_assigned_to(user, task_id):
-            raise Conflict(_("This task has already been completed by %(name)s.", name=completed_by))
+        completion = _completion_of(task_id) if task is None else None
+        if completion is not None and _could_have_done(user, completion):
+            raise Conflict(
+                _("This task has already been completed by %(name)s.", name=_actor_name(completion))
+            )
         raise NotFound(_("Task not found."))
     return task
 
 
-def task_context(user: User, task_id: str) -> TaskContext:
+def task_form(user: User, task_id: str) -> tuple[ReadyTask, FormDefinition]:
     task = actionable_task(user, task_id)
-    instance = task.instance
-    form = form_for(instance.version, task.form)
-    run = engine_for(instance.version).restore(_state_of(instance))
-    values = expand_documents(form, run.task_data(task.id))
+    return task, form_for(task.instance.version, task.form)
+
+
+def task_context(user: User, task_id: str) -> TaskContext:
+    task, form = task_form(user, task_id)
+    values = expand_documents(form, load_run(task.instance).task_data(task.id))
     draft = db.session.get(TaskDraft, task.id)
     if draft is not None:
         values.update(draft.data)
-    return TaskContext(task, instance, form, values, draft.saved_at if draft else None)
+    return TaskContext(task, task.instance, form, values, draft.saved_at if draft else None)
+
+
+def form_fields_only(form: FormDefinition, data: object) -> dict:
+    """The submission limited to the form's own fields: anything else is refused, never stored.
+
+    The workflow's other variables (start data, earlier decisions) can only change through their
+    own forms, and a client cannot slip a forged opinion or a bulky blob into the state.
+    """
+    if not isinstance(data, dict):
+        raise ValidationFailed(
+            [FieldError("", _("The data must be an object of form fields."))],
+            _("Please correct the marked fields."),
+        )
+    known = set(form.field_names())
+    unknown = sorted(str(key) for key in data if key not in known)
+    if unknown:
+        raise ValidationFailed(
+            [FieldError(key, _("This form has no field %(name)s.", name=key)) for key in unknown],
+            _("Please correct the marked fields."),
+        )
+    return settle_submission(form, data)
 
 
 def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
     """Keep what the user typed, unvalidated, until they submit."""
-    task = actionable_task(user, task_id)
+    task, form = task_form(user, task_id)
+    data = form_fields_only(form, data)
     draft = db.session.get(TaskDraft, task.id) or TaskDraft(task_id=task.id, instance_id=task.instance_id)
     draft.data, draft.saved_by_id, draft.saved_at = data, user.id, clock.now()
     db.session.add(draft)
@@ -65,31 +96,33 @@ def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
 
 def complete_task(user: User, task_id: str, data: dict) -> Instance:
     """Validate, run the engine, and commit state + ready tasks + history in one transaction."""
-    task = actionable_task(user, task_id)
+    task, form = task_form(user, task_id)
     instance = task.instance
-    form = form_for(instance.version, task.form)
+    data = form_fields_only(form, data)
     errors: list[FieldError] = validate_submission(form, data, {"instance": instance, "user": user})
     if errors:
         raise ValidationFailed(errors, _("Please correct the marked fields."))
-    revision_seen = instance.revision
     now = clock.now()
-    run = engine_for(instance.version).restore(_state_of(instance))
+    run = load_run(instance)
+    revision_seen = _fire_overdue_timers(instance, run, task, now)
     try:
         # The submission replaces the form's fields: a field the user cleared must not keep its old value.
         submitted = {name: None for name in form.field_names()} | data
         engine_data = store_documents(form, submitted, instance.id, user.id, now)
-        run.complete_task(task.id, engine_data, now)
+        run.complete_task(task_id, engine_data, now)
     except TaskNotReady:
-        db.session.rollback()
         raise _conflict_for(task_id) from None
     except ScriptError as exc:
         db.session.rollback()
-        raise ServiceError(_("The process could not continue: %(reason)s", reason=exc.message)) from exc
-    events = [EventRecord("task_completed", now, user.id, task.element_id, task.name, task.id, engine_data)]
-    if run.is_completed:
-        end_id, end_name, _outcome = run.end_outcome
-        events.append(EventRecord("ended", now, user.id, end_id, end_name))
-    draft = db.session.get(TaskDraft, task.id)
+        log.error("instance %s: task %s failed at %s: %s", instance.id, task_id, exc.element_id, exc.message)
+        raise ServiceError(
+            _(
+                "The process cannot continue at step %(element)s; please tell the process owner.",
+                element=exc.element_id or task.element_id,
+            )
+        ) from exc
+    events = [EventRecord("task_completed", now, user.id, task.element_id, task.name, task_id, engine_data)]
+    draft = db.session.get(TaskDraft, task_id)
     if draft is not None:
         db.session.delete(draft)
     try:
@@ -99,32 +132,54 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     return db.session.get(Instance, instance.id)
 
 
-def _state_of(instance: Instance) -> str:
-    return db.session.scalar(select(Instance.state).where(Instance.id == instance.id))
+def _fire_overdue_timers(instance: Instance, run: WorkflowRun, task: ReadyTask, now: datetime) -> int:
+    """Let deadlines that passed before this submission take effect first (R5), whatever the worker did.
+
+    Returns the revision the completion builds on; refuses the completion if a deadline took the
+    task away.
+    """
+    revision_seen = instance.revision
+    fired = run.fire_due_timers(now)
+    if not fired:
+        return revision_seen
+    task_id, task_name = task.id, task.name
+    try:
+        commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
+    except StaleRevision:
+        raise _conflict_for(task_id) from None
+    if task_id not in {t.task_id for t in run.ready_user_tasks()}:
+        names = "、".join(t.name for t in fired)
+        raise RuleViolation(
+            _(
+                "Too late: %(deadline)s passed before %(task)s was submitted; the application has moved on.",
+                deadline=names,
+                task=task_name,
+            )
+        )
+    return revision_seen + 1
 
 
-def _completed_by(task_id: str) -> str | None:
-    event = db.session.scalar(
+def _completion_of(task_id: str) -> HistoryEvent | None:
+    return db.session.scalar(
         select(HistoryEvent).where(HistoryEvent.task_id == task_id, HistoryEvent.kind == "task_completed")
     )
-    if event is None:
-        return None
+
+
+def _actor_name(event: HistoryEvent) -> str:
     return event.actor.display_name if event.actor else _("the system")
 
 
-def _was_assigned_to(user: User, task_id: str) -> bool:
+def _could_have_done(user: User, event: HistoryEvent) -> bool:
     """Whether the completed task was one `user` could have done: only then say who beat them."""
-    event = db.session.scalar(
-        select(HistoryEvent).where(HistoryEvent.task_id == task_id, HistoryEvent.kind == "task_completed")
-    )
-    if event is None or event.actor is None:
+    actor = event.actor
+    if actor is None:
         return False
-    return event.actor.org_id == user.org_id or event.actor_id == user.id
+    return actor.id == user.id or (actor.org_id is not None and actor.org_id == user.org_id)
 
 
 def _conflict_for(task_id: str) -> Conflict:
     db.session.rollback()
-    who = _completed_by(task_id)
-    if who:
-        return Conflict(_("This task has already been completed by %(name)s.", name=who))
+    completion = _completion_of(task_id)
+    if completion is not None:
+        return Conflict(_("This task has already been completed by %(name)s.", name=_actor_name(completion)))
     return Conflict(_("The application changed while you were working on it; please reload and try again."))

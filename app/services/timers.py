@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import clock
-from ..engine import ScriptError
 from ..extensions import db
 from ..models import Instance
-from .deployment import engine_for
-from .transitions import EventRecord, StaleRevision, commit_transition
+from .runs import load_run
+from .transitions import StaleRevision, commit_transition, timer_events
 
 log = logging.getLogger(__name__)
 
 
 def fire_due_timers() -> int:
-    """Fire every timer due by now; one transaction per instance. Returns how many timers fired."""
+    """Fire every timer due by now; one transaction per instance. Returns how many timers fired.
+
+    One instance that fails (a broken diagram, a database hiccup) is logged and skipped, so the
+    deadlines of all the others still take effect.
+    """
     now = clock.now()
     due_ids = list(
         db.session.scalars(
@@ -26,29 +29,31 @@ def fire_due_timers() -> int:
     )
     fired = 0
     for instance_id in due_ids:
-        instance = db.session.get(Instance, instance_id)
-        revision_seen = instance.revision
-        run = engine_for(instance.version).restore(
-            db.session.scalar(select(Instance.state).where(Instance.id == instance_id))
-        )
         try:
-            timers = run.fire_due_timers(now)
-        except ScriptError:
-            log.exception("timer of instance %s failed", instance_id)
+            fired += _fire_for(instance_id, now)
+        except Exception:
             db.session.rollback()
-            continue
-        if not timers:
-            continue
-        events = [
-            EventRecord("timer_fired", now, None, t.element_id, t.name, data={"due": t.due.isoformat()})
-            for t in timers
-        ]
-        if run.is_completed:
-            end_id, end_name, _outcome = run.end_outcome
-            events.append(EventRecord("ended", now, None, end_id, end_name))
-        try:
-            commit_transition(instance, run, revision_seen, events, now)
-        except StaleRevision:
-            continue  # someone completed a task meanwhile; the next pass looks again
-        fired += len(timers)
+            log.exception("timers of instance %s could not be fired", instance_id)
     return fired
+
+
+def _fire_for(instance_id: int, now) -> int:
+    instance = db.session.get(Instance, instance_id)
+    revision_seen = instance.revision
+    run = load_run(instance)
+    fired = run.fire_due_timers(now)
+    if not fired:
+        # The stored due time was stale (e.g. the timer's activity already finished): correct it so
+        # the instance is not looked at again on every pass.
+        db.session.execute(
+            update(Instance)
+            .where(Instance.id == instance_id, Instance.revision == revision_seen)
+            .values(next_timer_at=run.next_timer_due())
+        )
+        db.session.commit()
+        return 0
+    try:
+        commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
+    except StaleRevision:
+        return 0  # someone completed a task meanwhile; the next pass looks again
+    return len(fired)

@@ -12,10 +12,11 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from ..engine import FiredTimer, WorkflowRun
 from ..engine import ReadyTask as ReadyUserTask
-from ..engine import WorkflowRun
 from ..extensions import db
-from ..models import HistoryEvent, Instance, InstanceParticipant, Organisation, ReadyTask, User
+from ..models import HistoryEvent, Instance, InstanceParticipant, Organisation, ReadyTask, User, UserRole
+from ..roles import Role
 from ..scope import assignee_for_lane
 from .history_chain import GENESIS_HASH, event_digest, sha256_text
 
@@ -108,24 +109,40 @@ def _sync_ready_tasks(instance: Instance, snapshot: Snapshot, now: datetime) -> 
 
 
 def _sync_named_experts(instance: Instance, snapshot: Snapshot) -> None:
-    """Guiding experts named on the application (with an account) get to see it."""
+    """Guiding experts named on the application (with an account) see it; one no longer named does not."""
     experts = snapshot.data.get("experts") or []
     usernames = {e.get("username") for e in experts if isinstance(e, dict)} - {None, ""}
-    if not usernames:
-        return
+    named = (
+        set(
+            db.session.scalars(
+                select(User.id)
+                .join(User.role_rows)
+                .where(User.username.in_(usernames), UserRole.role == Role.GUIDING_EXPERT)
+            )
+        )
+        if usernames
+        else set()
+    )
+    relation = InstanceParticipant.relation == "guiding_expert"
     known = set(
         db.session.scalars(
             select(InstanceParticipant.user_id).where(
-                InstanceParticipant.instance_id == instance.id,
-                InstanceParticipant.relation == "guiding_expert",
+                InstanceParticipant.instance_id == instance.id, relation
             )
         )
     )
-    for user in db.session.scalars(select(User).where(User.username.in_(usernames))):
-        if user.id not in known and "guiding_expert" in user.roles:
-            db.session.add(
-                InstanceParticipant(instance_id=instance.id, user_id=user.id, relation="guiding_expert")
+    if known - named:
+        db.session.execute(
+            delete(InstanceParticipant).where(
+                InstanceParticipant.instance_id == instance.id,
+                relation,
+                InstanceParticipant.user_id.in_(known - named),
             )
+        )
+    for user_id in named - known:
+        db.session.add(
+            InstanceParticipant(instance_id=instance.id, user_id=user_id, relation="guiding_expert")
+        )
 
 
 def _append_events(
@@ -147,6 +164,7 @@ def _append_events(
             at=event.at,
             actor_id=event.actor_id,
             element_id=event.element_id,
+            element_name=event.element_name,
             task_id=event.task_id,
             data=event.data,
             version_id=instance.version_id,
@@ -156,20 +174,37 @@ def _append_events(
             prev_hash=prev_hash,
         )
         digest = event_digest(**content)
-        db.session.add(HistoryEvent(**content, element_name=event.element_name, event_hash=digest))
+        db.session.add(HistoryEvent(**content, event_hash=digest))
         prev_hash = digest
         revision_before = revision_after
+
+
+def timer_events(fired: list[FiredTimer], now: datetime) -> list[EventRecord]:
+    """History events for timers the engine fired; the due time is kept for replay."""
+    return [
+        EventRecord("timer_fired", now, None, t.element_id, t.name, data={"due": t.due.isoformat()})
+        for t in fired
+    ]
 
 
 def commit_transition(
     instance: Instance, run: WorkflowRun, revision_seen: int, events: list[EventRecord], now: datetime
 ) -> None:
-    """Write the run's new state for `instance` if nobody moved it past `revision_seen`; then commit."""
+    """Write the run's new state for `instance` if nobody moved it past `revision_seen`; then commit.
+
+    When the step ended the workflow, an "ended" event naming the end reached closes the history.
+    """
     state = run.serialize()
     state_hash = sha256_text(state)
     new_revision = revision_seen + 1
     snapshot = Snapshot.of(run)
     values = summary_of(snapshot)
+    if snapshot.end is not None:
+        end_id, end_name, _outcome = snapshot.end
+        events = [
+            *events,
+            EventRecord("ended", now, events[-1].actor_id if events else None, end_id, end_name),
+        ]
     try:
         if revision_seen == 0:
             instance.state, instance.state_hash, instance.revision = state, state_hash, new_revision

@@ -6,6 +6,7 @@ from flask import Flask, abort, current_app, jsonify, render_template, request, 
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
+from ..forms import FieldError
 from ..services.errors import ServiceError
 
 # Files of npm packages the pages load; nothing else under node_modules is served.
@@ -23,6 +24,18 @@ def _error_response(status: int, message: str, errors: list | None = None):
             body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
         return jsonify(body), status
     return render_template("errors/error.html", status=status, message=message), status
+
+
+def _field_paths(messages, prefix=()):
+    """Field paths of a webargs/marshmallow error tree, e.g. {"data": ["..."]} -> [("data",)]."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key == "_schema":
+                yield prefix or ("",)
+            else:
+                yield from _field_paths(value, (*prefix, key))
+    else:
+        yield prefix or ("",)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -62,6 +75,24 @@ def register_blueprints(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(exc):
         return _error_response(404, _("Not found."))
+
+    @app.errorhandler(422)
+    def unprocessable(exc):
+        """The API's request bodies that do not fit their schema: the same shape as form errors."""
+        messages = (getattr(exc, "data", None) or {}).get("messages") or {}
+        errors = [
+            FieldError(
+                ".".join(map(str, path)),
+                _("Missing or malformed: %(field)s.", field=".".join(map(str, path))),
+            )
+            for location in messages.values()
+            for path in _field_paths(location)
+        ]
+        return _error_response(422, _("The request does not have the expected form."), errors)
+
+    @app.errorhandler(400)
+    def bad_request(exc):
+        return _error_response(400, _("The request could not be read (is it valid JSON?)."))
 
     @app.errorhandler(413)
     def too_large(exc):

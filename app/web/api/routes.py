@@ -84,7 +84,7 @@ class TaskCompletion(MethodView):
 
 
 @blp.route("/tasks/<task_id>/draft")
-class TaskDraft(MethodView):
+class TaskDraftResource(MethodView):
     @token_required
     @blp.arguments(CompleteRequest)
     @blp.response(204)

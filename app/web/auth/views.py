@@ -5,16 +5,16 @@ from urllib.parse import urlsplit
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import login_required, login_user, logout_user
 
-from ...extensions import db, login_manager
+from ...extensions import login_manager
 from ...models import User
-from ...services.accounts import AuthenticationFailed, authenticate
+from ...services.accounts import AuthenticationFailed, authenticate, user_by_id
 from . import bp
 from .forms import LoginForm
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    return user_by_id(user_id)
 
 
 def _safe_next(target: str | None) -> str:

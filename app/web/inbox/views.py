@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ... import clock
 from ...forms import decode_submission, render_form
 from ...services import queries, tasks
-from ...services.errors import Conflict, ValidationFailed
+from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from . import bp
 
 
@@ -52,18 +52,22 @@ def task(task_id: str):
 @bp.post("/tasks/<task_id>")
 @login_required
 def submit(task_id: str):
-    ctx = tasks.task_context(current_user, task_id)
-    data = decode_submission(ctx.form, request.form)
+    task, form = tasks.task_form(current_user, task_id)
+    data = decode_submission(form, request.form)
     if request.form.get("action") == "draft":
         tasks.save_draft(current_user, task_id, data)
         flash(_("Draft saved. Nothing has been submitted yet."), "info")
         return redirect(url_for("inbox.task", task_id=task_id))
+    instance_id = task.instance_id
     try:
         instance = tasks.complete_task(current_user, task_id, data)
     except ValidationFailed as exc:
-        return _render_task(ctx, data, exc.errors, 422)
+        return _render_task(tasks.task_context(current_user, task_id), data, exc.errors, 422)
     except Conflict as exc:
         flash(exc.message, "error")
         return redirect(url_for("inbox.index"))
-    flash(_("Submitted: %(task)s.", task=ctx.task.name), "success")
+    except RuleViolation as exc:  # e.g. the deadline passed while the form was open
+        flash(exc.message, "error")
+        return redirect(url_for("instances.detail", instance_id=instance_id))
+    flash(_("Submitted: %(task)s.", task=task.name), "success")
     return redirect(url_for("instances.detail", instance_id=instance.id))

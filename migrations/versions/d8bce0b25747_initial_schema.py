@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: bf00e4f376fe
+Revision ID: d8bce0b25747
 Revises: 
-Create Date: 2026-11-25 14:32:54.167290
+Create Date: 2026-11-25 15:22:01.028886
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'bf00e4f376fe'
+revision = 'd8bce0b25747'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -119,6 +119,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_instances_applicant_org_id'), ['applicant_org_id'], unique=False)
         batch_op.create_index('ix_instances_city_status', ['city_org_id', 'status'], unique=False)
         batch_op.create_index('ix_instances_next_timer', ['status', 'next_timer_at'], unique=False)
+        batch_op.create_index('uq_instances_running_per_call', ['applicant_org_id', 'call_id'], unique=True, sqlite_where=sa.text("status = 'running'"), postgresql_where=sa.text("status = 'running'"))
 
     op.create_table('documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -207,6 +208,7 @@ def upgrade():
     sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['instance_id'], ['instances.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['saved_by_id'], ['users.id'], ),
+    sa.ForeignKeyConstraint(['task_id'], ['ready_tasks.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('task_id')
     )
     # ### end Alembic commands ###
@@ -236,6 +238,7 @@ def downgrade():
 
     op.drop_table('documents')
     with op.batch_alter_table('instances', schema=None) as batch_op:
+        batch_op.drop_index('uq_instances_running_per_call', sqlite_where=sa.text("status = 'running'"), postgresql_where=sa.text("status = 'running'"))
         batch_op.drop_index('ix_instances_next_timer')
         batch_op.drop_index('ix_instances_city_status')
         batch_op.drop_index(batch_op.f('ix_instances_applicant_org_id'))
