@@ -7,12 +7,12 @@ turns lane + instance into the organisation (or people) who hold that role for t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, false, or_, select, true
 
-from .models import Instance, InstanceParticipant, Organisation, ReadyTask, User
+from .extensions import db
+from .models import Instance, InstanceParticipant, Organisation, ReadyTask, User, UserRole
 from .roles import Role, role_for_lane
 
 # Roles that see every application of the programme.
@@ -72,8 +72,6 @@ def can_act_on(user: User, task: ReadyTask) -> bool:
 
 def can_see_instance(user: User, instance: Instance) -> bool:
     """The same rule as `visible_instances_filter`, asked of one instance (so the two cannot drift)."""
-    from .extensions import db
-
     query = select(Instance.id).where(Instance.id == instance.id, visible_instances_filter(user))
     return db.session.scalar(query) is not None
 
@@ -83,13 +81,30 @@ def can_start_application(user: User) -> bool:
     return Role.APPLICANT in user.roles and org is not None and org.level == "county"
 
 
-def assignee_for_lane(lane: str | None, instance: Instance, province: Callable[[], Organisation]) -> Assignee:
-    """Resolve a diagram lane to who acts for this instance (`province` is looked up only if needed)."""
+def assignee_for_lane(lane: str | None, instance: Instance, assignee: str | None = None) -> Assignee:
+    """Resolve a diagram lane to who acts for this instance.
+
+    Organisation roles follow the application (its county, its city, the province); a person's role
+    (an expert) needs the username the task names through its ``assignee`` property, and that person
+    must hold the lane's role.
+    """
     role = role_for_lane(lane)
     if role == Role.APPLICANT:
         return Assignee(role, org_id=instance.applicant_org_id)
     if role == Role.CITY:
         return Assignee(role, org_id=instance.city_org_id)
     if role == Role.PROVINCE:
-        return Assignee(role, org_id=province().id)
+        return Assignee(
+            role, org_id=db.session.scalar(select(Organisation.id).where(Organisation.level == "province"))
+        )
+    if role in _NAMED_RELATIONS and assignee:
+        user_id = db.session.scalar(
+            select(User.id).join(User.role_rows).where(User.username == assignee, UserRole.role == role)
+        )
+        return Assignee(role, user_id=user_id)
     return Assignee(role)
+
+
+def relation_of(role: str | None) -> str | None:
+    """The participant relation a person's role gives on the applications they are assigned."""
+    return _NAMED_RELATIONS.get(role)

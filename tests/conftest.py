@@ -115,6 +115,52 @@ class World:
             self.user(instance.city.adcode), self.task(instance, "Task_CityReview").id, data
         )
 
+    def forward(self, instance: Instance) -> Instance:
+        """Phase 1 done: declared and forwarded by the city, now waiting for the province's review."""
+        self.declare(instance)
+        return self.city_decides(instance, "forward")
+
+    def assign(self, instance: Instance, *experts: str) -> Instance:
+        task = self.task(instance, "Task_AssignExperts")
+        return tasks.complete_task(self.user("province"), task.id, {"review_experts": list(experts)})
+
+    def opinion_task(self, instance: Instance, expert: str) -> ReadyTask | None:
+        return db.session.scalar(
+            select(ReadyTask).where(
+                ReadyTask.instance_id == instance.id,
+                ReadyTask.element_id == "Task_ExpertOpinion",
+                ReadyTask.assignee_user_id == self.user(expert).id,
+            )
+        )
+
+    def opine(self, instance: Instance, expert: str, opinion: str, comments: str = "意见") -> Instance:
+        data = {
+            "opinion": opinion,
+            "opinion_comments": comments,
+            "opinion_signature": self.user(expert).display_name,
+        }
+        return tasks.complete_task(self.user(expert), self.opinion_task(instance, expert).id, data)
+
+    def decide(self, instance: Instance, result: str, comments: str = "") -> Instance:
+        data = {"review_result": result, **({"review_comments": comments} if comments else {})}
+        return tasks.complete_task(self.user("province"), self.task(instance, "Task_ReviewDecision").id, data)
+
+    def review_round(self, instance: Instance, result: str, experts=("expert05", "expert06")) -> Instance:
+        self.assign(instance, *experts)
+        for expert in experts:
+            self.opine(instance, expert, result)
+        return self.decide(instance, result, "专家意见汇总" if result == "improve" else "")
+
+    def guide_and_revise(self, instance: Instance, **overrides) -> Instance:
+        city = self.user(instance.city.adcode)
+        tasks.complete_task(
+            city, self.task(instance, "Task_CityGuidance").id, {"city_guidance_comments": "请按专家意见修改"}
+        )
+        adcode = instance.applicant.adcode
+        return tasks.complete_task(
+            self.user(adcode), self.task(instance, "Task_Revise").id, self.declaration(adcode, **overrides)
+        )
+
     def reload(self, instance: Instance) -> Instance:
         db.session.expire_all()
         return db.session.get(Instance, instance.id)

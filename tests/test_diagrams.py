@@ -149,7 +149,8 @@ def _outcome(spec) -> str | None:
 def test_end_events_carry_outcomes():
     parser = _parser()
     lifecycle = parser.get_spec("zone_lifecycle")
-    assert _outcome(lifecycle.task_specs["End_Received"]) == "received"
+    assert _outcome(lifecycle.task_specs["End_ReviewPassed"]) == "review_passed"
+    assert _outcome(lifecycle.task_specs["End_ReviewFailed"]) == "review_failed"
     assert _outcome(lifecycle.task_specs["End_Late"]) == "late"
     assert lifecycle.task_specs["End_Late"].bpmn_name == "逾期未报"
 
@@ -164,7 +165,7 @@ def _start(deadline: str) -> BpmnWorkflow:
 
 def _run_user_task(workflow: BpmnWorkflow, expected: str, **data) -> None:
     ready = [t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
-    assert [t.task_spec.name for t in ready] == [expected]
+    assert [t.task_spec.bpmn_id for t in ready] == [expected]
     ready[0].set_data(**data)
     ready[0].run()
     workflow.do_engine_steps()
@@ -184,8 +185,10 @@ def test_declaration_return_loop_then_forward():
     _run_user_task(workflow, "Task_CityReview", city_decision="return", city_comments="补充实验举措")
     _run_user_task(workflow, "Task_Declare")
     _run_user_task(workflow, "Task_CityReview", city_decision="forward")
-    assert workflow.completed
-    assert _finished_ends(workflow) == {"End_Forwarded", "End_Received"}
+    assert not workflow.completed
+    assert _finished_ends(workflow) == {"End_Forwarded"}
+    ready = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
+    assert ready == ["Task_AssignExperts"], "the forwarded plan goes to the preliminary review"
 
 
 def test_deadline_passed_closes_as_late():

@@ -37,6 +37,11 @@ OUTCOME_PROPERTY = "outcome"
 _FIRE_EPSILON = timedelta(microseconds=1)
 
 
+# A user task may name, with this spiffworkflow property, the task variable holding the username of
+# the one person who acts on it (e.g. each instance of a multi-instance expert review).
+ASSIGNEE_PROPERTY = "assignee"
+
+
 @dataclass(frozen=True)
 class ReadyTask:
     """A user task waiting for someone; ``process_name`` names the (sub)process, used as phase."""
@@ -48,6 +53,7 @@ class ReadyTask:
     form: str | None
     process_id: str
     process_name: str
+    assignee: str | None = None  # value of the variable the task's ``assignee`` property names
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,8 @@ class WorkflowRun:
             if not isinstance(spec, UserTask):
                 continue
             process_id = task.workflow.spec.name
+            assignee_variable = spec_property(spec, ASSIGNEE_PROPERTY)
+            assignee = task.data.get(assignee_variable) if assignee_variable else None
             ready.append(
                 ReadyTask(
                     task_id=str(task.id),
@@ -125,6 +133,7 @@ class WorkflowRun:
                     form=spec_property(spec, "formJsonSchemaFilename"),
                     process_id=process_id,
                     process_name=process_names.get(process_id, process_id),
+                    assignee=assignee if isinstance(assignee, str) else None,
                 )
             )
         return ready

@@ -154,3 +154,33 @@ def reference_theme_valid(data: Mapping[str, Any], context: Mapping[str, Any]) -
             message = _("This is a rural reference theme; choose an urban theme or change the kind.")
         return [FieldError("theme_code", message)]
     return []
+
+
+def theme_key(data: Mapping[str, Any]) -> str | None:
+    """What identifies a theme for R4: the reference code, or the applicant's own title."""
+    if data.get("theme_source") == "reference" and isinstance(data.get("theme_code"), str):
+        return "code:" + data["theme_code"]
+    if isinstance(data.get("theme_title"), str) and data["theme_title"].strip():
+        return "title:" + "".join(data["theme_title"].split())
+    return None
+
+
+@register("theme_not_barred", needs=("theme_source", "theme_code", "theme_title"))
+def theme_not_barred(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """R4: after two failed preliminary reviews the applicant may never apply with that theme again.
+
+    The service supplies ``barred_themes``: the theme keys this applicant has lost.
+    """
+    key = theme_key(data)
+    if key is None or key not in (context.get("barred_themes") or ()):
+        return []
+    field = "theme_code" if key.startswith("code:") else "theme_title"
+    return [
+        FieldError(
+            field,
+            _(
+                "This applicant failed the preliminary review twice with this theme and may not apply "
+                "with it again (notice 鲁民函〔2019〕50号); please choose another theme."
+            ),
+        )
+    ]

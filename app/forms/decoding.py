@@ -31,6 +31,8 @@ def decode_submission(form: FormDefinition, formdata: Mapping[str, Any]) -> dict
     for field in form.fields():
         if field.widget == "experts":
             value = _decode_rows(field, formdata)
+        elif field.widget == "people":
+            value = _decode_people(field, formdata)
         else:
             value = _decode_scalar(field, formdata, field.name)
         if value is not _MISSING:
@@ -47,6 +49,16 @@ def settle_submission(form: FormDefinition, data: dict[str, Any]) -> dict[str, A
     for picker in (f for f in form.fields() if f.widget == "theme"):
         _settle_theme(picker, settled)
     return settled
+
+
+def _decode_people(field: Field, formdata: Mapping[str, Any]) -> Any:
+    """The usernames ticked in a people picker, in order, each once."""
+    raw = formdata.getlist(field.name) if hasattr(formdata, "getlist") else formdata.get(field.name)
+    if raw is None:
+        return _MISSING
+    values = [raw] if isinstance(raw, str) else list(raw)
+    chosen = list(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
+    return chosen or _MISSING
 
 
 def _decode_scalar(field: Field, formdata: Mapping[str, Any], name: str) -> Any:

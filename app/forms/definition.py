@@ -22,6 +22,7 @@ from jsonschema.exceptions import SchemaError
 
 from app.forms.checks import CHECK_NEEDS, CHECKS
 from app.forms.errors import FormDefinitionError
+from app.roles import ROLE_LABELS
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -40,6 +41,7 @@ SCALAR_WIDGETS: dict[str, frozenset[str]] = {
 COMPOUND_WIDGETS: dict[str, frozenset[str]] = {
     "experts": frozenset({"array"}),  # a repeatable table of objects
     "theme": frozenset({"string"}),  # the reference-theme picker; owns the code and title fields
+    "people": frozenset({"array"}),  # choose accounts holding the role named by the hint "role"
 }
 WIDGETS = {**SCALAR_WIDGETS, **COMPOUND_WIDGETS}
 ENUM_WIDGETS = frozenset({"select", "radio"})
@@ -269,6 +271,10 @@ def _build_field(
     if widget in ENUM_WIDGETS and not schema.get("enum"):
         raise FormDefinitionError(
             form_name, _("The field %(field)s needs an enum for its choices.", field=name)
+        )
+    if widget == "people" and hint.get("role") not in ROLE_LABELS:
+        raise FormDefinitionError(
+            form_name, _('The people picker %(field)s must name a role in its hint "role".', field=name)
         )
     known_values = {enum_key(v) for v in schema.get("enum", [])}
     for labels_key in ("enum_labels", "enum_labels_en"):

@@ -153,12 +153,16 @@ def render_form(
     *,
     readonly: bool = False,
     locale: str = "zh_CN",
+    choices: Mapping[str, list[tuple[str, str]]] | None = None,
 ) -> Markup:
     """The form's fields as HTML, values shown exactly as given, each error beside its field and
-    all of them in a summary at the top. Needs an application context with Flask-Babel."""
+    all of them in a summary at the top. Needs an application context with Flask-Babel.
+
+    ``choices`` gives the (value, label) options of people pickers, which come from the database.
+    """
     errors = list(errors)
     with force_locale(locale):
-        builder = _ViewBuilder(form, values or {}, errors, locale, readonly)
+        builder = _ViewBuilder(form, values or {}, errors, locale, readonly, choices or {})
         html = render_template(
             "forms/form.html",
             form=form,
@@ -183,7 +187,9 @@ class _ViewBuilder:
         errors: list[FieldError],
         locale: str,
         readonly: bool,
+        choices: Mapping[str, list[tuple[str, str]]],
     ) -> None:
+        self.choices = choices
         self.form = form
         self.values = values
         self.errors = errors
@@ -219,6 +225,8 @@ class _ViewBuilder:
             return self._table(fld)
         if fld.widget == "theme":
             return self._theme(fld)
+        if fld.widget == "people":
+            return self._people(fld)
         return self._field(fld, fld.name, fld.name, self.values.get(fld.name))
 
     def _field(self, fld: Field, name: str, path: str, value: Any) -> FieldView:
@@ -247,6 +255,26 @@ class _ViewBuilder:
             checked=value is True,
             options=options,
             errors=self.by_path.get(path, []),
+        )
+
+    def _people(self, fld: Field) -> FieldView:
+        raw = self.values.get(fld.name)
+        chosen = [v for v in raw if isinstance(v, str)] if isinstance(raw, list) else []
+        options = [Option(value, label, value in chosen) for value, label in self.choices.get(fld.name, [])]
+        labels = [o.label for o in options if o.checked]
+        return FieldView(
+            field=fld,
+            widget="people",
+            name=fld.name,
+            input_id="input-" + fld.name,
+            anchor=anchor_for(fld.name) or "",
+            label=fld.title_for(self.locale),
+            help=fld.help_for(self.locale),
+            required=fld.required,
+            value=" ".join(chosen),
+            display="、".join(labels) or EMPTY_DISPLAY,
+            options=options,
+            errors=self.by_path.get(fld.name, []),
         )
 
     def _table(self, fld: Field) -> TableView:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
 from jsonschema.exceptions import ValidationError
 
 from app.forms.checks import CHECKS
@@ -26,7 +27,21 @@ def validate_submission(
             errors.append(FieldError(path, message_for(error, field_at(form, path))))
     for name in form.checks:
         errors.extend(CHECKS[name](data, context or {}))
+    errors.extend(_unknown_people(form, data, (context or {}).get("choices") or {}))
     return sorted(_first_per_field(errors), key=lambda e: _position(form, e.field))
+
+
+def _unknown_people(
+    form: FormDefinition, data: Mapping[str, Any], choices: Mapping[str, list]
+) -> list[FieldError]:
+    """A people picker accepts only the accounts it offered (the service supplies them as choices)."""
+    errors = []
+    for fld in (f for f in form.fields() if f.widget == "people"):
+        offered = {value for value, _label in choices.get(fld.name, [])}
+        chosen = data.get(fld.name)
+        if isinstance(chosen, list) and any(v not in offered for v in chosen):
+            errors.append(FieldError(fld.name, _("Please choose only from the people listed.")))
+    return errors
 
 
 def field_at(form: FormDefinition, path: str) -> Field | None:

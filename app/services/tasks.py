@@ -18,6 +18,7 @@ from ..scope import can_act_on
 from .deployment import form_for
 from .documents import expand_documents, store_documents
 from .errors import Conflict, NotFound, RuleViolation, ServiceError, ValidationFailed
+from .form_context import people_choices, validation_context
 from .runs import load_run
 from .transitions import EventRecord, StaleRevision, commit_transition, timer_events
 
@@ -33,6 +34,7 @@ class TaskContext:
     form: FormDefinition
     values: dict
     draft_saved_at: datetime | None
+    choices: dict[str, list[tuple[str, str]]]
 
 
 def actionable_task(user: User, task_id: str) -> ReadyTask:
@@ -59,7 +61,8 @@ def task_context(user: User, task_id: str) -> TaskContext:
     draft = db.session.get(TaskDraft, task.id)
     if draft is not None:
         values.update(draft.data)
-    return TaskContext(task, task.instance, form, values, draft.saved_at if draft else None)
+    saved_at = draft.saved_at if draft else None
+    return TaskContext(task, task.instance, form, values, saved_at, people_choices(form))
 
 
 def form_fields_only(form: FormDefinition, data: object) -> dict:
@@ -99,7 +102,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     task, form = task_form(user, task_id)
     instance = task.instance
     data = form_fields_only(form, data)
-    errors: list[FieldError] = validate_submission(form, data, {"instance": instance, "user": user})
+    errors: list[FieldError] = validate_submission(form, data, validation_context(form, instance, user))
     if errors:
         raise ValidationFailed(errors, _("Please correct the marked fields."))
     now = clock.now()

@@ -15,9 +15,9 @@ from sqlalchemy import delete, select, update
 from ..engine import FiredTimer, WorkflowRun
 from ..engine import ReadyTask as ReadyUserTask
 from ..extensions import db
-from ..models import HistoryEvent, Instance, InstanceParticipant, Organisation, ReadyTask, User, UserRole
+from ..models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, User, UserRole
 from ..roles import Role
-from ..scope import assignee_for_lane
+from ..scope import Assignee, assignee_for_lane, relation_of
 from .history_chain import GENESIS_HASH, event_digest, sha256_text
 
 
@@ -34,10 +34,6 @@ class EventRecord:
     element_name: str | None = None
     task_id: str | None = None
     data: dict = field(default_factory=dict)
-
-
-def province_org() -> Organisation:
-    return db.session.scalar(select(Organisation).where(Organisation.level == "province"))
 
 
 @dataclass(frozen=True)
@@ -88,7 +84,8 @@ def _sync_ready_tasks(instance: Instance, snapshot: Snapshot, now: datetime) -> 
         if task.task_id in existing:
             existing.pop(task.task_id).due_at = due
             continue
-        who = assignee_for_lane(task.lane, instance, province_org)
+        who = assignee_for_lane(task.lane, instance, task.assignee)
+        _ensure_participant(instance, who)
         db.session.add(
             ReadyTask(
                 id=task.task_id,
@@ -106,6 +103,22 @@ def _sync_ready_tasks(instance: Instance, snapshot: Snapshot, now: datetime) -> 
         )
     if existing:
         db.session.execute(delete(ReadyTask).where(ReadyTask.id.in_(list(existing))))
+
+
+def _ensure_participant(instance: Instance, who: Assignee) -> None:
+    """A person assigned a task on an application may see it from then on (e.g. a review expert)."""
+    relation = relation_of(who.role)
+    if relation is None or who.user_id is None:
+        return
+    exists = db.session.scalar(
+        select(InstanceParticipant.id).where(
+            InstanceParticipant.instance_id == instance.id,
+            InstanceParticipant.user_id == who.user_id,
+            InstanceParticipant.relation == relation,
+        )
+    )
+    if exists is None:
+        db.session.add(InstanceParticipant(instance_id=instance.id, user_id=who.user_id, relation=relation))
 
 
 def _sync_named_experts(instance: Instance, snapshot: Snapshot) -> None:

@@ -51,6 +51,7 @@ def test_declaration_form_lists_every_field_in_display_order(declaration):
     }
     assert declaration.checks == (
         "reference_theme_valid",
+        "theme_not_barred",
         "period_within_limit",
         "guiding_expert_named",
         "plan_complete",

@@ -32,7 +32,7 @@ def index():
 
 def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int = 200):
     locale = str(get_locale())
-    form_html = render_form(ctx.form, values, errors, locale=locale)
+    form_html = render_form(ctx.form, values, errors, locale=locale, choices=ctx.choices)
     opinions = queries.earlier_opinions(ctx.instance)
     return (
         render_template(

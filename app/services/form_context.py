@@ -1,0 +1,58 @@
+"""What forms need from the database: the people a picker offers, the themes an applicant lost (R4)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms import FormDefinition
+from ..forms.checks import theme_key
+from ..models import Instance, User, UserRole
+
+# The end of the preliminary review that bars the theme (the diagram's End_ReviewFailed outcome):
+# "两次评审均未通过的申报单位不得再以原有实验主题参与申报".
+BARRING_OUTCOME = "review_failed"
+
+
+def people_choices(form: FormDefinition) -> dict[str, list[tuple[str, str]]]:
+    """(username, label) options of each people picker: the active accounts holding its role."""
+    choices = {}
+    for fld in (f for f in form.fields() if f.widget == "people"):
+        users = db.session.scalars(
+            select(User)
+            .join(User.role_rows)
+            .where(UserRole.role == fld.ui["role"], User.active.is_(True))
+            .order_by(User.username)
+        )
+        choices[fld.name] = [
+            (u.username, f"{u.display_name}（{u.title}）" if u.title else u.display_name) for u in users
+        ]
+    return choices
+
+
+def barred_themes(applicant_org_id: int) -> set[str]:
+    """Theme keys with which this applicant failed the preliminary review twice (R4)."""
+    rows = db.session.execute(
+        select(Instance.theme_code, Instance.theme_title).where(
+            Instance.applicant_org_id == applicant_org_id, Instance.outcome == BARRING_OUTCOME
+        )
+    )
+    keys = set()
+    for code, title in rows:
+        key = theme_key(
+            {"theme_source": "reference" if code else "own", "theme_code": code, "theme_title": title}
+        )
+        if key:
+            keys.add(key)
+    return keys
+
+
+def validation_context(form: FormDefinition, instance: Instance, user: User) -> dict:
+    return {
+        "instance": instance,
+        "user": user,
+        "choices": people_choices(form),
+        "barred_themes": barred_themes(instance.applicant_org_id)
+        if "theme_not_barred" in form.checks
+        else set(),
+    }

@@ -1,0 +1,87 @@
+"""Phase 2, the preliminary review (方案初审): experts, the province's decision, the second round, R4."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services import queries, tasks
+from app.services.errors import NotFound, ValidationFailed
+
+
+@pytest.fixture
+def forwarded(world):
+    instance = world.start("370102")
+    return world.forward(instance)
+
+
+def test_forwarded_application_waits_for_the_province_to_assign_experts(world, forwarded):
+    instance = world.reload(forwarded)
+    assert instance.status == "running"
+    assert instance.phase == "方案初审"
+    assert [t.element_id for t in queries.ready_tasks_for(world.user("province"))] == ["Task_AssignExperts"]
+
+
+def test_each_assigned_expert_gets_a_task_and_sees_only_assigned_applications(world, forwarded):
+    other = world.forward(world.start("370203"))
+    world.assign(forwarded, "expert05", "expert06")
+    world.assign(other, "expert07")
+    for expert in ("expert05", "expert06"):
+        mine = queries.ready_tasks_for(world.user(expert))
+        assert [(t.element_id, t.instance_id) for t in mine] == [("Task_ExpertOpinion", forwarded.id)]
+        assert [i.id for i in queries.list_instances(world.user(expert))] == [forwarded.id]
+    assert queries.ready_tasks_for(world.user("expert08")) == []
+    assert queries.list_instances(world.user("expert08")) == []
+    with pytest.raises(NotFound):
+        tasks.task_context(world.user("expert05"), world.opinion_task(forwarded, "expert06").id)
+
+
+def test_only_review_experts_can_be_assigned(world, forwarded):
+    task = world.task(forwarded, "Task_AssignExperts")
+    with pytest.raises(ValidationFailed) as raised:
+        tasks.complete_task(world.user("province"), task.id, {"review_experts": ["expert01", "370102"]})
+    assert raised.value.errors[0].field == "review_experts"
+    with pytest.raises(ValidationFailed):
+        tasks.complete_task(world.user("province"), task.id, {"review_experts": []})
+
+
+def test_pass_first_time(world, forwarded):
+    world.review_round(forwarded, "pass")
+    instance = world.reload(forwarded)
+    assert instance.status == "completed"
+    assert instance.outcome == "review_passed"
+
+
+def test_needs_improvement_once_then_pass(world, forwarded):
+    world.review_round(forwarded, "improve")
+    assert world.task(forwarded, "Task_CityGuidance") is not None
+    world.guide_and_revise(forwarded)
+    world.review_round(forwarded, "pass", experts=("expert07",))
+    assert world.reload(forwarded).outcome == "review_passed"
+
+
+def test_the_province_sees_the_collected_opinions_on_its_decision(world, forwarded):
+    world.assign(forwarded, "expert05", "expert06")
+    world.opine(forwarded, "expert05", "improve", "分期规划不够具体")
+    world.opine(forwarded, "expert06", "pass", "基础扎实")
+    ctx = tasks.task_context(world.user("province"), world.task(forwarded, "Task_ReviewDecision").id)
+    shown = [e.data.get("opinion_comments") for e in queries.earlier_opinions(ctx.instance)]
+    assert {"分期规划不够具体", "基础扎实"} <= set(shown)
+
+
+def test_second_failed_review_bars_the_theme(world, forwarded):
+    world.review_round(forwarded, "improve")
+    world.guide_and_revise(forwarded)
+    world.review_round(forwarded, "improve")
+    failed = world.reload(forwarded)
+    assert failed.status == "completed"
+    assert failed.outcome == "review_failed"
+
+    again = world.start("370102")
+    with pytest.raises(ValidationFailed) as raised:
+        world.declare(again)  # the same reference theme as before
+    message = {e.field: e.message for e in raised.value.errors}["theme_code"]
+    assert "两次" in message and "不得再以原有实验主题参与申报" in message
+    world.declare(again, theme=1)  # another theme is allowed
+
+    other_applicant = world.start("370203")
+    world.declare(other_applicant)  # another applicant with that theme is allowed
