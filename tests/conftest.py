@@ -10,16 +10,13 @@ import shutil
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from app import create_app
 from app.clock import PROGRAMME_TZ, FrozenClock
 from app.config import TestConfig
 from app.extensions import db
-from app.models import Instance, ReadyTask, User
-from app.reference import load_themes
-from app.services import applications, calls, seeding, tasks
-from app.services.demo_texts import demo_declaration
+from app.models import Instance, ReadyTask
+from app.services import calls, driver, seeding
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=PROGRAMME_TZ)
 DEADLINE = datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
@@ -69,15 +66,24 @@ def app(template_db, tmp_path, clock):
 
 
 class World:
-    """Builds scenarios through the real services."""
+    """Builds scenarios through the real services (see app.services.driver), with the test's call."""
 
     def __init__(self, app, clock: FrozenClock):
         self.app = app
         self.clock = clock
         self._call = None
 
-    def user(self, username: str) -> User:
-        return db.session.scalar(select(User).where(User.username == username))
+    user = staticmethod(driver.user)
+    task = staticmethod(driver.ready_task)
+    declaration = staticmethod(driver.declaration)
+    declare = staticmethod(driver.declare)
+    city_decides = staticmethod(driver.city_decides)
+    forward = staticmethod(driver.forward)
+    assign = staticmethod(driver.assign)
+    opine = staticmethod(driver.opine)
+    decide = staticmethod(driver.decide)
+    review_round = staticmethod(driver.review_round)
+    guide_and_revise = staticmethod(driver.guide_and_revise)
 
     def open_call(self):
         """The province's 2026 call (opened once per test)."""
@@ -88,78 +94,10 @@ class World:
         return self._call
 
     def start(self, adcode: str = "370102") -> Instance:
-        return applications.start_application(self.user(adcode), self.open_call().id)
-
-    def task(self, instance: Instance, element_id: str) -> ReadyTask | None:
-        return db.session.scalar(
-            select(ReadyTask).where(ReadyTask.instance_id == instance.id, ReadyTask.element_id == element_id)
-        )
-
-    def declaration(self, adcode: str = "370102", theme: int = 0, experts=("expert01",), **overrides) -> dict:
-        county = self.user(adcode).organisation.name
-        data = demo_declaration(county, load_themes()[theme], [self.user(e) for e in experts])
-        data.update(overrides)
-        return data
-
-    def declare(self, instance: Instance, **overrides) -> Instance:
-        adcode = instance.applicant.adcode
-        return tasks.complete_task(
-            self.user(adcode), self.task(instance, "Task_Declare").id, self.declaration(adcode, **overrides)
-        )
-
-    def city_decides(self, instance: Instance, decision: str, comments: str = "") -> Instance:
-        data = {"city_decision": decision}
-        if comments:
-            data["city_comments"] = comments
-        return tasks.complete_task(
-            self.user(instance.city.adcode), self.task(instance, "Task_CityReview").id, data
-        )
-
-    def forward(self, instance: Instance) -> Instance:
-        """Phase 1 done: declared and forwarded by the city, now waiting for the province's review."""
-        self.declare(instance)
-        return self.city_decides(instance, "forward")
-
-    def assign(self, instance: Instance, *experts: str) -> Instance:
-        task = self.task(instance, "Task_AssignExperts")
-        return tasks.complete_task(self.user("province"), task.id, {"review_experts": list(experts)})
+        return driver.start(adcode, self.open_call())
 
     def opinion_task(self, instance: Instance, expert: str) -> ReadyTask | None:
-        return db.session.scalar(
-            select(ReadyTask).where(
-                ReadyTask.instance_id == instance.id,
-                ReadyTask.element_id == "Task_ExpertOpinion",
-                ReadyTask.assignee_user_id == self.user(expert).id,
-            )
-        )
-
-    def opine(self, instance: Instance, expert: str, opinion: str, comments: str = "意见") -> Instance:
-        data = {
-            "opinion": opinion,
-            "opinion_comments": comments,
-            "opinion_signature": self.user(expert).display_name,
-        }
-        return tasks.complete_task(self.user(expert), self.opinion_task(instance, expert).id, data)
-
-    def decide(self, instance: Instance, result: str, comments: str = "") -> Instance:
-        data = {"review_result": result, **({"review_comments": comments} if comments else {})}
-        return tasks.complete_task(self.user("province"), self.task(instance, "Task_ReviewDecision").id, data)
-
-    def review_round(self, instance: Instance, result: str, experts=("expert05", "expert06")) -> Instance:
-        self.assign(instance, *experts)
-        for expert in experts:
-            self.opine(instance, expert, result)
-        return self.decide(instance, result, "专家意见汇总" if result == "improve" else "")
-
-    def guide_and_revise(self, instance: Instance, **overrides) -> Instance:
-        city = self.user(instance.city.adcode)
-        tasks.complete_task(
-            city, self.task(instance, "Task_CityGuidance").id, {"city_guidance_comments": "请按专家意见修改"}
-        )
-        adcode = instance.applicant.adcode
-        return tasks.complete_task(
-            self.user(adcode), self.task(instance, "Task_Revise").id, self.declaration(adcode, **overrides)
-        )
+        return driver.ready_task(instance, "Task_ExpertOpinion", expert)
 
     def reload(self, instance: Instance) -> Instance:
         db.session.expire_all()

@@ -14,12 +14,11 @@ from sqlalchemy import func, select
 
 from ..clock import PROGRAMME_TZ, FrozenClock
 from ..extensions import db
-from ..models import Instance, Organisation, ReadyTask, User, UserRole
-from ..reference import load_divisions, load_themes
+from ..models import Instance, Organisation, User, UserRole
+from ..reference import load_divisions
 from ..roles import Role
-from . import applications, calls, tasks, timers
+from . import calls, driver, timers
 from .accounts import hash_password
-from .demo_texts import demo_declaration
 
 DEMO_PASSWORD = "demo2026"
 
@@ -122,87 +121,73 @@ def _frozen_time(start: datetime):
         extensions["clock"] = saved
 
 
-def _user(username: str) -> User:
-    return db.session.scalar(select(User).where(User.username == username))
-
-
-def _task_of(instance: Instance, element_id: str) -> ReadyTask:
-    return db.session.scalar(
-        select(ReadyTask).where(ReadyTask.instance_id == instance.id, ReadyTask.element_id == element_id)
-    )
-
-
-def _declare(instance: Instance, county: User, theme_index: int, experts: list[str]) -> None:
-    data = demo_declaration(
-        county.organisation.full_name, load_themes()[theme_index], [_user(e) for e in experts]
-    )
-    tasks.complete_task(county, _task_of(instance, "Task_Declare").id, data)
-
-
-def _city_decides(instance: Instance, decision: str, comments: str = "") -> None:
-    city = _user(instance.city.adcode)
-    data = {"city_decision": decision}
-    if comments:
-        data["city_comments"] = comments
-    tasks.complete_task(city, _task_of(instance, "Task_CityReview").id, data)
-
-
 def create_demo_programme() -> int:
-    """A closed 2026 call (forwarded, returned-then-forwarded, late) and an open 2027 call in progress."""
+    """A 2026 call run through declaration and preliminary review, and an open 2027 call in progress.
+
+    Made with the real services under a frozen clock (see `driver`), so every history is genuine.
+    """
     if db.session.scalar(select(func.count(Instance.id))):
         return 0
-    created = 0
-    province = _user("province")
+    province = driver.user("province")
     with _frozen_time(datetime(2026, 4, 30, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
-        call_2026 = calls.open_call(
+        call = calls.open_call(
             province,
             "2026年度全省城乡社区治理实验区申报",
             2026,
             datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ),
         )
         clock.advance(timedelta(days=5))
-        started = {}
-        for adcode in ("370102", "370203", "370602", "370702", "370811"):
-            started[adcode] = applications.start_application(_user(adcode), call_2026.id)
-            created += 1
+        apps = {
+            a: driver.start(a, call)
+            for a in ("370102", "370203", "370602", "370702", "370811", "371102", "371402")
+        }
         clock.advance(timedelta(days=10))
-        _declare(started["370102"], _user("370102"), 0, ["expert01", "expert03"])
-        _declare(started["370203"], _user("370203"), 5, ["expert02"])
-        _declare(started["370602"], _user("370602"), 24, ["expert04"])
-        _declare(started["370702"], _user("370702"), 8, ["expert07"])
+        themes = {"370102": 0, "370203": 5, "370602": 24, "370702": 8, "371102": 12, "371402": 27}
+        experts = {"370102": ("expert01", "expert03"), "370203": ("expert02",), "370602": ("expert04",)}
+        for adcode, theme in themes.items():
+            driver.declare(apps[adcode], theme=theme, experts=experts.get(adcode, ("expert07",)))
         clock.advance(timedelta(days=7))
-        _city_decides(started["370102"], "forward")
-        _city_decides(
-            started["370203"], "return", "实验举措中分期规划不够具体，请补充各阶段的时间节点和可量化目标。"
+        for adcode in ("370102", "370602", "371102", "371402"):
+            driver.city_decides(apps[adcode], "forward")
+        driver.city_decides(
+            apps["370203"], "return", "实验举措中分期规划不够具体，请补充各阶段的时间节点和可量化目标。"
         )
-        _city_decides(started["370602"], "forward")
         clock.advance(timedelta(days=10))
-        _declare(started["370203"], _user("370203"), 5, ["expert02", "expert03"])
-        _city_decides(started["370203"], "forward")
+        driver.forward(apps["370203"], theme=5, experts=("expert02", "expert03"))
         # 370702 is still with its city and 370811 never submitted: the deadline closes both as late.
         clock.set(datetime(2026, 7, 1, 0, 5, tzinfo=PROGRAMME_TZ))
         timers.fire_due_timers()
 
+        clock.set(datetime(2026, 7, 10, 9, 0, tzinfo=PROGRAMME_TZ))
+        driver.assign(apps["370102"], "expert05", "expert06")  # round 1 under way: expert06 still to answer
+        driver.opine(apps["370102"], "expert05", "improve")
+        driver.review_round(apps["370203"], "pass", experts=("expert07",))  # passed
+        driver.review_round(apps["371402"], "improve", experts=("expert06", "expert08"))  # city to guide
+        driver.review_round(apps["370602"], "improve", experts=("expert05", "expert08"))
+        clock.advance(timedelta(days=20))
+        driver.guide_and_revise(apps["370602"], theme=24, experts=("expert04",))
+        clock.advance(timedelta(days=20))
+        driver.review_round(apps["370602"], "improve", experts=("expert06",))  # failed twice: theme barred
+        # 371102 waits for the province to assign its experts.
+
     with _frozen_time(datetime(2026, 11, 2, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
-        call_2027 = calls.open_call(
+        call = calls.open_call(
             province,
             "2027年度全省城乡社区治理实验区申报",
             2027,
             datetime(2027, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ),
         )
         clock.advance(timedelta(days=3))
-        fresh = {}
-        for adcode in ("370102", "370302", "370402", "370502", "370883", "371002", "371302", "371702"):
-            if adcode == "370102":
-                continue  # its 2026 application was forwarded; it waits for the review
-            fresh[adcode] = applications.start_application(_user(adcode), call_2027.id)
-            created += 1
+        fresh = {
+            a: driver.start(a, call) for a in ("370302", "370402", "370502", "370602", "370883", "371002")
+        }
+        fresh["371302"] = driver.start("371302", call)
         clock.advance(timedelta(days=6))
-        _declare(fresh["370302"], _user("370302"), 2, ["expert03"])
-        _declare(fresh["370402"], _user("370402"), 25, ["expert04"])
-        _declare(fresh["370883"], _user("370883"), 27, ["expert01"])
-        _declare(fresh["371302"], _user("371302"), 10, ["expert02", "expert04"])
+        driver.declare(fresh["370302"], theme=2, experts=("expert03",))
+        driver.declare(fresh["370402"], theme=25, experts=("expert04",))
+        driver.declare(fresh["370883"], theme=27, experts=("expert01",))
+        driver.declare(fresh["371302"], theme=10, experts=("expert02", "expert04"))
         clock.advance(timedelta(days=4))
-        _city_decides(fresh["370402"], "return", "请补充实验保障中经费保障的具体来源和金额。")
-        _city_decides(fresh["371302"], "forward")
-    return created
+        driver.city_decides(fresh["370402"], "return", "请补充实验保障中经费保障的具体来源和金额。")
+        driver.city_decides(fresh["371302"], "forward")
+    return len(apps) + len(fresh)

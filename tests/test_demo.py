@@ -1,0 +1,36 @@
+"""The demo programme `scripts/run` seeds: real histories at every phase reached so far."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import HistoryEvent, Instance
+from app.services import driver, queries, seeding
+
+
+def test_demo_programme_tells_the_story(app):
+    created = seeding.create_demo_programme()
+    assert created == 14
+    assert seeding.create_demo_programme() == 0, "seeding twice adds nothing"
+    instances = db.session.scalars(select(Instance)).all()
+    outcomes = Counter(i.outcome or i.phase for i in instances)
+    assert outcomes["late"] == 2
+    assert outcomes["review_passed"] == 1
+    assert outcomes["review_failed"] == 1
+    assert outcomes["方案初审"] == 4
+    assert outcomes["自主申报"] == 6
+    assert len({i.city_org_id for i in instances}) >= 6
+    for username, element in [
+        ("province", "Task_AssignExperts"),
+        ("expert06", "Task_ExpertOpinion"),
+        ("371400", "Task_CityGuidance"),
+        ("370300", "Task_CityReview"),
+        ("370402", "Task_Declare"),
+        ("370502", "Task_Declare"),
+    ]:
+        assert element in {t.element_id for t in queries.ready_tasks_for(driver.user(username))}, username
+    every_instance_has_history = db.session.scalars(select(HistoryEvent.instance_id).distinct()).all()
+    assert len(every_instance_has_history) == len(instances)
