@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 
 import flask_babel
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -41,6 +41,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def _forget_cached_user() -> None:
+    g.pop("_login_user", None)
+
+
 def _instance_secret_key(directory: Path) -> str:
     """A random signing key made on first start and kept (readable by the owner only) for later ones."""
     path = directory / "secret_key"
@@ -67,9 +71,10 @@ def create_app(config: type = Config, **overrides) -> Flask:
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    # Flask-Babel caches the locale on the app context, which a test (or a CLI command) may share
-    # between requests; choose it afresh for every request.
+    # Flask-Babel caches the locale, and Flask-Login the user, on the app context, which a test (or
+    # a CLI command) may share between requests; decide both afresh for every request.
     app.before_request(flask_babel.refresh)
+    app.before_request(_forget_cached_user)
     api.init_app(app)
 
     from . import cli

@@ -20,7 +20,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     WTF_CSRF_TIME_LIMIT = None
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # one uploaded PDF/Office file
+    MAX_CONTENT_LENGTH = 2 * ATTACHMENT_MAX_BYTES + 1024 * 1024  # a task page may carry two files
     API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12")))
     BPMN_DIR = PROJECT_ROOT / "bpmn"
     FORMS_DIR = PROJECT_ROOT / "forms"

@@ -19,6 +19,18 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# Debian libraries the app itself needs: Pango for the PDF of the application form, CJK fonts for
+# its Chinese text (and for the browser tests).
+need=()
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "==> installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
 npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
 if [ ! -f "$npm_stamp" ]; then
   if ! command -v npm >/dev/null 2>&1; then

@@ -18,15 +18,17 @@ def test_demo_programme_tells_the_story(app):
     instances = db.session.scalars(select(Instance)).all()
     outcomes = Counter(i.outcome or i.phase for i in instances)
     assert outcomes["late"] == 2
-    assert outcomes["review_passed"] == 1
+    assert outcomes["recognised"] == 1
     assert outcomes["review_failed"] == 1
-    assert outcomes["方案初审"] == 4
+    assert outcomes["逐级推荐"] == 1
+    assert outcomes["方案初审"] == 3
     assert outcomes["自主申报"] == 6
     assert len({i.city_org_id for i in instances}) >= 6
     for username, element in [
         ("province", "Task_AssignExperts"),
         ("expert06", "Task_ExpertOpinion"),
         ("371400", "Task_CityGuidance"),
+        ("371100", "Task_CityRecommendation"),
         ("370300", "Task_CityReview"),
         ("370402", "Task_Declare"),
         ("370502", "Task_Declare"),

@@ -111,7 +111,13 @@ def _parser() -> SpiffBpmnParser:
 
 def test_diagrams_exist():
     names = {p.name for p in DIAGRAMS}
-    assert {"lifecycle.bpmn", "declaration.bpmn"} <= names
+    assert {
+        "lifecycle.bpmn",
+        "declaration.bpmn",
+        "review.bpmn",
+        "recommendation.bpmn",
+        "assessment.bpmn",
+    } <= names
 
 
 # (a) parsing ------------------------------------------------------------------------------------
@@ -133,12 +139,15 @@ def test_processes_are_executable(path: Path):
         assert process.get("isExecutable") == "true", process.get("id")
 
 
-def test_lifecycle_builds_with_declaration_subprocess():
+def test_lifecycle_builds_with_its_subprocesses():
     parser = _parser()
     spec = parser.get_spec("zone_lifecycle")
     subprocesses = parser.get_subprocess_specs("zone_lifecycle")
-    assert "declaration" in subprocesses
+    assert {"declaration", "preliminary_review", "recommendation", "assessment"} <= set(subprocesses)
     assert spec.task_specs["Call_Declaration"].spec == "declaration"
+    assert spec.task_specs["Call_Review"].spec == "preliminary_review"
+    assert spec.task_specs["Call_Recommendation"].spec == "recommendation"
+    assert spec.task_specs["Call_Assessment"].spec == "assessment"
     assert "Timer_Deadline" in spec.task_specs
 
 
@@ -146,13 +155,34 @@ def _outcome(spec) -> str | None:
     return spec.extensions.get("properties", {}).get("outcome")
 
 
+def _end_outcomes(spec) -> dict[str, str | None]:
+    return {name: _outcome(ts) for name, ts in spec.task_specs.items() if name.startswith("End_")}
+
+
 def test_end_events_carry_outcomes():
     parser = _parser()
     lifecycle = parser.get_spec("zone_lifecycle")
-    assert _outcome(lifecycle.task_specs["End_ReviewPassed"]) == "review_passed"
-    assert _outcome(lifecycle.task_specs["End_ReviewFailed"]) == "review_failed"
-    assert _outcome(lifecycle.task_specs["End_Late"]) == "late"
+    assert _end_outcomes(lifecycle) == {
+        "End_Recognised": "recognised",
+        "End_CityDeclined": "city_declined",
+        "End_AssessmentFailed": "assessment_failed",
+        "End_ReviewFailed": "review_failed",
+        "End_Late": "late",
+    }
     assert lifecycle.task_specs["End_Late"].bpmn_name == "逾期未报"
+    assert lifecycle.task_specs["End_Recognised"].bpmn_name == "认定为省级实验区，进入实验实施"
+
+
+def test_subprocess_end_events_carry_outcomes():
+    subprocesses = _parser().get_subprocess_specs("zone_lifecycle")
+    assert _end_outcomes(subprocesses["recommendation"]) == {
+        "End_Recommended": "recommended",
+        "End_CityDeclined": "city_declined",
+    }
+    assert _end_outcomes(subprocesses["assessment"]) == {
+        "End_Recognised": "recognised",
+        "End_AssessmentFailed": "assessment_failed",
+    }
 
 
 def _start(deadline: str) -> BpmnWorkflow:
@@ -189,6 +219,57 @@ def test_declaration_return_loop_then_forward():
     assert _finished_ends(workflow) == {"End_Forwarded"}
     ready = [t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual]
     assert ready == ["Task_AssignExperts"], "the forwarded plan goes to the preliminary review"
+
+
+def _top_level_ends(workflow: BpmnWorkflow) -> set[str]:
+    """End events reached by the lifecycle process itself (not by one of its sub-processes)."""
+    return {
+        t.task_spec.name
+        for t in workflow.get_tasks(state=TaskState.COMPLETED)
+        if t.workflow is workflow and t.task_spec.name.startswith("End_")
+    }
+
+
+def _through_review() -> BpmnWorkflow:
+    workflow = _start("2099-06-30T23:59:59+08:00")
+    _run_user_task(workflow, "Task_Declare")
+    _run_user_task(workflow, "Task_CityReview", city_decision="forward")
+    _run_user_task(workflow, "Task_AssignExperts", review_experts=["expert05"])
+    _run_user_task(workflow, "Task_ExpertOpinion", opinion={"result": "pass", "comments": "同意"})
+    _run_user_task(workflow, "Task_ReviewDecision", review_result="pass")
+    return workflow
+
+
+def test_passed_review_goes_through_recommendation_and_assessment_to_recognition():
+    workflow = _through_review()
+    _run_user_task(workflow, "Task_FormalSubmission")
+    _run_user_task(workflow, "Task_CityRecommendation", city_agrees="agree")
+    _run_user_task(workflow, "Task_PaperReceipt")
+    _run_user_task(workflow, "Task_Assessment", assessment_result="pass")
+    _run_user_task(workflow, "Task_Recognition")
+    assert workflow.completed
+    assert _top_level_ends(workflow) == {"End_Recognised"}
+    assert {"End_Recommended", "End_Recognised"} <= _finished_ends(workflow)
+
+
+def test_city_declining_to_recommend_ends_the_application():
+    workflow = _through_review()
+    _run_user_task(workflow, "Task_FormalSubmission")
+    _run_user_task(workflow, "Task_CityRecommendation", city_agrees="decline")
+    assert workflow.completed
+    assert _top_level_ends(workflow) == {"End_CityDeclined"}
+    assert "End_Recommended" not in _finished_ends(workflow)
+
+
+def test_failed_assessment_ends_without_recognition():
+    workflow = _through_review()
+    _run_user_task(workflow, "Task_FormalSubmission")
+    _run_user_task(workflow, "Task_CityRecommendation", city_agrees="agree")
+    _run_user_task(workflow, "Task_PaperReceipt")
+    _run_user_task(workflow, "Task_Assessment", assessment_result="fail")
+    assert workflow.completed
+    assert _top_level_ends(workflow) == {"End_AssessmentFailed"}
+    assert "End_Recognised" not in _finished_ends(workflow)
 
 
 def test_deadline_passed_closes_as_late():

@@ -44,11 +44,12 @@ def test_only_review_experts_can_be_assigned(world, forwarded):
         tasks.complete_task(world.user("province"), task.id, {"review_experts": []})
 
 
-def test_pass_first_time(world, forwarded):
+def test_pass_first_time_goes_on_to_the_recommendation(world, forwarded):
     world.review_round(forwarded, "pass")
     instance = world.reload(forwarded)
-    assert instance.status == "completed"
-    assert instance.outcome == "review_passed"
+    assert instance.status == "running"
+    assert instance.phase == "逐级推荐"
+    assert world.task(forwarded, "Task_FormalSubmission") is not None
 
 
 def test_needs_improvement_once_then_pass(world, forwarded):
@@ -56,7 +57,7 @@ def test_needs_improvement_once_then_pass(world, forwarded):
     assert world.task(forwarded, "Task_CityGuidance") is not None
     world.guide_and_revise(forwarded)
     world.review_round(forwarded, "pass", experts=("expert07",))
-    assert world.reload(forwarded).outcome == "review_passed"
+    assert world.reload(forwarded).phase == "逐级推荐"
 
 
 def test_the_province_sees_the_collected_opinions_on_its_decision(world, forwarded):

@@ -184,3 +184,15 @@ def theme_not_barred(data: Mapping[str, Any], context: Mapping[str, Any]) -> lis
             ),
         )
     ]
+
+
+@register("assessment_method_chosen", needs=("assessment_meeting", "assessment_field_visit"))
+def assessment_method_chosen(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """Phase 4: the province assesses by meeting and/or field visit — at least one of them."""
+    if data.get("assessment_meeting") is True or data.get("assessment_field_visit") is True:
+        return []
+    return [
+        FieldError(
+            "assessment_meeting", _("Choose how the assessment was made: meeting, field visit or both.")
+        )
+    ]

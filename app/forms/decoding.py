@@ -8,6 +8,7 @@ the form's fields rather than merge into older data (``form.field_names()`` list
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -33,6 +34,8 @@ def decode_submission(form: FormDefinition, formdata: Mapping[str, Any]) -> dict
             value = _decode_rows(field, formdata)
         elif field.widget == "people":
             value = _decode_people(field, formdata)
+        elif field.widget == "file":
+            value = _decode_file_reference(formdata.get(field.name))
         else:
             value = _decode_scalar(field, formdata, field.name)
         if value is not _MISSING:
@@ -49,6 +52,17 @@ def settle_submission(form: FormDefinition, data: dict[str, Any]) -> dict[str, A
     for picker in (f for f in form.fields() if f.widget == "theme"):
         _settle_theme(picker, settled)
     return settled
+
+
+def _decode_file_reference(raw: Any) -> Any:
+    """The reference of an already uploaded file, kept in a hidden input as JSON."""
+    if not isinstance(raw, str) or not raw.strip():
+        return _MISSING
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return _MISSING
+    return value if isinstance(value, dict) else _MISSING
 
 
 def _decode_people(field: Field, formdata: Mapping[str, Any]) -> Any:

@@ -31,6 +31,7 @@ SCALAR_WIDGETS: dict[str, frozenset[str]] = {
     "text": frozenset({"string"}),
     "textarea": frozenset({"string"}),
     "month": frozenset({"string"}),
+    "date": frozenset({"string"}),
     "email": frozenset({"string"}),
     "tel": frozenset({"string"}),
     "select": frozenset({"string", "integer", "number", "boolean"}),
@@ -42,6 +43,7 @@ COMPOUND_WIDGETS: dict[str, frozenset[str]] = {
     "experts": frozenset({"array"}),  # a repeatable table of objects
     "theme": frozenset({"string"}),  # the reference-theme picker; owns the code and title fields
     "people": frozenset({"array"}),  # choose accounts holding the role named by the hint "role"
+    "file": frozenset({"object"}),  # an uploaded PDF/Office file, stored as {"id", "name", "size", "sha256"}
 }
 WIDGETS = {**SCALAR_WIDGETS, **COMPOUND_WIDGETS}
 ENUM_WIDGETS = frozenset({"select", "radio"})

@@ -33,6 +33,8 @@ def message_for(error: ValidationError, field: Field | None) -> str:
     if keyword == "format":
         if limit == "email":
             return _email_message()
+        if limit == "date":
+            return _("Enter a real date as YYYY-MM-DD.")
         return _("The value is not a valid %(format)s.", format=limit)
     if keyword in ("enum", "const"):
         return _("Choose one of the listed options.")

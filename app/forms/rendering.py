@@ -7,6 +7,7 @@ picker) in ``static/js/forms.js``; the page must include both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -227,6 +228,8 @@ class _ViewBuilder:
             return self._theme(fld)
         if fld.widget == "people":
             return self._people(fld)
+        if fld.widget == "file":
+            return self._file(fld)
         return self._field(fld, fld.name, fld.name, self.values.get(fld.name))
 
     def _field(self, fld: Field, name: str, path: str, value: Any) -> FieldView:
@@ -274,6 +277,24 @@ class _ViewBuilder:
             value=" ".join(chosen),
             display="、".join(labels) or EMPTY_DISPLAY,
             options=options,
+            errors=self.by_path.get(fld.name, []),
+        )
+
+    def _file(self, fld: Field) -> FieldView:
+        ref = self.values.get(fld.name)
+        ref = ref if isinstance(ref, Mapping) and ref.get("id") else None
+        name = str(ref.get("name", "")) if ref else ""
+        return FieldView(
+            field=fld,
+            widget="file",
+            name=fld.name,
+            input_id="input-" + fld.name,
+            anchor=anchor_for(fld.name) or "",
+            label=fld.title_for(self.locale),
+            help=fld.help_for(self.locale),
+            required=fld.required,
+            value=json.dumps(dict(ref), ensure_ascii=False) if ref else "",
+            display=name or EMPTY_DISPLAY,
             errors=self.by_path.get(fld.name, []),
         )
 

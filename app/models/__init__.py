@@ -1,5 +1,6 @@
 """Database models. Each module holds one concern; import models from here."""
 
+from .attachments import Attachment
 from .documents import Document
 from .history import HistoryEvent
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
@@ -8,6 +9,7 @@ from .programme import Call, ProcessVersion
 from .users import ApiToken, User, UserRole
 
 __all__ = [
+    "Attachment",
     "ApiToken",
     "Call",
     "Document",

@@ -6,6 +6,8 @@ assigns it to, so histories made this way are real histories.
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import select
 
 from ..extensions import db
@@ -97,3 +99,74 @@ def guide(instance: Instance, comments: str = "请按专家意见补充分期目
 def guide_and_revise(instance: Instance, **overrides) -> Instance:
     guide(instance)
     return declare(instance, "Task_Revise", **overrides)
+
+
+# A minimal well-formed PDF: what an applicant's scanned 申报表 is to the system.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def submit_formally(instance: Instance, doc_number: str = "") -> Instance:
+    """Phase 3: the applicant's formal submission with the 申报表 and the plan attached."""
+    county = user(instance.applicant.adcode)
+    task = ready_task(instance, "Task_FormalSubmission")
+    refs = {
+        field: tasks.upload_file(county, task.id, field, f"{field}.pdf", io.BytesIO(DEMO_PDF))
+        for field in ("application_form_file", "plan_file")
+    }
+    data = {
+        "submission_doc_number": doc_number or f"{county.organisation.name}发〔2026〕{instance.id}号",
+        "submission_date": "2026-09-01",
+        **refs,
+    }
+    return tasks.complete_task(county, task.id, data)
+
+
+def city_recommends(instance: Instance, agree: bool = True) -> Instance:
+    task = ready_task(instance, "Task_CityRecommendation")
+    if agree:
+        data = {
+            "city_agrees": "agree",
+            "city_doc_number": f"{instance.city.name[:2]}民〔2026〕{instance.id}号",
+            "city_doc_date": "2026-09-10",
+            "evaluation_foundation": "该区社区治理工作基础扎实，具备开展实验的条件。",
+            "evaluation_theme_measures": "实验主题明确，举措具体可行。",
+            "evaluation_guidance": "市民政局全程参与指导实验方案制定。",
+            "support_policy": "将实验区建设纳入全市社区治理重点工作。",
+            "support_funding": "市级财政安排专项补助资金 100 万元。",
+            "support_projects": "优先安排社区服务设施建设项目。",
+        }
+    else:
+        data = {"city_agrees": "decline", "city_recommendation_comments": "工作基础尚不具备，暂不推荐。"}
+    return tasks.complete_task(user(instance.city.adcode), task.id, data)
+
+
+def receive_paper(instance: Instance, copies: int = 3) -> Instance:
+    task = ready_task(instance, "Task_PaperReceipt")
+    data = {"paper_copies": copies, "disc_received": True, "received_date": "2026-09-15"}
+    return tasks.complete_task(user("province"), task.id, data)
+
+
+def assess(instance: Instance, result: str = "pass") -> Instance:
+    task = ready_task(instance, "Task_Assessment")
+    grade = "good" if result == "pass" else "poor"
+    data = {
+        "assessment_meeting": True,
+        "assessment_field_visit": result == "pass",
+        **{
+            dim: grade
+            for dim in ("dim_foundation", "dim_theme", "dim_plan", "dim_guarantee", "dim_city_support")
+        },
+        "assessment_result": result,
+        "assessment_comments": "综合评估意见："
+        + ("同意认定。" if result == "pass" else "基础薄弱，暂不认定。"),
+    }
+    return tasks.complete_task(user("province"), task.id, data)
+
+
+def recognise(instance: Instance, date: str = "2026-10-08") -> Instance:
+    task = ready_task(instance, "Task_Recognition")
+    data = {"recognition_doc_number": f"鲁民〔2026〕{instance.id}号", "recognition_date": date}
+    return tasks.complete_task(user("province"), task.id, data)

@@ -161,14 +161,24 @@ def create_demo_programme() -> int:
         clock.set(datetime(2026, 7, 10, 9, 0, tzinfo=PROGRAMME_TZ))
         driver.assign(apps["370102"], "expert05", "expert06")  # round 1 under way: expert06 still to answer
         driver.opine(apps["370102"], "expert05", "improve")
-        driver.review_round(apps["370203"], "pass", experts=("expert07",))  # passed
+        driver.review_round(apps["370203"], "pass", experts=("expert07",))  # passed: on to phases 3 and 4
+        driver.review_round(apps["371102"], "pass", experts=("expert05", "expert08"))
         driver.review_round(apps["371402"], "improve", experts=("expert06", "expert08"))  # city to guide
         driver.review_round(apps["370602"], "improve", experts=("expert05", "expert08"))
         clock.advance(timedelta(days=20))
         driver.guide_and_revise(apps["370602"], theme=24, experts=("expert04",))
         clock.advance(timedelta(days=20))
         driver.review_round(apps["370602"], "improve", experts=("expert06",))  # failed twice: theme barred
-        # 371102 waits for the province to assign its experts.
+        clock.set(datetime(2026, 9, 1, 9, 0, tzinfo=PROGRAMME_TZ))
+        driver.submit_formally(apps["370203"])
+        driver.submit_formally(apps["371102"])  # waits for its city's recommendation
+        clock.advance(timedelta(days=9))
+        driver.city_recommends(apps["370203"])
+        clock.advance(timedelta(days=5))
+        driver.receive_paper(apps["370203"])
+        clock.set(datetime(2026, 10, 8, 9, 0, tzinfo=PROGRAMME_TZ))
+        driver.assess(apps["370203"], "pass")
+        driver.recognise(apps["370203"], "2026-10-08")  # a recognised experimental zone
 
     with _frozen_time(datetime(2026, 11, 2, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
         call = calls.open_call(

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..forms import FieldError, FormDefinition, settle_submission, validate_submission
 from ..models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
 from ..scope import can_act_on
+from . import attachments
 from .deployment import form_for
 from .documents import expand_documents, store_documents
 from .errors import Conflict, NotFound, RuleViolation, ServiceError, ValidationFailed
@@ -86,10 +87,16 @@ def form_fields_only(form: FormDefinition, data: object) -> dict:
     return settle_submission(form, data)
 
 
+def upload_file(user: User, task_id: str, field: str, filename: str, stream) -> dict:
+    """Keep a file for one of the task's file fields; returns the reference to put in the data."""
+    task, form = task_form(user, task_id)
+    return attachments.store_upload(user, task.instance_id, form, field, filename, stream)
+
+
 def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
     """Keep what the user typed, unvalidated, until they submit."""
     task, form = task_form(user, task_id)
-    data = form_fields_only(form, data)
+    data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
     draft = db.session.get(TaskDraft, task.id) or TaskDraft(task_id=task.id, instance_id=task.instance_id)
     draft.data, draft.saved_by_id, draft.saved_at = data, user.id, clock.now()
     db.session.add(draft)
@@ -101,7 +108,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     """Validate, run the engine, and commit state + ready tasks + history in one transaction."""
     task, form = task_form(user, task_id)
     instance = task.instance
-    data = form_fields_only(form, data)
+    data = attachments.settle_references(form, form_fields_only(form, data), instance.id)
     errors: list[FieldError] = validate_submission(form, data, validation_context(form, instance, user))
     if errors:
         raise ValidationFailed(errors, _("Please correct the marked fields."))

@@ -9,6 +9,7 @@ from . import blp
 from .auth import api_user, bearer_token, token_required
 from .presenters import event_dict, instance_dict, task_dict
 from .schemas import (
+    AttachmentSchema,
     CompleteRequest,
     InstanceDetailSchema,
     InstanceQuery,
@@ -19,6 +20,8 @@ from .schemas import (
     TaskListItemSchema,
     TokenRequest,
     TokenResponse,
+    UploadFile,
+    UploadForm,
     ValidationErrorResponse,
 )
 
@@ -81,6 +84,23 @@ class TaskCompletion(MethodView):
     def post(self, body, task_id: str):
         """Complete a task with the form's data; answers the instance's new state and ready tasks."""
         return _instance_state(tasks.complete_task(api_user(), task_id, body["data"]))
+
+
+@blp.route("/tasks/<task_id>/attachments")
+class TaskAttachments(MethodView):
+    @token_required
+    @blp.arguments(UploadForm, location="form")
+    @blp.arguments(UploadFile, location="files")
+    @blp.response(201, AttachmentSchema)
+    @blp.alt_response(422, schema=ValidationErrorResponse, description="Not a PDF/Office file, or too large")
+    def post(self, form, files, task_id: str):
+        """Upload a file (PDF, Word or Excel) for one of the task's file fields.
+
+        Send multipart/form-data with `field` and `file`; put the returned reference into the
+        task's data under that field when completing it.
+        """
+        upload = files["file"]
+        return tasks.upload_file(api_user(), task_id, form["field"], upload.filename, upload.stream)
 
 
 @blp.route("/tasks/<task_id>/draft")

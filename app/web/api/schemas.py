@@ -1,5 +1,6 @@
 """Marshmallow schemas of the API's requests and responses (they also generate the OpenAPI document)."""
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 
@@ -93,6 +94,21 @@ class InstanceQuery(Schema):
     phase = fields.String(required=False)
     theme = fields.String(required=False)
     status = fields.String(required=False)
+
+
+class UploadForm(Schema):
+    field = fields.String(required=True, metadata={"description": "the form field the file belongs to"})
+
+
+class UploadFile(Schema):
+    file = Upload(required=True)
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
 
 
 class ErrorItem(Schema):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -8,6 +10,7 @@ from flask_login import current_user, login_required
 from ... import clock
 from ...forms import decode_submission, render_form
 from ...services import queries, tasks
+from ...services.attachments import file_fields
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from . import bp
 
@@ -53,7 +56,17 @@ def task(task_id: str):
 @login_required
 def submit(task_id: str):
     task, form = tasks.task_form(current_user, task_id)
-    data = decode_submission(form, request.form)
+    formdata = request.form.copy()
+    try:
+        for field in file_fields(form):
+            upload = request.files.get(field + "__upload")
+            if upload and upload.filename:
+                ref = tasks.upload_file(current_user, task_id, field, upload.filename, upload.stream)
+                formdata[field] = json.dumps(ref)
+    except ValidationFailed as exc:
+        data = decode_submission(form, formdata)
+        return _render_task(tasks.task_context(current_user, task_id), data, exc.errors, 422)
+    data = decode_submission(form, formdata)
     if request.form.get("action") == "draft":
         tasks.save_draft(current_user, task_id, data)
         flash(_("Draft saved. Nothing has been submitted yet."), "info")

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ... import clock
 from ...scope import can_start_application
-from ...services import applications, calls, queries
+from ...services import applications, attachments, calls, queries
+from ...services.application_form import application_form_for, form_pdf
 from ...services.errors import ServiceError
 from . import bp
 
@@ -57,8 +60,22 @@ def detail(instance_id: int):
         history=queries.history_of(instance),
         open_tasks=queries.open_tasks_of(instance),
         highlights=queries.diagram_highlights(instance),
+        files=queries.attachments_of(instance),
         diagram_files=sorted(instance.version.bpmn_files, key=lambda n: (n != "lifecycle.bpmn", n)),
         now=clock.now(),
+    )
+
+
+@bp.get("/<int:instance_id>/files/<int:attachment_id>")
+@login_required
+def attachment(instance_id: int, attachment_id: int):
+    instance = queries.instance_for(current_user, instance_id)
+    stored = attachments.attachment_of(instance.id, attachment_id)
+    return send_file(
+        io.BytesIO(stored.content),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.filename,
     )
 
 
@@ -70,3 +87,23 @@ def diagram(instance_id: int, filename: str):
     if xml is None:
         abort(404)
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/<int:instance_id>/form")
+@login_required
+def application_form(instance_id: int):
+    form = application_form_for(current_user, instance_id)
+    return render_template("instances/application_form.html", form=form)
+
+
+@bp.get("/<int:instance_id>/form.pdf")
+@login_required
+def application_form_pdf(instance_id: int):
+    form = application_form_for(current_user, instance_id)
+    html = render_template("instances/application_form.html", form=form)
+    pdf = form_pdf(html, current_app.static_folder, current_app.static_url_path)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="application-{instance_id}.pdf"'},
+    )
