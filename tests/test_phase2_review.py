@@ -86,3 +86,34 @@ def test_second_failed_review_bars_the_theme(world, forwarded):
 
     other_applicant = world.start("370203")
     world.declare(other_applicant)  # another applicant with that theme is allowed
+
+
+def test_a_process_owner_allows_three_rounds_without_touching_python(app, world):
+    """The round limit lives in the diagram: a new version with 3 rounds applies to new applications;
+    a running application keeps the 2 rounds of the version it started on."""
+    from app.services.deployment import deploy, latest_version
+
+    running = world.start("370102")
+    current = latest_version(app.config["PROCESS_KEY"])
+    three_rounds = dict(current.bpmn_files)
+    three_rounds["review.bpmn"] = (
+        three_rounds["review.bpmn"]
+        .replace("review_round &lt; 2", "review_round &lt; 3")
+        .replace("review_round &gt;= 2", "review_round &gt;= 3")
+    )
+    assert three_rounds["review.bpmn"].count("review_round &lt; 3") == 1
+    deploy(current.process_key, current.main_process_id, three_rounds, current.form_files, note="三轮评审")
+    fresh = world.start("370203")
+
+    for instance in (running, fresh):
+        world.forward(instance)
+        world.review_round(instance, "improve")
+        world.guide_and_revise(instance)
+        world.review_round(instance, "improve")
+    assert world.reload(running).outcome == "review_failed"
+    fresh = world.reload(fresh)
+    assert fresh.status == "running"
+    assert world.task(fresh, "Task_CityGuidance") is not None, "a third round is open"
+    world.guide_and_revise(fresh)
+    world.review_round(fresh, "improve")
+    assert world.reload(fresh).outcome == "review_failed"
