@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Refresh the Chinese catalog: extract msgids, keep existing translations, take new ones from files.
 
-Usage: scripts/i18n_merge.py [TRANSLATIONS.po|TRANSLATIONS.tsv ...]
+Usage: scripts/i18n_merge.py [--check] [TRANSLATIONS.po|TRANSLATIONS.tsv ...]
+With --check nothing is written: it only reports untranslated msgids (the test suite runs this).
 Each extra file supplies msgid -> Chinese pairs (PO, or TSV "msgid<TAB>translation"). Untranslated
 msgids are listed and make the script exit 1, so a missing translation never ships silently.
 """
@@ -28,7 +29,7 @@ def _pairs(path: Path) -> dict:
         return {m.id: m.string for m in read_po(fh) if m.id and m.string}
 
 
-def main(extra: list[str]) -> int:
+def main(extra: list[str], check: bool = False) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
         subprocess.run(
@@ -72,13 +73,15 @@ def main(extra: list[str]) -> int:
             locations=message.locations,
             flags=message.flags,
         )
-    CATALOG.parent.mkdir(parents=True, exist_ok=True)
-    with CATALOG.open("wb") as fh:
-        write_po(fh, catalog, width=110, omit_header=False)
+    if not check:
+        CATALOG.parent.mkdir(parents=True, exist_ok=True)
+        with CATALOG.open("wb") as fh:
+            write_po(fh, catalog, width=110, omit_header=False)
     for msgid in missing:
         print("untranslated:", msgid)
     return 1 if missing else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    args = sys.argv[1:]
+    sys.exit(main([a for a in args if a != "--check"], check="--check" in args))
