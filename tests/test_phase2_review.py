@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import queries, tasks
+from app.services import history_view, queries, tasks
 from app.services.errors import NotFound, ValidationFailed
 
 
@@ -65,8 +65,10 @@ def test_the_province_sees_the_collected_opinions_on_its_decision(world, forward
     world.opine(forwarded, "expert05", "improve", "分期规划不够具体")
     world.opine(forwarded, "expert06", "pass", "基础扎实")
     ctx = tasks.task_context(world.user("province"), world.task(forwarded, "Task_ReviewDecision").id)
-    shown = [e.data.get("opinion_comments") for e in queries.earlier_opinions(ctx.instance)]
-    assert {"分期规划不够具体", "基础扎实"} <= set(shown)
+    lines = [line for view in history_view.opinions(ctx.instance) for line in view.lines]
+    assert ("具体意见", "分期规划不够具体") in lines
+    assert ("具体意见", "基础扎实") in lines
+    assert ("评审意见", "待完善") in lines and ("评审意见", "通过") in lines
 
 
 def test_second_failed_review_bars_the_theme(world, forwarded):

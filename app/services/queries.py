@@ -94,15 +94,6 @@ def diagram_highlights(instance: Instance) -> dict[str, list[str]]:
     }
 
 
-def earlier_opinions(instance: Instance) -> list[HistoryEvent]:
-    """Completed tasks whose data carries comments, newest first: shown beside a task's form."""
-    return [
-        e
-        for e in reversed(history_of(instance))
-        if e.kind == "task_completed" and any(k.endswith("comments") and v for k, v in e.data.items())
-    ]
-
-
 def cities() -> list[Organisation]:
     return list(
         db.session.scalars(

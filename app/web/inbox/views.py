@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...forms import decode_submission, render_form
-from ...services import queries, tasks
+from ...services import history_view, queries, tasks
 from ...services.attachments import file_fields
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from . import bp
@@ -36,7 +36,7 @@ def index():
 def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int = 200):
     locale = str(get_locale())
     form_html = render_form(ctx.form, values, errors, locale=locale, choices=ctx.choices)
-    opinions = queries.earlier_opinions(ctx.instance)
+    opinions = history_view.opinions(ctx.instance, locale)
     return (
         render_template(
             "inbox/task.html", ctx=ctx, form_html=form_html, errors=errors, opinions=opinions, now=clock.now()

@@ -3,12 +3,13 @@ from __future__ import annotations
 import io
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ... import clock
 from ...scope import can_start_application
-from ...services import applications, attachments, calls, queries
+from ...services import applications, attachments, calls, history_view, queries
 from ...services.application_form import application_form_for, form_pdf
 from ...services.errors import ServiceError
 from . import bp
@@ -57,7 +58,7 @@ def detail(instance_id: int):
     return render_template(
         "instances/detail.html",
         instance=instance,
-        history=queries.history_of(instance),
+        history=history_view.event_views(instance, str(get_locale())),
         open_tasks=queries.open_tasks_of(instance),
         highlights=queries.diagram_highlights(instance),
         files=queries.attachments_of(instance),
