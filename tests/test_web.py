@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -134,3 +135,61 @@ def test_only_the_province_opens_calls(client):
         data={"csrf_token": csrf_token(page), "name": "x", "year": "2027", "deadline": "2027-06-30T23:59"},
     )
     assert "只有省民政厅可以开放申报批次。" in response.get_data(as_text=True)
+
+
+def test_formal_submission_uploads_files_and_keeps_them_across_a_failed_submit(client, world):
+    import io
+
+    from app.services import driver
+
+    instance = world.start()
+    world.forward(instance)
+    world.review_round(instance, "pass", experts=("expert05",))
+    task_id = world.task(instance, "Task_FormalSubmission").id
+    assert login(client, "370102").status_code == 302
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    first = client.post(
+        f"/tasks/{task_id}",
+        data={
+            "csrf_token": csrf_token(page),
+            "action": "submit",
+            "submission_date": "2026-09-01",
+            "application_form_file__upload": (io.BytesIO(driver.DEMO_PDF), "申报表.pdf"),
+            "plan_file__upload": (io.BytesIO(b"not a pdf"), "方案.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    html = first.get_data(as_text=True)
+    assert first.status_code == 422
+    assert "不是有效的 pdf 文件" in html
+    assert world.task(instance, "Task_FormalSubmission") is not None
+    second_page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    kept = client.post(
+        f"/tasks/{task_id}",
+        data={
+            "csrf_token": csrf_token(second_page),
+            "action": "submit",
+            "submission_date": "2026-09-01",
+            "application_form_file__upload": (io.BytesIO(driver.DEMO_PDF), "申报表.pdf"),
+            "plan_file__upload": (io.BytesIO(driver.DEMO_PDF), "方案.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    html = kept.get_data(as_text=True)
+    assert kept.status_code == 422, "the document number is missing"
+    assert "已上传：申报表.pdf" in html and "已上传：方案.pdf" in html
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+_file)" value="([^"]+)"', html))
+    done = client.post(
+        f"/tasks/{task_id}",
+        data={
+            "csrf_token": csrf_token(html),
+            "action": "submit",
+            "submission_doc_number": "历发〔2026〕12号",
+            "submission_date": "2026-09-01",
+            **{name: value.replace("&#34;", '"').replace("&quot;", '"') for name, value in hidden.items()},
+        },
+        content_type="multipart/form-data",
+    )
+    assert done.status_code == 302, done.get_data(as_text=True)[:500]
+    assert world.task(instance, "Task_CityRecommendation") is not None
