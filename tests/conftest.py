@@ -7,6 +7,7 @@ test copies), so the migrations are exercised by every test run.
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from app.config import TestConfig
 from app.extensions import db
 from app.models import Instance, ReadyTask
 from app.services import calls, driver, seeding
+from app.services.errors import ServiceError
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=PROGRAMME_TZ)
 DEADLINE = datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
@@ -141,3 +143,33 @@ class Api:
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+def race(app, attempts: int, attempt) -> list[str]:
+    """Run `attempt()` in `attempts` threads released together, each in its own app context.
+
+    Returns "ok" or the ServiceError's message per thread; any other exception as "error:…".
+    """
+    results: list[str] = []
+    barrier = threading.Barrier(attempts)
+
+    def run():
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                attempt()
+                results.append("ok")
+            except ServiceError as exc:
+                results.append(exc.message)
+            except Exception as exc:  # reported through the caller's assertions
+                results.append(f"error:{exc!r}")
+                barrier.abort()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +9,8 @@ from app.extensions import db
 from app.models import Document, HistoryEvent, Instance, ReadyTask
 from app.services import tasks
 from app.services.errors import Conflict, ServiceError, ValidationFailed
+
+from .conftest import race
 
 
 def _snapshot(instance_id):
@@ -31,33 +31,13 @@ def test_twenty_concurrent_completions_one_winner(app, world):
     world.declare(instance)
     task_id = world.task(instance, "Task_CityReview").id
     before = _snapshot(instance.id)
-    results: list[str] = []
-    barrier = threading.Barrier(20)
-
-    def attempt():
-        with app.app_context():
-            try:
-                user = world.user("370100")
-                db.session.rollback()  # hand the connection back to the pool while waiting
-                barrier.wait(timeout=30)
-                tasks.complete_task(user, task_id, {"city_decision": "forward"})
-                results.append("ok")
-            except Conflict as exc:
-                results.append("conflict:" + exc.message)
-            except Exception as exc:  # reported through the assertion below
-                results.append(f"error:{exc!r}")
-                barrier.abort()
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(
+        app, 20, lambda: tasks.complete_task(world.user("370100"), task_id, {"city_decision": "forward"})
+    )
     assert results.count("ok") == 1, results
-    assert len([r for r in results if r.startswith("conflict:")]) == 19
-    assert all("济南市民政局" in r for r in results if r.startswith("conflict:")), results
+    conflicts = [r for r in results if r != "ok"]
+    assert len(conflicts) == 19
+    assert all(r == "该任务已由济南市民政局办理完成。" for r in conflicts), results
     after = _snapshot(instance.id)
     assert after[0] == before[0] + 1
     completions = db.session.scalars(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from app.models import HistoryEvent, Instance
 from app.services import applications, tasks, timers
 from app.services.errors import RuleViolation, ValidationFailed
 
-from .conftest import DEADLINE
+from .conftest import DEADLINE, race
 
 
 def test_a_completion_after_the_deadline_closes_the_application_even_without_the_worker(world, clock):
@@ -65,27 +64,7 @@ def test_drafts_keep_only_form_fields(world):
 
 def test_two_simultaneous_starts_make_one_application(app, world):
     call = world.open_call()
-    results = []
-    barrier = threading.Barrier(5)
-
-    def start():
-        with app.app_context():
-            try:
-                user = world.user("370102")
-                db.session.rollback()
-                barrier.wait(timeout=30)
-                applications.start_application(user, call.id)
-                results.append("ok")
-            except RuleViolation as exc:
-                results.append(exc.message)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=start) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = race(app, 5, lambda: applications.start_application(world.user("370102"), call.id))
     assert results.count("ok") == 1, results
     assert all("已有一份申报" in r for r in results if r != "ok"), results
     assert db.session.scalar(select(func.count(Instance.id)).where(Instance.status == "running")) == 1

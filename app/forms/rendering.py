@@ -265,36 +265,30 @@ class _ViewBuilder:
         chosen = [v for v in raw if isinstance(v, str)] if isinstance(raw, list) else []
         options = [Option(value, label, value in chosen) for value, label in self.choices.get(fld.name, [])]
         labels = [o.label for o in options if o.checked]
-        return FieldView(
-            field=fld,
-            widget="people",
-            name=fld.name,
-            input_id="input-" + fld.name,
-            anchor=anchor_for(fld.name) or "",
-            label=fld.title_for(self.locale),
-            help=fld.help_for(self.locale),
-            required=fld.required,
-            value=" ".join(chosen),
-            display="、".join(labels) or EMPTY_DISPLAY,
-            options=options,
-            errors=self.by_path.get(fld.name, []),
-        )
+        return self._whole_field_view(fld, " ".join(chosen), "、".join(labels), options)
 
     def _file(self, fld: Field) -> FieldView:
         ref = self.values.get(fld.name)
         ref = ref if isinstance(ref, Mapping) and ref.get("id") else None
-        name = str(ref.get("name", "")) if ref else ""
+        value = json.dumps(dict(ref), ensure_ascii=False) if ref else ""
+        return self._whole_field_view(fld, value, str(ref.get("name", "")) if ref else "")
+
+    def _whole_field_view(
+        self, fld: Field, value: str, display: str, options: list[Option] | None = None
+    ) -> FieldView:
+        """The view of a top-level field whose value the widget renders as a whole (people, file)."""
         return FieldView(
             field=fld,
-            widget="file",
+            widget=fld.widget,
             name=fld.name,
             input_id="input-" + fld.name,
             anchor=anchor_for(fld.name) or "",
             label=fld.title_for(self.locale),
             help=fld.help_for(self.locale),
             required=fld.required,
-            value=json.dumps(dict(ref), ensure_ascii=False) if ref else "",
-            display=name or EMPTY_DISPLAY,
+            value=value,
+            display=display or EMPTY_DISPLAY,
+            options=options or [],
             errors=self.by_path.get(fld.name, []),
         )
 
