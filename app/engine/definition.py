@@ -111,6 +111,14 @@ class ProcessDefinition:
         """Process id -> process name (the ``name`` attribute, falling back to the id)."""
         return {spec.name: spec.description or spec.name for spec in self.all_specs()}
 
+    def diagram_files(self) -> list[tuple[str, str]]:
+        """(file name, process name) of each diagram, the main process first, then in call order."""
+        seen: dict[str, str] = {}
+        for spec in self.all_specs():
+            if spec.file and spec.file not in seen:
+                seen[spec.file] = spec.description or spec.name
+        return list(seen.items())
+
     def user_tasks(self) -> list[UserTaskSpec]:
         """Every user task in the main and called processes."""
         found = []

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Attachment, HistoryEvent, Instance, Organisation, ReadyTask, User
 from ..scope import actionable_tasks_filter, can_see_instance, visible_instances_filter
+from .deployment import engine_for
 from .errors import MAX_ID, NotFound
 from .runs import load_run
 
@@ -83,6 +84,11 @@ def attachments_of(instance: Instance) -> list[Attachment]:
 
 def open_tasks_of(instance: Instance) -> list[ReadyTask]:
     return list(db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id)))
+
+
+def diagram_tabs(instance: Instance) -> list[tuple[str, str]]:
+    """(file name, process name) of the instance's diagrams, in the order the lifecycle calls them."""
+    return engine_for(instance.version).definition.diagram_files()
 
 
 def diagram_highlights(instance: Instance) -> dict[str, list[str]]:

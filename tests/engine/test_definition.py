@@ -57,3 +57,16 @@ def test_element_ids_reserved_by_the_engine_are_refused() -> None:
     with pytest.raises(DiagramError, match="reserved") as caught:
         ProcessDefinition.from_files({"sub.bpmn": content}, "sub")
     assert caught.value.element_id == "Start"
+
+
+def test_diagram_files_list_the_main_process_first_with_their_names() -> None:
+    from pathlib import Path
+
+    bpmn = Path(__file__).resolve().parents[2] / "bpmn"
+    definition = ProcessDefinition.from_files(
+        {p.name: p.read_bytes() for p in bpmn.glob("*.bpmn")}, "zone_lifecycle"
+    )
+    files = definition.diagram_files()
+    assert files[0] == ("lifecycle.bpmn", "城乡社区治理实验区全生命周期")
+    assert ("declaration.bpmn", "自主申报") in files
+    assert len(files) == len(list(bpmn.glob("*.bpmn")))

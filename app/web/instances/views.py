@@ -62,7 +62,7 @@ def detail(instance_id: int):
         open_tasks=queries.open_tasks_of(instance),
         highlights=queries.diagram_highlights(instance),
         files=queries.attachments_of(instance),
-        diagram_files=sorted(instance.version.bpmn_files, key=lambda n: (n != "lifecycle.bpmn", n)),
+        diagram_tabs=queries.diagram_tabs(instance),
         now=clock.now(),
     )
 
