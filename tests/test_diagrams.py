@@ -14,8 +14,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
+
+# The date helpers that diagram scripts call (pure functions; the app's sandboxed engine offers the same).
+from app.engine.script_functions import SCRIPT_FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"
@@ -117,6 +121,7 @@ def test_diagrams_exist():
         "review.bpmn",
         "recommendation.bpmn",
         "assessment.bpmn",
+        "implementation.bpmn",
     } <= names
 
 
@@ -143,11 +148,12 @@ def test_lifecycle_builds_with_its_subprocesses():
     parser = _parser()
     spec = parser.get_spec("zone_lifecycle")
     subprocesses = parser.get_subprocess_specs("zone_lifecycle")
-    assert {"declaration", "preliminary_review", "recommendation", "assessment"} <= set(subprocesses)
+    assert {"declaration", "preliminary_review", "recommendation", "assessment", "implementation"} <= set(subprocesses)
     assert spec.task_specs["Call_Declaration"].spec == "declaration"
     assert spec.task_specs["Call_Review"].spec == "preliminary_review"
     assert spec.task_specs["Call_Recommendation"].spec == "recommendation"
     assert spec.task_specs["Call_Assessment"].spec == "assessment"
+    assert spec.task_specs["Call_Implementation"].spec == "implementation"
     assert "Timer_Deadline" in spec.task_specs
 
 
@@ -163,14 +169,14 @@ def test_end_events_carry_outcomes():
     parser = _parser()
     lifecycle = parser.get_spec("zone_lifecycle")
     assert _end_outcomes(lifecycle) == {
-        "End_Recognised": "recognised",
+        "End_PeriodEnded": "period_ended",
         "End_CityDeclined": "city_declined",
         "End_AssessmentFailed": "assessment_failed",
         "End_ReviewFailed": "review_failed",
         "End_Late": "late",
     }
     assert lifecycle.task_specs["End_Late"].bpmn_name == "逾期未报"
-    assert lifecycle.task_specs["End_Recognised"].bpmn_name == "认定为省级实验区，进入实验实施"
+    assert lifecycle.task_specs["End_PeriodEnded"].bpmn_name == "实验期满，待验收"
 
 
 def test_subprocess_end_events_carry_outcomes():
@@ -183,11 +189,27 @@ def test_subprocess_end_events_carry_outcomes():
         "End_Recognised": "recognised",
         "End_AssessmentFailed": "assessment_failed",
     }
+    # Only the period's end closes the implementation; the overdue follow-ups end just their branch.
+    assert _end_outcomes(subprocesses["implementation"]) == {
+        "End_PeriodEnded": "period_ended",
+        "End_PlanOverdueCity": None,
+        "End_PlanOverdueProvince": None,
+        "End_SummaryOverdueCity": None,
+        "End_SummaryOverdueProvince": None,
+    }
+
+
+def _script_engine() -> PythonScriptEngine:
+    return PythonScriptEngine(environment=TaskDataEnvironment(dict(SCRIPT_FUNCTIONS)))
 
 
 def _start(deadline: str) -> BpmnWorkflow:
     parser = _parser()
-    workflow = BpmnWorkflow(parser.get_spec("zone_lifecycle"), parser.get_subprocess_specs("zone_lifecycle"))
+    workflow = BpmnWorkflow(
+        parser.get_spec("zone_lifecycle"),
+        parser.get_subprocess_specs("zone_lifecycle"),
+        script_engine=_script_engine(),
+    )
     workflow.get_tasks(state=TaskState.READY)[0].data["call_deadline"] = deadline
     workflow.do_engine_steps()
     return workflow
@@ -240,16 +262,81 @@ def _through_review() -> BpmnWorkflow:
     return workflow
 
 
-def test_passed_review_goes_through_recommendation_and_assessment_to_recognition():
+# Far-future dates so that no overdue timer is due while these run-throughs execute.
+FUTURE_PERIOD = {"period_start": "2099-09", "period_end": "2101-06"}
+FUTURE_RECOGNITION = "2099-10-08"
+
+
+def test_passed_review_goes_through_recommendation_and_assessment_into_implementation():
     workflow = _through_review()
-    _run_user_task(workflow, "Task_FormalSubmission")
+    _run_user_task(workflow, "Task_FormalSubmission", **FUTURE_PERIOD)
     _run_user_task(workflow, "Task_CityRecommendation", city_agrees="agree")
     _run_user_task(workflow, "Task_PaperReceipt")
     _run_user_task(workflow, "Task_Assessment", assessment_result="pass")
-    _run_user_task(workflow, "Task_Recognition")
-    assert workflow.completed
-    assert _top_level_ends(workflow) == {"End_Recognised"}
+    _run_user_task(workflow, "Task_Recognition", recognition_date=FUTURE_RECOGNITION)
+    assert not workflow.completed, "recognition leads into 实验实施"
+    assert _top_level_ends(workflow) == set()
     assert {"End_Recommended", "End_Recognised"} <= _finished_ends(workflow)
+    # 2099-09 … 2101-06 is 22 months: two experiment years, each with a plan and a summary.
+    for _year in (1, 2):
+        _run_user_task(workflow, "Task_AnnualPlan")
+        _run_user_task(workflow, "Task_AnnualSummary")
+    assert workflow.completed
+    assert _top_level_ends(workflow) == {"End_PeriodEnded"}
+    assert workflow.data["experiment_years"] == 2
+
+
+def _start_implementation(recognition_date: str, **period) -> BpmnWorkflow:
+    parser = _parser()
+    workflow = BpmnWorkflow(
+        parser.get_spec("implementation"),
+        parser.get_subprocess_specs("implementation"),
+        script_engine=_script_engine(),
+    )
+    workflow.get_tasks(state=TaskState.READY)[0].data.update(recognition_date=recognition_date, **period)
+    workflow.do_engine_steps()
+    return workflow
+
+
+def _ready_manual(workflow: BpmnWorkflow) -> list[str]:
+    return sorted(t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual)
+
+
+def test_implementation_runs_one_plan_and_summary_per_year():
+    workflow = _start_implementation(FUTURE_RECOGNITION, **FUTURE_PERIOD)
+    plan = workflow.get_tasks(state=TaskState.READY)[0]
+    assert plan.data["experiment_year"] == 1
+    assert plan.data["period_months"] == 22
+    assert plan.data["period_end_date"] == "2101-08-08"
+    assert plan.data["plan_due"] == "2099-11-07T23:59:59+08:00"
+    assert plan.data["summary_due"] == "2100-11-07T23:59:59+08:00"
+    for _year in (1, 2):
+        _run_user_task(workflow, "Task_AnnualPlan")
+        _run_user_task(workflow, "Task_AnnualSummary")
+    assert workflow.completed
+    assert _finished_ends(workflow) == {"End_PeriodEnded"}
+
+
+def test_overdue_plan_notifies_city_and_province_and_keeps_the_plan_open():
+    # Recognised long ago: the first plan (due 30 days after recognition) is overdue at once.
+    workflow = _start_implementation("2000-01-08", period_start="2000-01", period_end="2001-12")
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+    assert _ready_manual(workflow) == ["Task_AnnualPlan", "Task_PlanOverdueCity", "Task_PlanOverdueProvince"]
+    for follow_up in ("Task_PlanOverdueCity", "Task_PlanOverdueProvince"):
+        task = next(t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id == follow_up)
+        task.run()
+        workflow.do_engine_steps()
+    assert not workflow.completed, "a follow-up's end event ends only its own branch"
+    assert _ready_manual(workflow) == ["Task_AnnualPlan"]
+    _run_user_task(workflow, "Task_AnnualPlan")
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+    assert _ready_manual(workflow) == [
+        "Task_AnnualSummary",
+        "Task_SummaryOverdueCity",
+        "Task_SummaryOverdueProvince",
+    ]
 
 
 def test_city_declining_to_recommend_ends_the_application():

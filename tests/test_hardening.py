@@ -64,7 +64,8 @@ def test_drafts_keep_only_form_fields(world):
 
 def test_two_simultaneous_starts_make_one_application(app, world):
     call = world.open_call()
-    results = race(app, 5, lambda: applications.start_application(world.user("370102"), call.id))
+    call_id = call.id  # plain values only: the threads must not touch this thread's session
+    results = race(app, 5, lambda: applications.start_application(world.user("370102"), call_id))
     assert results.count("ok") == 1, results
     assert all("已有一份申报" in r for r in results if r != "ok"), results
     assert db.session.scalar(select(func.count(Instance.id)).where(Instance.status == "running")) == 1

@@ -27,8 +27,8 @@ def test_recommended_assessed_and_recognised(world, passed_review):
     driver.assess(passed_review, "pass")
     driver.recognise(passed_review)
     instance = world.reload(passed_review)
-    assert instance.status == "completed"
-    assert instance.outcome == "recognised"
+    assert instance.status == "running"
+    assert instance.phase == "实验实施", "a recognised zone starts its experiment"
 
 
 def test_city_declines_and_the_application_ends(world, passed_review):

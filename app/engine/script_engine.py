@@ -21,14 +21,16 @@ from .sandbox import (
     describe_failure,
     run_bounded,
 )
+from .script_functions import SCRIPT_FUNCTIONS
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
     """Task-data-as-globals environment (SpiffWorkflow's semantics) with sandboxed execution."""
 
     def __init__(self) -> None:
-        # The guards live in ``globals`` so SpiffWorkflow strips them from task data after a script.
-        super().__init__(environment_globals=dict(GUARDS))
+        # The guards and the date functions live in ``globals`` so SpiffWorkflow strips them from
+        # task data after a script.
+        super().__init__(environment_globals={**GUARDS, **SCRIPT_FUNCTIONS})
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
         code = compile_restricted(expression, "eval")

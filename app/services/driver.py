@@ -170,3 +170,20 @@ def recognise(instance: Instance, date: str = "2026-10-08") -> Instance:
     task = ready_task(instance, "Task_Recognition")
     data = {"recognition_doc_number": f"鲁民〔2026〕{instance.id}号", "recognition_date": date}
     return tasks.complete_task(user("province"), task.id, data)
+
+
+def annual_report(instance: Instance, element_id: str) -> Instance:
+    """Phase 5: the zone's annual plan (Task_AnnualPlan) or annual summary (Task_AnnualSummary)."""
+    field = "annual_plan_content" if element_id == "Task_AnnualPlan" else "annual_summary_content"
+    text = (
+        "本实验年度围绕实验主题推进重点任务：完善社区协商议事规则，推进社区减负增效，加强社区工作者队伍建设。"
+        * 2
+    )
+    zone = user(instance.applicant.adcode)
+    return tasks.complete_task(zone, ready_task(instance, element_id).id, {field: text})
+
+
+def follow_up(instance: Instance, element_id: str, username: str) -> Instance:
+    """A city's or the province's follow-up of an overdue annual report (R7)."""
+    data = {"followup_comments": "已电话督促实验区尽快报送。"}
+    return tasks.complete_task(user(username), ready_task(instance, element_id).id, data)

@@ -1,0 +1,55 @@
+"""Phase 5, implementation: an annual plan and summary per experiment year, overdue ones flagged (R7)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.clock import PROGRAMME_TZ
+from app.services import driver, queries, timers
+
+
+@pytest.fixture
+def recognised(world, clock):
+    instance = world.start("370102")
+    world.forward(instance)  # the declaration's period: 2026-09 … 2028-06, 22 months → 2 experiment years
+    world.review_round(instance, "pass", experts=("expert05",))
+    driver.submit_formally(instance)
+    driver.city_recommends(instance)
+    driver.receive_paper(instance)
+    driver.assess(instance, "pass")
+    driver.recognise(instance, "2026-10-08")
+    return world.reload(instance)
+
+
+def test_recognition_starts_the_first_experiment_year(world, recognised):
+    assert recognised.status == "running"
+    assert recognised.phase == "实验实施"
+    plan = world.task(recognised, "Task_AnnualPlan")
+    assert plan is not None and plan.role == "applicant"
+    assert plan.due_at == datetime(2026, 11, 7, 23, 59, 59, tzinfo=PROGRAMME_TZ)
+
+
+def test_two_experiment_years_then_the_period_ends(world, recognised):
+    for _year in range(2):
+        driver.annual_report(recognised, "Task_AnnualPlan")
+        driver.annual_report(recognised, "Task_AnnualSummary")
+    instance = world.reload(recognised)
+    assert instance.status == "completed"
+    assert instance.outcome == "period_ended"
+
+
+def test_an_overdue_annual_plan_is_flagged_to_the_city_and_the_province(world, clock, recognised):
+    clock.set(datetime(2026, 11, 7, 23, 59, tzinfo=PROGRAMME_TZ))
+    assert timers.fire_due_timers() == 0
+    clock.advance(timedelta(minutes=1))
+    assert timers.fire_due_timers() == 1
+    city = {t.element_id for t in queries.ready_tasks_for(world.user("370100"))}
+    province = {t.element_id for t in queries.ready_tasks_for(world.user("province"))}
+    assert "Task_PlanOverdueCity" in city
+    assert "Task_PlanOverdueProvince" in province
+    assert world.task(recognised, "Task_AnnualPlan") is not None, "the plan is still due from the zone"
+    driver.follow_up(recognised, "Task_PlanOverdueCity", "370100")
+    driver.annual_report(recognised, "Task_AnnualPlan")
+    assert world.task(recognised, "Task_AnnualSummary") is not None
