@@ -148,7 +148,9 @@ def test_lifecycle_builds_with_its_subprocesses():
     parser = _parser()
     spec = parser.get_spec("zone_lifecycle")
     subprocesses = parser.get_subprocess_specs("zone_lifecycle")
-    assert {"declaration", "preliminary_review", "recommendation", "assessment", "implementation"} <= set(subprocesses)
+    assert {"declaration", "preliminary_review", "recommendation", "assessment", "implementation"} <= set(
+        subprocesses
+    )
     assert spec.task_specs["Call_Declaration"].spec == "declaration"
     assert spec.task_specs["Call_Review"].spec == "preliminary_review"
     assert spec.task_specs["Call_Recommendation"].spec == "recommendation"
@@ -299,7 +301,9 @@ def _start_implementation(recognition_date: str, **period) -> BpmnWorkflow:
 
 
 def _ready_manual(workflow: BpmnWorkflow) -> list[str]:
-    return sorted(t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual)
+    return sorted(
+        t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual
+    )
 
 
 def test_implementation_runs_one_plan_and_summary_per_year():
