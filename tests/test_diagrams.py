@@ -122,6 +122,7 @@ def test_diagrams_exist():
         "recommendation.bpmn",
         "assessment.bpmn",
         "implementation.bpmn",
+        "acceptance.bpmn",
     } <= names
 
 
@@ -148,14 +149,20 @@ def test_lifecycle_builds_with_its_subprocesses():
     parser = _parser()
     spec = parser.get_spec("zone_lifecycle")
     subprocesses = parser.get_subprocess_specs("zone_lifecycle")
-    assert {"declaration", "preliminary_review", "recommendation", "assessment", "implementation"} <= set(
-        subprocesses
-    )
+    assert {
+        "declaration",
+        "preliminary_review",
+        "recommendation",
+        "assessment",
+        "implementation",
+        "acceptance",
+    } <= set(subprocesses)
     assert spec.task_specs["Call_Declaration"].spec == "declaration"
     assert spec.task_specs["Call_Review"].spec == "preliminary_review"
     assert spec.task_specs["Call_Recommendation"].spec == "recommendation"
     assert spec.task_specs["Call_Assessment"].spec == "assessment"
     assert spec.task_specs["Call_Implementation"].spec == "implementation"
+    assert spec.task_specs["Call_Acceptance"].spec == "acceptance"
     assert "Timer_Deadline" in spec.task_specs
 
 
@@ -171,14 +178,16 @@ def test_end_events_carry_outcomes():
     parser = _parser()
     lifecycle = parser.get_spec("zone_lifecycle")
     assert _end_outcomes(lifecycle) == {
-        "End_PeriodEnded": "period_ended",
+        "End_NationallyRecommended": "nationally_recommended",
+        "End_Accepted": "accepted",
+        "End_NotAccepted": "not_accepted",
         "End_CityDeclined": "city_declined",
         "End_AssessmentFailed": "assessment_failed",
         "End_ReviewFailed": "review_failed",
         "End_Late": "late",
     }
     assert lifecycle.task_specs["End_Late"].bpmn_name == "逾期未报"
-    assert lifecycle.task_specs["End_PeriodEnded"].bpmn_name == "实验期满，待验收"
+    assert lifecycle.task_specs["End_NationallyRecommended"].bpmn_name == "推荐申报全国实验区"
 
 
 def test_subprocess_end_events_carry_outcomes():
@@ -198,6 +207,11 @@ def test_subprocess_end_events_carry_outcomes():
         "End_PlanOverdueProvince": None,
         "End_SummaryOverdueCity": None,
         "End_SummaryOverdueProvince": None,
+    }
+    assert _end_outcomes(subprocesses["acceptance"]) == {
+        "End_NationallyRecommended": "nationally_recommended",
+        "End_Accepted": "accepted",
+        "End_NotAccepted": "not_accepted",
     }
 
 
@@ -269,6 +283,20 @@ FUTURE_PERIOD = {"period_start": "2099-09", "period_end": "2101-06"}
 FUTURE_RECOGNITION = "2099-10-08"
 
 
+def _through_implementation() -> BpmnWorkflow:
+    """Recognised, then both experiment years done: the lifecycle waits for the final report."""
+    workflow = _through_review()
+    _run_user_task(workflow, "Task_FormalSubmission", **FUTURE_PERIOD)
+    _run_user_task(workflow, "Task_CityRecommendation", city_agrees="agree")
+    _run_user_task(workflow, "Task_PaperReceipt")
+    _run_user_task(workflow, "Task_Assessment", assessment_result="pass")
+    _run_user_task(workflow, "Task_Recognition", recognition_date=FUTURE_RECOGNITION)
+    for _year in (1, 2):
+        _run_user_task(workflow, "Task_AnnualPlan")
+        _run_user_task(workflow, "Task_AnnualSummary")
+    return workflow
+
+
 def test_passed_review_goes_through_recommendation_and_assessment_into_implementation():
     workflow = _through_review()
     _run_user_task(workflow, "Task_FormalSubmission", **FUTURE_PERIOD)
@@ -283,9 +311,47 @@ def test_passed_review_goes_through_recommendation_and_assessment_into_implement
     for _year in (1, 2):
         _run_user_task(workflow, "Task_AnnualPlan")
         _run_user_task(workflow, "Task_AnnualSummary")
+    assert not workflow.completed, "the period's end leads into 验收评审"
+    assert _top_level_ends(workflow) == set()
+    assert "End_PeriodEnded" in _finished_ends(workflow)
+    _run_user_task(workflow, "Task_FinalReport")
+    _run_user_task(workflow, "Task_AcceptanceReview", acceptance_result="accepted")
+    _run_user_task(workflow, "Task_NationalRecommendation", national_decision="recommend")
     assert workflow.completed
-    assert _top_level_ends(workflow) == {"End_PeriodEnded"}
+    assert _top_level_ends(workflow) == {"End_NationallyRecommended"}
     assert workflow.data["experiment_years"] == 2
+
+
+def test_accepted_but_not_recommended_ends_as_accepted():
+    workflow = _through_implementation()
+    _run_user_task(workflow, "Task_FinalReport")
+    _run_user_task(workflow, "Task_AcceptanceReview", acceptance_result="accepted")
+    _run_user_task(workflow, "Task_NationalRecommendation", national_decision="not_recommend")
+    assert workflow.completed
+    assert _top_level_ends(workflow) == {"End_Accepted"}
+
+
+def test_not_accepted_ends_without_national_decision():
+    # national_decision is never set on this path; the lifecycle's conditions must not read it.
+    workflow = _through_implementation()
+    _run_user_task(workflow, "Task_FinalReport")
+    _run_user_task(workflow, "Task_AcceptanceReview", acceptance_result="not_accepted")
+    assert workflow.completed
+    assert "national_decision" not in workflow.data
+    assert _top_level_ends(workflow) == {"End_NotAccepted"}
+    assert "Task_NationalRecommendation" not in {
+        t.task_spec.name for t in workflow.get_tasks(state=TaskState.COMPLETED)
+    }
+
+
+def test_acceptance_lanes():
+    tree = _tree(BPMN_DIR / "acceptance.bpmn")
+    lanes = {
+        lane.get("name"): {ref.text for ref in lane.iterfind("bpmn:flowNodeRef", NS)}
+        for lane in tree.iterfind(".//bpmn:lane", NS)
+    }
+    assert "Task_FinalReport" in lanes["申报单位"]
+    assert {"Task_AcceptanceReview", "Task_NationalRecommendation"} <= lanes["省民政厅"]
 
 
 def _start_implementation(recognition_date: str, **period) -> BpmnWorkflow:

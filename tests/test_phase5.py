@@ -31,13 +31,14 @@ def test_recognition_starts_the_first_experiment_year(world, recognised):
     assert plan.due_at == datetime(2026, 11, 7, 23, 59, 59, tzinfo=PROGRAMME_TZ)
 
 
-def test_two_experiment_years_then_the_period_ends(world, recognised):
-    for _year in range(2):
+def test_two_experiment_years_then_the_final_report_is_due(world, recognised):
+    for year in range(2):
         driver.annual_report(recognised, "Task_AnnualPlan")
+        assert world.task(recognised, "Task_AnnualSummary") is not None, year
         driver.annual_report(recognised, "Task_AnnualSummary")
     instance = world.reload(recognised)
-    assert instance.status == "completed"
-    assert instance.outcome == "period_ended"
+    assert world.task(instance, "Task_AnnualPlan") is None, "22 months make two experiment years"
+    assert world.task(instance, "Task_FinalReport") is not None
 
 
 def test_an_overdue_annual_plan_is_flagged_to_the_city_and_the_province(world, clock, recognised):

@@ -196,3 +196,25 @@ def assessment_method_chosen(data: Mapping[str, Any], context: Mapping[str, Any]
             "assessment_meeting", _("Choose how the assessment was made: meeting, field visit or both.")
         )
     ]
+
+
+# Phase 7: the national programme an accepted zone may be recommended to depends on its kind.
+NATIONAL_PROGRAMME_FOR_KIND = {"urban": "community_innovation", "rural": "rural_governance"}
+
+
+@register("programme_matches_kind", needs=("national_decision", "national_programme"))
+def programme_matches_kind(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """An urban zone goes to 全国社区治理和服务创新实验区, a rural one to 全国农村社区治理实验区.
+
+    The service supplies the zone's ``kind`` in the context.
+    """
+    expected = NATIONAL_PROGRAMME_FOR_KIND.get(context.get("kind") or "")
+    if data.get("national_decision") != "recommend" or expected is None:
+        return []
+    if data.get("national_programme") in (None, expected):
+        return []
+    return [
+        FieldError(
+            "national_programme", _("This zone's kind decides the national programme: choose the other one.")
+        )
+    ]

@@ -187,3 +187,39 @@ def follow_up(instance: Instance, element_id: str, username: str) -> Instance:
     """A city's or the province's follow-up of an overdue annual report (R7)."""
     data = {"followup_comments": "已电话督促实验区尽快报送。"}
     return tasks.complete_task(user(username), ready_task(instance, element_id).id, data)
+
+
+def run_the_experiment(instance: Instance) -> Instance:
+    """Phase 5 to its end: every experiment year's plan and summary."""
+    while ready_task(instance, "Task_AnnualPlan") is not None:
+        annual_report(instance, "Task_AnnualPlan")
+        instance = annual_report(instance, "Task_AnnualSummary")
+    return instance
+
+
+def final_report(instance: Instance) -> Instance:
+    text = "实验期内，本区围绕实验主题健全制度、创新机制，形成了可复制推广的经验。" * 8
+    zone = user(instance.applicant.adcode)
+    return tasks.complete_task(
+        zone, ready_task(instance, "Task_FinalReport").id, {"final_report_content": text}
+    )
+
+
+def acceptance(instance: Instance, accepted: bool = True) -> Instance:
+    data = {
+        "acceptance_result": "accepted" if accepted else "not_accepted",
+        "acceptance_date": "2028-09-20",
+        "acceptance_comments": "实验目标基本实现，同意通过验收。" if accepted else "主要实验任务未完成。",
+    }
+    return tasks.complete_task(user("province"), ready_task(instance, "Task_AcceptanceReview").id, data)
+
+
+def national_recommendation(instance: Instance, recommend: bool = True, programme: str = "") -> Instance:
+    data = {"national_decision": "recommend" if recommend else "not_recommend"}
+    if recommend:
+        kind = instance.theme_kind
+        data["national_programme"] = programme or (
+            "rural_governance" if kind == "rural" else "community_innovation"
+        )
+    task = ready_task(instance, "Task_NationalRecommendation")
+    return tasks.complete_task(user("province"), task.id, data)

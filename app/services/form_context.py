@@ -55,4 +55,5 @@ def validation_context(form: FormDefinition, instance: Instance, user: User) -> 
         "barred_themes": barred_themes(instance.applicant_org_id)
         if "theme_not_barred" in form.checks
         else set(),
+        "kind": instance.theme_kind,
     }
