@@ -13,12 +13,15 @@ from app.services import driver, queries, seeding
 
 def test_demo_programme_tells_the_story(app):
     created = seeding.create_demo_programme()
-    assert created == 14
+    assert created == 17
     assert seeding.create_demo_programme() == 0, "seeding twice adds nothing"
     instances = db.session.scalars(select(Instance)).all()
     outcomes = Counter(i.outcome or i.phase for i in instances)
     assert outcomes["late"] == 2
     assert outcomes["实验实施"] == 1, "the recognised zone is in its first experiment year"
+    assert outcomes["nationally_recommended"] == 1
+    assert outcomes["accepted"] == 1
+    assert outcomes["not_accepted"] == 1
     assert outcomes["review_failed"] == 1
     assert outcomes["逐级推荐"] == 1
     assert outcomes["方案初审"] == 3

@@ -10,11 +10,22 @@ import io
 
 from sqlalchemy import select
 
+from .. import clock
+from ..clock import PROGRAMME_TZ
 from ..extensions import db
 from ..models import Call, Instance, ReadyTask, User
 from ..reference import load_themes
 from . import applications, tasks
 from .demo_texts import demo_declaration
+
+
+def _today() -> str:
+    """Today's date on the app's clock (frozen while seeding or testing), as the forms enter dates."""
+    return clock.now().astimezone(PROGRAMME_TZ).date().isoformat()
+
+
+def _year() -> int:
+    return clock.now().astimezone(PROGRAMME_TZ).year
 
 
 def user(username: str) -> User:
@@ -117,8 +128,8 @@ def submit_formally(instance: Instance, doc_number: str = "") -> Instance:
         for field in ("application_form_file", "plan_file")
     }
     data = {
-        "submission_doc_number": doc_number or f"{county.organisation.name}发〔2026〕{instance.id}号",
-        "submission_date": "2026-09-01",
+        "submission_doc_number": doc_number or f"{county.organisation.name}发〔{_year()}〕{instance.id}号",
+        "submission_date": _today(),
         **refs,
     }
     return tasks.complete_task(county, task.id, data)
@@ -129,8 +140,8 @@ def city_recommends(instance: Instance, agree: bool = True) -> Instance:
     if agree:
         data = {
             "city_agrees": "agree",
-            "city_doc_number": f"{instance.city.name[:2]}民〔2026〕{instance.id}号",
-            "city_doc_date": "2026-09-10",
+            "city_doc_number": f"{instance.city.name[:2]}民〔{_year()}〕{instance.id}号",
+            "city_doc_date": _today(),
             "evaluation_foundation": "该区社区治理工作基础扎实，具备开展实验的条件。",
             "evaluation_theme_measures": "实验主题明确，举措具体可行。",
             "evaluation_guidance": "市民政局全程参与指导实验方案制定。",
@@ -145,7 +156,7 @@ def city_recommends(instance: Instance, agree: bool = True) -> Instance:
 
 def receive_paper(instance: Instance, copies: int = 3) -> Instance:
     task = ready_task(instance, "Task_PaperReceipt")
-    data = {"paper_copies": copies, "disc_received": True, "received_date": "2026-09-15"}
+    data = {"paper_copies": copies, "disc_received": True, "received_date": _today()}
     return tasks.complete_task(user("province"), task.id, data)
 
 
@@ -166,9 +177,12 @@ def assess(instance: Instance, result: str = "pass") -> Instance:
     return tasks.complete_task(user("province"), task.id, data)
 
 
-def recognise(instance: Instance, date: str = "2026-10-08") -> Instance:
+def recognise(instance: Instance, date: str = "") -> Instance:
     task = ready_task(instance, "Task_Recognition")
-    data = {"recognition_doc_number": f"鲁民〔2026〕{instance.id}号", "recognition_date": date}
+    data = {
+        "recognition_doc_number": f"鲁民〔{_year()}〕{instance.id}号",
+        "recognition_date": date or _today(),
+    }
     return tasks.complete_task(user("province"), task.id, data)
 
 
@@ -208,7 +222,7 @@ def final_report(instance: Instance) -> Instance:
 def acceptance(instance: Instance, accepted: bool = True) -> Instance:
     data = {
         "acceptance_result": "accepted" if accepted else "not_accepted",
-        "acceptance_date": "2028-09-20",
+        "acceptance_date": _today(),
         "acceptance_comments": "实验目标基本实现，同意通过验收。" if accepted else "主要实验任务未完成。",
     }
     return tasks.complete_task(user("province"), ready_task(instance, "Task_AcceptanceReview").id, data)

@@ -121,14 +121,64 @@ def _frozen_time(start: datetime):
         extensions["clock"] = saved
 
 
+def _completed_experiments(province: User) -> int:
+    """A 2024 call whose zones ran their two experiment years: one accepted and recommended to the
+    national programme, one accepted only, one not accepted."""
+    with _frozen_time(datetime(2024, 4, 1, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
+        call = calls.open_call(
+            province,
+            "2024年度全省城乡社区治理实验区申报",
+            2024,
+            datetime(2024, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ),
+        )
+        clock.advance(timedelta(days=10))
+        zones = {a: driver.start(a, call) for a in ("370103", "370212", "370481")}
+        clock.advance(timedelta(days=20))
+        for adcode, theme in (("370103", 6), ("370212", 14), ("370481", 23)):
+            driver.forward(zones[adcode], theme=theme, experts=("expert02",))
+        clock.set(datetime(2024, 7, 15, 9, 0, tzinfo=PROGRAMME_TZ))
+        for zone in zones.values():
+            driver.review_round(zone, "pass", experts=("expert05",))
+        clock.set(datetime(2024, 9, 2, 9, 0, tzinfo=PROGRAMME_TZ))
+        for zone in zones.values():
+            driver.submit_formally(zone)
+            driver.city_recommends(zone)
+            driver.receive_paper(zone)
+        clock.set(datetime(2024, 10, 10, 9, 0, tzinfo=PROGRAMME_TZ))
+        for zone in zones.values():
+            driver.assess(zone, "pass")
+            driver.recognise(zone)
+        for year_start in (
+            datetime(2024, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ),
+            datetime(2025, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ),
+        ):
+            clock.set(year_start)
+            for zone in zones.values():
+                driver.annual_report(zone, "Task_AnnualPlan")
+            clock.advance(timedelta(days=350))
+            for zone in zones.values():
+                driver.annual_report(zone, "Task_AnnualSummary")
+        clock.set(datetime(2026, 10, 15, 9, 0, tzinfo=PROGRAMME_TZ))
+        for zone in zones.values():
+            driver.final_report(zone)
+        clock.set(datetime(2026, 11, 10, 9, 0, tzinfo=PROGRAMME_TZ))
+        driver.acceptance(zones["370103"])
+        driver.national_recommendation(zones["370103"])
+        driver.acceptance(zones["370212"])
+        driver.national_recommendation(zones["370212"], recommend=False)
+        driver.acceptance(zones["370481"], accepted=False)
+    return len(zones)
+
+
 def create_demo_programme() -> int:
-    """A 2026 call run through declaration and preliminary review, and an open 2027 call in progress.
+    """A completed 2024 call, a 2026 call run through every phase so far, and an open 2027 call.
 
     Made with the real services under a frozen clock (see `driver`), so every history is genuine.
     """
     if db.session.scalar(select(func.count(Instance.id))):
         return 0
     province = driver.user("province")
+    completed = _completed_experiments(province)
     with _frozen_time(datetime(2026, 4, 30, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
         call = calls.open_call(
             province,
@@ -200,4 +250,4 @@ def create_demo_programme() -> int:
         clock.advance(timedelta(days=4))
         driver.city_decides(fresh["370402"], "return", "请补充实验保障中经费保障的具体来源和金额。")
         driver.city_decides(fresh["371302"], "forward")
-    return len(apps) + len(fresh)
+    return completed + len(apps) + len(fresh)
