@@ -98,6 +98,21 @@ class World:
     def start(self, adcode: str = "370102") -> Instance:
         return driver.start(adcode, self.open_call())
 
+    def recognised_zone(self, adcode: str = "370102", recognition_date: str = "2026-10-08") -> Instance:
+        """An application taken through phases 1-4 to recognition: a zone in its first experiment year.
+
+        The demo declaration's period (2026-09 … 2028-06, 22 months) makes two experiment years.
+        """
+        instance = self.start(adcode)
+        driver.forward(instance)
+        driver.review_round(instance, "pass", experts=("expert05",))
+        driver.submit_formally(instance)
+        driver.city_recommends(instance)
+        driver.receive_paper(instance)
+        driver.assess(instance, "pass")
+        driver.recognise(instance, recognition_date)
+        return self.reload(instance)
+
     def opinion_task(self, instance: Instance, expert: str) -> ReadyTask | None:
         return driver.ready_task(instance, "Task_ExpertOpinion", expert)
 

@@ -11,16 +11,8 @@ from app.services import driver, queries, timers
 
 
 @pytest.fixture
-def recognised(world, clock):
-    instance = world.start("370102")
-    world.forward(instance)  # the declaration's period: 2026-09 … 2028-06, 22 months → 2 experiment years
-    world.review_round(instance, "pass", experts=("expert05",))
-    driver.submit_formally(instance)
-    driver.city_recommends(instance)
-    driver.receive_paper(instance)
-    driver.assess(instance, "pass")
-    driver.recognise(instance, "2026-10-08")
-    return world.reload(instance)
+def recognised(world):
+    return world.recognised_zone("370102", "2026-10-08")
 
 
 def test_recognition_starts_the_first_experiment_year(world, recognised):

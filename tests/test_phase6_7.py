@@ -10,15 +10,8 @@ from app.services.errors import ValidationFailed
 
 @pytest.fixture
 def period_ended(world):
-    instance = world.start("370102")  # urban theme U01
-    world.forward(instance)
-    world.review_round(instance, "pass", experts=("expert05",))
-    driver.submit_formally(instance)
-    driver.city_recommends(instance)
-    driver.receive_paper(instance)
-    driver.assess(instance, "pass")
-    driver.recognise(instance, "2026-10-08")
-    return driver.run_the_experiment(world.reload(instance))
+    zone = world.recognised_zone("370102")  # urban theme U01
+    return driver.run_the_experiment(zone)
 
 
 def test_the_period_ends_with_the_final_report(world, period_ended):

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..clock import PROGRAMME_TZ, FrozenClock
 from ..extensions import db
-from ..models import Instance, Organisation, User, UserRole
+from ..models import Call, Instance, Organisation, User, UserRole
 from ..reference import load_divisions
 from ..roles import Role
 from . import calls, driver, timers
@@ -121,16 +121,17 @@ def _frozen_time(start: datetime):
         extensions["clock"] = saved
 
 
+def _open_call(province: User, year: int) -> Call:
+    """The year's call, with the notice's deadline for the electronic plan: 30 June."""
+    deadline = datetime(year, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
+    return calls.open_call(province, f"{year}年度全省城乡社区治理实验区申报", year, deadline)
+
+
 def _completed_experiments(province: User) -> int:
     """A 2024 call whose zones ran their two experiment years: one accepted and recommended to the
     national programme, one accepted only, one not accepted."""
     with _frozen_time(datetime(2024, 4, 1, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
-        call = calls.open_call(
-            province,
-            "2024年度全省城乡社区治理实验区申报",
-            2024,
-            datetime(2024, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ),
-        )
+        call = _open_call(province, 2024)
         clock.advance(timedelta(days=10))
         zones = {a: driver.start(a, call) for a in ("370103", "370212", "370481")}
         clock.advance(timedelta(days=20))
@@ -180,12 +181,7 @@ def create_demo_programme() -> int:
     province = driver.user("province")
     completed = _completed_experiments(province)
     with _frozen_time(datetime(2026, 4, 30, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
-        call = calls.open_call(
-            province,
-            "2026年度全省城乡社区治理实验区申报",
-            2026,
-            datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ),
-        )
+        call = _open_call(province, 2026)
         clock.advance(timedelta(days=5))
         apps = {
             a: driver.start(a, call)
@@ -231,12 +227,7 @@ def create_demo_programme() -> int:
         driver.recognise(apps["370203"], "2026-10-08")  # a recognised experimental zone
 
     with _frozen_time(datetime(2026, 11, 2, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
-        call = calls.open_call(
-            province,
-            "2027年度全省城乡社区治理实验区申报",
-            2027,
-            datetime(2027, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ),
-        )
+        call = _open_call(province, 2027)
         clock.advance(timedelta(days=3))
         fresh = {
             a: driver.start(a, call) for a in ("370302", "370402", "370502", "370602", "370883", "371002")
