@@ -62,12 +62,17 @@ def actionable_tasks_filter(user: User):
     return or_(*conditions) if conditions else false()
 
 
-def can_act_on(user: User, task: ReadyTask) -> bool:
-    if task.role not in user.roles:
+def acts_for(user: User, who: Assignee) -> bool:
+    """Whether `user` is (or belongs to) the one `who` names: an organisation role, or a person."""
+    if who.role not in user.roles:
         return False
-    if task.role in _NAMED_RELATIONS:
-        return task.assignee_user_id == user.id
-    return task.assignee_org_id is not None and task.assignee_org_id == user.org_id
+    if who.role in _NAMED_RELATIONS:
+        return who.user_id is not None and who.user_id == user.id
+    return who.org_id is not None and who.org_id == user.org_id
+
+
+def can_act_on(user: User, task: ReadyTask) -> bool:
+    return acts_for(user, Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
 
 
 def can_see_instance(user: User, instance: Instance) -> bool:

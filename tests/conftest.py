@@ -17,7 +17,7 @@ from app.clock import PROGRAMME_TZ, FrozenClock
 from app.config import TestConfig
 from app.extensions import db
 from app.models import Instance, ReadyTask
-from app.services import calls, driver, seeding
+from app.services import calls, driver, seeding, timers
 from app.services.errors import ServiceError
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=PROGRAMME_TZ)
@@ -112,6 +112,19 @@ class World:
         driver.assess(instance, "pass")
         driver.recognise(instance, recognition_date)
         return self.reload(instance)
+
+    def wait_for_next_timer(self, instance: Instance) -> Instance:
+        """Move the clock just past the instance's next timer (e.g. the period's last day) and fire it."""
+        due = self.reload(instance).next_timer_at
+        assert due is not None, "nothing is waiting for a time"
+        self.clock.set(due + timedelta(seconds=1))
+        timers.fire_due_timers()
+        return self.reload(instance)
+
+    def period_ended(self, adcode: str = "370102") -> Instance:
+        """A recognised zone whose two experiment years are reported and whose period has ended."""
+        zone = driver.run_the_experiment(self.recognised_zone(adcode))
+        return self.wait_for_next_timer(zone)
 
     def opinion_task(self, instance: Instance, expert: str) -> ReadyTask | None:
         return driver.ready_task(instance, "Task_ExpertOpinion", expert)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 # The date helpers that diagram scripts call (pure functions; the app's sandboxed engine offers the same).
+from app.engine.clock import frozen_now
 from app.engine.script_functions import SCRIPT_FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -281,6 +283,14 @@ def _through_review() -> BpmnWorkflow:
 # Far-future dates so that no overdue timer is due while these run-throughs execute.
 FUTURE_PERIOD = {"period_start": "2099-09", "period_end": "2101-06"}
 FUTURE_RECOGNITION = "2099-10-08"
+# The last day of that 22-month period; the implementation waits for it after the last summary.
+FUTURE_PERIOD_END = datetime(2101, 8, 8, tzinfo=UTC)
+
+
+def _pass_the_period_end(workflow: BpmnWorkflow) -> None:
+    with frozen_now(FUTURE_PERIOD_END):
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
 
 
 def _through_implementation() -> BpmnWorkflow:
@@ -294,6 +304,7 @@ def _through_implementation() -> BpmnWorkflow:
     for _year in (1, 2):
         _run_user_task(workflow, "Task_AnnualPlan")
         _run_user_task(workflow, "Task_AnnualSummary")
+    _pass_the_period_end(workflow)
     return workflow
 
 
@@ -311,6 +322,8 @@ def test_passed_review_goes_through_recommendation_and_assessment_into_implement
     for _year in (1, 2):
         _run_user_task(workflow, "Task_AnnualPlan")
         _run_user_task(workflow, "Task_AnnualSummary")
+    assert "End_PeriodEnded" not in _finished_ends(workflow), "the duties are done, the period still runs"
+    _pass_the_period_end(workflow)
     assert not workflow.completed, "the period's end leads into 验收评审"
     assert _top_level_ends(workflow) == set()
     assert "End_PeriodEnded" in _finished_ends(workflow)
@@ -377,12 +390,16 @@ def test_implementation_runs_one_plan_and_summary_per_year():
     plan = workflow.get_tasks(state=TaskState.READY)[0]
     assert plan.data["experiment_year"] == 1
     assert plan.data["period_months"] == 22
-    assert plan.data["period_end_date"] == "2101-08-08"
+    assert plan.data["period_end_date"] == "2101-08-07"
     assert plan.data["plan_due"] == "2099-11-07T23:59:59+08:00"
-    assert plan.data["summary_due"] == "2100-11-07T23:59:59+08:00"
     for _year in (1, 2):
         _run_user_task(workflow, "Task_AnnualPlan")
+        summary = next(t for t in workflow.get_tasks(state=TaskState.READY) if t.task_spec.manual)
+        # Year 1 ends on its anniversary; the last, shorter year with the period: 30 days later each.
+        assert summary.data["summary_due"] == {1: "2100-11-07", 2: "2101-09-07"}[_year] + "T23:59:59+08:00"
         _run_user_task(workflow, "Task_AnnualSummary")
+    assert not workflow.completed, "the duties are done; the period runs to its last day"
+    _pass_the_period_end(workflow)
     assert workflow.completed
     assert _finished_ends(workflow) == {"End_PeriodEnded"}
 
@@ -475,11 +492,15 @@ def test_no_flow_node_shapes_overlap(path: Path):
     shapes = _bounds(tree)
     nodes = _flow_nodes(tree)
     host_of = {el.get("id"): el.get("attachedToRef") for el in nodes if el.tag == BPMN + "boundaryEvent"}
+    # An element drawn inside its (event) sub-process is contained, not overlapping.
+    container_of = {el.get("id"): el.getparent().get("id") for el in nodes}
     clashes = []
     for i, a in enumerate(nodes):
         for b in nodes[i + 1 :]:
             a_id, b_id = a.get("id"), b.get("id")
             if host_of.get(a_id) == b_id or host_of.get(b_id) == a_id:
+                continue
+            if container_of.get(a_id) == b_id or container_of.get(b_id) == a_id:
                 continue
             if _overlap(shapes[a_id], shapes[b_id]):
                 clashes.append((a_id, b_id))

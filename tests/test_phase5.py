@@ -30,6 +30,9 @@ def test_two_experiment_years_then_the_final_report_is_due(world, recognised):
         driver.annual_report(recognised, "Task_AnnualSummary")
     instance = world.reload(recognised)
     assert world.task(instance, "Task_AnnualPlan") is None, "22 months make two experiment years"
+    assert world.task(instance, "Task_FinalReport") is None, "the period runs to its last day"
+    assert instance.next_timer_at == datetime(2028, 8, 7, 23, 59, 59, tzinfo=PROGRAMME_TZ)
+    instance = world.wait_for_next_timer(instance)
     assert world.task(instance, "Task_FinalReport") is not None
 
 

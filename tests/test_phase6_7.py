@@ -10,8 +10,7 @@ from app.services.errors import ValidationFailed
 
 @pytest.fixture
 def period_ended(world):
-    zone = world.recognised_zone("370102")  # urban theme U01
-    return driver.run_the_experiment(zone)
+    return world.period_ended("370102")  # urban theme U01
 
 
 def test_the_period_ends_with_the_final_report(world, period_ended):

@@ -14,6 +14,7 @@ from . import clock as _clock
 from .definition import ProcessDefinition, UserTaskSpec
 from .engine import Engine
 from .errors import DiagramError, EngineError, ScriptError, TaskNotReady
+from .event_subprocesses import MessageStart
 from .run import FiredTimer, ReadyTask, WorkflowRun
 from .sandbox import check_expression
 from .xml_safety import parse_bpmn_xml
@@ -25,6 +26,7 @@ __all__ = [
     "Engine",
     "EngineError",
     "FiredTimer",
+    "MessageStart",
     "ProcessDefinition",
     "ReadyTask",
     "ScriptError",

@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from . import event_subprocesses
 from .errors import DiagramError
 from .serialization import StateSerializer
 from .xml_safety import parse_bpmn_xml
@@ -42,6 +43,29 @@ def _refuse_reserved_ids(root: Any, filename: str) -> None:
                 element_id=element_id,
                 filename=filename,
             )
+
+
+def _lanes_by_element(root: Any) -> dict[str, str]:
+    """Element id -> lane name, from every lane's flowNodeRef (elements of sub-processes included)."""
+    lanes = {}
+    for lane in root.xpath(".//bpmn:lane", namespaces=_BPMN_NS):
+        for ref in lane.xpath("bpmn:flowNodeRef", namespaces=_BPMN_NS):
+            if ref.text:
+                lanes[ref.text.strip()] = lane.get("name")
+    return lanes
+
+
+def _assign_lanes(spec: BpmnProcessSpec, lanes: dict[str, str]) -> None:
+    """Put each element in the lane that lists it.
+
+    SpiffWorkflow gives every element of a sub-process the sub-process's own lane; an event
+    sub-process whose steps pass from the applicant to the city and the province needs each
+    step's own lane, which the diagram states with flowNodeRef.
+    """
+    for task_spec in spec.task_specs.values():
+        lane = lanes.get(getattr(task_spec, "bpmn_id", None) or "")
+        if lane is not None:
+            task_spec.lane = lane
 
 
 @dataclass(frozen=True)
@@ -75,10 +99,12 @@ class ProcessDefinition:
         run time should rather fail here, at upload.
         """
         parser = SpiffBpmnParser(validator=VALIDATOR)
+        lanes: dict[str, str] = {}
         try:
             for filename, content in bpmn_files.items():
                 root = parse_bpmn_xml(content, filename)
                 _refuse_reserved_ids(root, filename)
+                lanes.update(_lanes_by_element(root))
                 parser.add_bpmn_xml(root, filename)
             if main_process_id not in parser.get_process_ids():
                 known = ", ".join(sorted(parser.get_process_ids())) or "none"
@@ -94,6 +120,9 @@ class ProcessDefinition:
             ) from exc
         except (SpiffWorkflowException, ValueError, KeyError, AttributeError, TypeError) as exc:
             raise DiagramError(f"diagram could not be parsed: {exc}") from exc
+        for process_spec in [spec, *subprocess_specs.values()]:
+            event_subprocesses.wire(process_spec)
+            _assign_lanes(process_spec, lanes)
         return cls(main_process_id, spec, subprocess_specs)
 
     @property
@@ -135,6 +164,10 @@ class ProcessDefinition:
                         )
                     )
         return found
+
+    def message_starts(self) -> list[event_subprocesses.MessageStart]:
+        """Every message start event of an event sub-process (what a participant may start)."""
+        return event_subprocesses.declared(self.all_specs(), self.subprocess_specs)
 
     def element_names(self) -> dict[str, str]:
         """Element id -> display name for every flow node (unnamed nodes map to their id)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
@@ -24,9 +25,11 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from . import event_subprocesses
 from .clock import as_utc, frozen_now
 from .definition import spec_property
 from .errors import EngineError, ScriptError, TaskNotReady
+from .event_subprocesses import MessageStart
 
 if TYPE_CHECKING:
     from .definition import ProcessDefinition
@@ -78,12 +81,29 @@ def translate_engine_errors() -> Iterator[None]:
         raise ScriptError(f"workflow step failed: {type(exc).__name__}: {exc}") from exc
 
 
+def _timer_definition(task: Task) -> TimerEventDefinition | None:
+    """The timer a waiting task waits for: its own, or one of an event-based gateway's events."""
+    definition = task.task_spec.event_definition
+    if isinstance(definition, MultipleEventDefinition):
+        return next((d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)), None)
+    return definition if isinstance(definition, TimerEventDefinition) else None
+
+
+def _timer_element(task: Task) -> Any:
+    """The spec to name when a timer fires: for an event-based gateway, the timer event after it."""
+    spec = task.task_spec
+    definition = spec.event_definition
+    if isinstance(definition, MultipleEventDefinition) and len(spec.outputs) == len(definition.event_definitions):
+        return spec.outputs[definition.event_definitions.index(_timer_definition(task))]
+    return spec
+
+
 def _timer_due(task: Task) -> datetime | None:
     """Due time of a waiting timer task, from the value SpiffWorkflow stored when it started waiting."""
     value = task._get_internal_data("event_value")
     if value is None:
         return None
-    if isinstance(task.task_spec.event_definition, CycleTimerEventDefinition):
+    if isinstance(_timer_definition(task), CycleTimerEventDefinition):
         if not isinstance(value, dict) or value.get("cycles") == 0:
             return None
         return as_utc(datetime.fromisoformat(value["next"]))
@@ -142,12 +162,23 @@ class WorkflowRun:
         """A deep copy of the data the ready task sees (for prefilling its form)."""
         return copy.deepcopy(self._user_task(task_id).data)
 
+    def message_starts(self) -> list[MessageStart]:
+        """Event sub-processes a participant may start now (e.g. a change request during implementation)."""
+        return event_subprocesses.offered(self._workflow, self._definition.subprocess_specs)
+
+    def data_objects(self) -> dict:
+        """The data objects (process-wide variables) of the processes still running, innermost last."""
+        merged: dict = {}
+        for workflow in self._all_workflows():
+            if workflow is self._workflow or not workflow.completed:
+                merged.update(copy.deepcopy(workflow.data_objects))
+        return merged
+
     def _waiting_timers(self) -> list[Task]:
         return [
             task
             for task in self._workflow.event_manager.tasks.values()
-            if task.state == TaskState.WAITING
-            and isinstance(task.task_spec.event_definition, TimerEventDefinition)
+            if task.state == TaskState.WAITING and _timer_definition(task) is not None
         ]
 
     def next_timer_due(self) -> datetime | None:
@@ -218,6 +249,17 @@ class WorkflowRun:
             task.run()
             self._workflow.do_engine_steps()
 
+    def start_event_subprocess(self, element_id: str, payload: dict, now: datetime) -> None:
+        """Start the event sub-process of message start event ``element_id`` with ``payload``.
+
+        Raises ``TaskNotReady`` when no running process offers that start event.
+        """
+        with frozen_now(now), translate_engine_errors():
+            event_subprocesses.deliver(
+                self._workflow, self._definition.subprocess_specs, element_id, copy.deepcopy(payload)
+            )
+            self._workflow.do_engine_steps()
+
     def fire_due_timers(self, now: datetime) -> list[FiredTimer]:
         """Fire the timers due at or before ``now`` and run engine steps; returns what fired."""
         with frozen_now(now + _FIRE_EPSILON), translate_engine_errors():
@@ -228,7 +270,7 @@ class WorkflowRun:
         for task, due in waiting:
             if task.state in (TaskState.WAITING, TaskState.CANCELLED) or due is None:
                 continue
-            spec = task.task_spec
+            spec = _timer_element(task)
             fired.append(FiredTimer(spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, due))
         return fired
 

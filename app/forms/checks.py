@@ -218,3 +218,59 @@ def programme_matches_kind(data: Mapping[str, Any], context: Mapping[str, Any]) 
             "national_programme", _("This zone's kind decides the national programme: choose the other one.")
         )
     ]
+
+
+def _iso_date(value: Any) -> str | None:
+    """``value`` if it is a YYYY-MM-DD string (ISO dates compare correctly as strings), else None."""
+    return value if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+
+
+@register("schedule_adjustment_names_dates", needs=("change_type", "new_plan_due", "new_summary_due"))
+def schedule_adjustment_names_dates(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """A schedule adjustment (进度调整) names at least one new due date, none of them in the past.
+
+    The service supplies ``today`` (Beijing date, ISO) in the context.
+    """
+    if data.get("change_type") != "schedule":
+        return []
+    dates = {name: _iso_date(data.get(name)) for name in ("new_plan_due", "new_summary_due")}
+    if not any(dates.values()):
+        return [FieldError("new_plan_due", _("A schedule adjustment must name at least one new due date."))]
+    today = context.get("today")
+    return [
+        FieldError(name, _("The new due date cannot be in the past."))
+        for name, value in dates.items()
+        if value and today and value < today
+    ]
+
+
+@register("extension_before_period_end", needs=("new_end_date",))
+def extension_before_period_end(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """R8: an extension is requested before the experiment period ends, and moves its end later.
+
+    The service supplies ``today`` and the current ``period_end_date`` (both ISO dates).
+    """
+    today, period_end = context.get("today"), _iso_date(context.get("period_end_date"))
+    if today and period_end and today > period_end:
+        return [
+            FieldError(
+                "new_end_date",
+                _(
+                    "The experiment period ended on %(date)s: an extension must be requested before "
+                    "the period ends.",
+                    date=period_end,
+                ),
+            )
+        ]
+    new_end = _iso_date(data.get("new_end_date"))
+    if new_end and period_end and new_end <= period_end:
+        return [
+            FieldError(
+                "new_end_date",
+                _(
+                    "The new end date must be later than the current end of the period (%(date)s).",
+                    date=period_end,
+                ),
+            )
+        ]
+    return []

@@ -23,7 +23,9 @@ class HistoryEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
     seq: Mapped[int]
-    kind: Mapped[str] = mapped_column(String(32))  # started | task_completed | timer_fired | ended
+    kind: Mapped[str] = mapped_column(
+        String(32)
+    )  # started | task_completed | event_started | timer_fired | ended
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     element_id: Mapped[str | None] = mapped_column(String(128))

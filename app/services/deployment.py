@@ -46,12 +46,16 @@ def check_version_files(bpmn_files: dict[str, str], form_files: dict[str, str], 
         )
     except DiagramError as exc:
         raise ServiceError(_("The diagram cannot be used: %(reason)s", reason=exc.message)) from exc
-    for task in definition.user_tasks():
-        if not task.form:
-            raise ServiceError(_("User task %(task)s names no form.", task=task.element_id))
-        if task.form not in form_files:
+    # What people fill in: each user task's form, and the form of each start event they trigger.
+    for element_id, form in [
+        *((t.element_id, t.form) for t in definition.user_tasks()),
+        *((m.element_id, m.form) for m in definition.message_starts()),
+    ]:
+        if not form:
+            raise ServiceError(_("User task %(task)s names no form.", task=element_id))
+        if form not in form_files:
             raise ServiceError(
-                _("Form %(form)s named by %(task)s does not exist.", form=task.form, task=task.element_id)
+                _("Form %(form)s named by %(task)s does not exist.", form=form, task=element_id)
             )
     for name, text in form_files.items():
         try:

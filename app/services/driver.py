@@ -15,7 +15,7 @@ from ..clock import PROGRAMME_TZ
 from ..extensions import db
 from ..models import Call, Instance, ReadyTask, User
 from ..reference import load_themes
-from . import applications, tasks
+from . import applications, instance_actions, tasks
 from .demo_texts import demo_declaration
 
 
@@ -237,3 +237,62 @@ def national_recommendation(instance: Instance, recommend: bool = True, programm
         )
     task = ready_task(instance, "Task_NationalRecommendation")
     return tasks.complete_task(user("province"), task.id, data)
+
+
+def request_change(instance: Instance, change_type: str, **fields) -> Instance:
+    """Phase 5: the zone asks for a content change, a schedule adjustment or a suspension (R6)."""
+    data = {"change_type": change_type, "change_reason": "因辖区社区调整，需相应调整实验安排。"} | fields
+    if change_type == "content" and "change_content" not in fields:
+        data["change_content"] = (
+            "将“社区协商议事”拓展为“社区协商议事与小区治理融合”，增加小区议事会建设内容。"
+        )
+    zone = user(instance.applicant.adcode)
+    return instance_actions.start_action(zone, instance.id, "Start_ChangeRequest", data)
+
+
+def request_extension(instance: Instance, new_end_date: str) -> Instance:
+    """Phase 6: before the period ends the zone asks for more time (R8)."""
+    data = {
+        "extension_reason": "受重点项目建设周期影响，部分实验任务需延后完成。",
+        "new_end_date": new_end_date,
+    }
+    zone = user(instance.applicant.adcode)
+    return instance_actions.start_action(zone, instance.id, "Start_Extension", data)
+
+
+def city_opinion_on_request(instance: Instance, element_id: str, agree: bool = True) -> Instance:
+    """The city's opinion on a change (Task_ChangeCityOpinion) or extension (Task_ExtensionCityOpinion)."""
+    data = {
+        "request_city_agrees": "agree" if agree else "disagree",
+        "request_city_opinion": "情况属实，同意报省民政厅审批。" if agree else "理由不充分，不同意。",
+    }
+    return tasks.complete_task(user(instance.city.adcode), ready_task(instance, element_id).id, data)
+
+
+def decide_request(instance: Instance, element_id: str, approve: bool = True) -> Instance:
+    """The province's decision on a change (Task_ChangeDecision) or extension (Task_ExtensionDecision)."""
+    data = {"request_decision": "approve" if approve else "reject", "request_decision_date": _today()}
+    if not approve:
+        data["request_decision_opinion"] = "申请理由不充分，不予批准。"
+    return tasks.complete_task(user("province"), ready_task(instance, element_id).id, data)
+
+
+def record_inspection(instance: Instance, rectification: bool = False) -> Instance:
+    """The province records an inspection (考核评价和检查验收), asking for rectification or not."""
+    data = {
+        "inspection_kind": "field_visit",
+        "inspection_date": _today(),
+        "inspection_findings": "实验工作有序推进，台账资料较完整。"
+        if not rectification
+        else "部分实验任务进度滞后。",
+        "rectification_required": "yes" if rectification else "no",
+    }
+    if rectification:
+        data["rectification_requirements"] = "请于一个月内补齐滞后任务并报送整改情况。"
+    return instance_actions.start_action(user("province"), instance.id, "Start_Inspection", data)
+
+
+def rectify(instance: Instance) -> Instance:
+    data = {"rectification_report": "已召开专题会议部署整改，滞后任务已全部补齐。"}
+    zone = user(instance.applicant.adcode)
+    return tasks.complete_task(zone, ready_task(instance, "Task_Rectification").id, data)

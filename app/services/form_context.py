@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .. import clock
+from ..clock import PROGRAMME_TZ
+from ..engine import WorkflowRun
 from ..extensions import db
 from ..forms import FormDefinition
 from ..forms.checks import theme_key
@@ -47,7 +50,15 @@ def barred_themes(applicant_org_id: int) -> set[str]:
     return keys
 
 
-def validation_context(form: FormDefinition, instance: Instance, user: User) -> dict:
+# The implementation diagram keeps the experiment's dates in this data object (see implementation.bpmn).
+SCHEDULE_OBJECT = "schedule"
+
+
+def validation_context(
+    form: FormDefinition, instance: Instance, user: User, run: WorkflowRun | None = None
+) -> dict:
+    """What the named checks may read besides the submission; ``run`` adds the live schedule."""
+    schedule = (run.data_objects().get(SCHEDULE_OBJECT) or {}) if run is not None else {}
     return {
         "instance": instance,
         "user": user,
@@ -56,4 +67,6 @@ def validation_context(form: FormDefinition, instance: Instance, user: User) -> 
         if "theme_not_barred" in form.checks
         else set(),
         "kind": instance.theme_kind,
+        "today": clock.now().astimezone(PROGRAMME_TZ).date().isoformat(),
+        "period_end_date": schedule.get("period_end_date"),
     }

@@ -12,7 +12,8 @@ from ..models import HistoryEvent, Instance, ProcessVersion
 from .deployment import engine_for, form_for
 from .queries import history_of
 
-# Fields worth showing in a history line: choices (decisions, verdicts) and free-text opinions.
+# Fields worth showing in a history line: choices (decisions, verdicts), free-text opinions
+# (``*comments``) and any text field whose display hints say ``"in_history": true``.
 _SHOWN_WIDGETS = frozenset({"radio", "select"})
 
 
@@ -26,10 +27,14 @@ class EventView:
         return bool(self.lines)
 
 
+# Events that carry what a person submitted through a form: a task, or a start event they triggered.
+_SUBMISSIONS = frozenset({"task_completed", "event_started"})
+
+
 @lru_cache(maxsize=32)
 def _forms_by_element(version_id: int, content_hash: str) -> dict[str, str]:
-    version = db.session.get(ProcessVersion, version_id)
-    return {t.element_id: t.form for t in engine_for(version).definition.user_tasks() if t.form}
+    definition = engine_for(db.session.get(ProcessVersion, version_id)).definition
+    return {s.element_id: s.form for s in [*definition.user_tasks(), *definition.message_starts()] if s.form}
 
 
 def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str]]:
@@ -40,7 +45,7 @@ def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str
             continue
         if field.widget in _SHOWN_WIDGETS:
             lines.append((field.title_for(locale), field.option_label(value, locale)))
-        elif field.name.endswith("comments") and isinstance(value, str):
+        elif (field.name.endswith("comments") or field.ui.get("in_history")) and isinstance(value, str):
             lines.append((field.title_for(locale), value))
     return lines
 
@@ -50,7 +55,7 @@ def event_views(instance: Instance, locale: str = "zh_CN") -> list[EventView]:
     forms = _forms_by_element(version.id, version.content_hash)
     views = []
     for event in history_of(instance):
-        form_name = forms.get(event.element_id) if event.kind == "task_completed" else None
+        form_name = forms.get(event.element_id) if event.kind in _SUBMISSIONS else None
         lines = _lines(form_for(version, form_name), event.data, locale) if form_name else []
         views.append(EventView(event, lines))
     return views

@@ -106,3 +106,29 @@ def cities() -> list[Organisation]:
             select(Organisation).where(Organisation.level == "city").order_by(Organisation.adcode)
         )
     )
+
+
+@dataclass(frozen=True)
+class ExperimentRecord:
+    """The running experiment's dates and approved content changes, as the diagram keeps them now."""
+
+    period_end_date: str | None
+    plan_due: str | None
+    summary_due: str | None
+    content_changes: list[dict]
+
+
+def experiment_record(instance: Instance) -> ExperimentRecord | None:
+    """Read from the implementation's data objects (``schedule``, ``content_changes``) while it runs."""
+    if instance.status != "running":
+        return None
+    objects = load_run(instance).data_objects()
+    schedule = objects.get("schedule")
+    if not isinstance(schedule, dict):
+        return None
+    return ExperimentRecord(
+        period_end_date=schedule.get("period_end_date"),
+        plan_due=(schedule.get("plan_due") or "")[:10] or None,
+        summary_due=(schedule.get("summary_due") or "")[:10] or None,
+        content_changes=list(objects.get("content_changes") or []),
+    )

@@ -21,7 +21,7 @@ from .documents import expand_documents, store_documents
 from .errors import Conflict, NotFound, RuleViolation, ServiceError, ValidationFailed
 from .form_context import people_choices, validation_context
 from .runs import load_run
-from .transitions import EventRecord, StaleRevision, commit_transition, timer_events
+from .transitions import EventRecord, StaleRevision, commit_transition, fire_due_first
 
 log = logging.getLogger(__name__)
 
@@ -148,16 +148,12 @@ def _fire_overdue_timers(instance: Instance, run: WorkflowRun, task: ReadyTask, 
     Returns the revision the completion builds on; refuses the completion if a deadline took the
     task away.
     """
-    revision_seen = instance.revision
-    fired = run.fire_due_timers(now)
-    if not fired:
-        return revision_seen
     task_id, task_name = task.id, task.name
     try:
-        commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
+        revision_seen, fired = fire_due_first(instance, run, now)
     except StaleRevision:
         raise _conflict_for(task_id) from None
-    if task_id not in {t.task_id for t in run.ready_user_tasks()}:
+    if fired and task_id not in {t.task_id for t in run.ready_user_tasks()}:
         names = "、".join(t.name for t in fired)
         raise RuleViolation(
             _(
@@ -166,7 +162,7 @@ def _fire_overdue_timers(instance: Instance, run: WorkflowRun, task: ReadyTask, 
                 task=task_name,
             )
         )
-    return revision_seen + 1
+    return revision_seen
 
 
 def _completion_of(task_id: str) -> HistoryEvent | None:

@@ -243,3 +243,17 @@ def commit_transition(
         db.session.rollback()
         raise
     db.session.expire(instance)
+
+
+def fire_due_first(instance: Instance, run: WorkflowRun, now: datetime) -> tuple[int, list[FiredTimer]]:
+    """Let deadlines that passed before a participant's step take effect first (R5, R8), committed.
+
+    Returns the revision the participant's step builds on and the timers that fired; raises
+    `StaleRevision` if someone moved the instance meanwhile.
+    """
+    revision_seen = instance.revision
+    fired = run.fire_due_timers(now)
+    if not fired:
+        return revision_seen, []
+    commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
+    return revision_seen + 1, fired

@@ -15,6 +15,7 @@ EVENT_LABELS = {
     "started": _l("Application started"),
     "task_completed": _l("Task completed"),
     "timer_fired": _l("Deadline reached"),
+    "event_started": _l("Request made"),
     "ended": _l("Process ended"),
 }
 

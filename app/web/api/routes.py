@@ -3,12 +3,13 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from ... import clock
-from ...services import accounts, applications, queries, tasks
+from ...services import accounts, applications, instance_actions, queries, tasks
 from ...services.deployment import form_for
 from . import blp
 from .auth import api_user, bearer_token, token_required
 from .presenters import event_dict, instance_dict, task_dict
 from .schemas import (
+    ActionSchema,
     AttachmentSchema,
     CompleteRequest,
     InstanceDetailSchema,
@@ -149,3 +150,34 @@ class InstanceItem(MethodView):
     def get(self, instance_id: int):
         """Status, phase, ready tasks and history of one application."""
         return _instance_detail(queries.instance_for(api_user(), instance_id))
+
+
+@blp.route("/instances/<int:instance_id>/actions")
+class InstanceActions(MethodView):
+    @token_required
+    @blp.response(200, ActionSchema(many=True))
+    def get(self, instance_id: int):
+        """What I may start on this application now (a change or extension request, an inspection)."""
+        instance = queries.instance_for(api_user(), instance_id)
+        return [
+            {
+                "element_id": a.element_id,
+                "name": a.name,
+                "form": a.form,
+                "form_schema": form_for(instance.version, a.form).schema,
+            }
+            for a in instance_actions.available_actions(api_user(), instance)
+        ]
+
+
+@blp.route("/instances/<int:instance_id>/actions/<element_id>")
+class InstanceActionStart(MethodView):
+    @token_required
+    @blp.arguments(CompleteRequest)
+    @blp.response(200, InstanceStateSchema)
+    @blp.alt_response(422, schema=ValidationErrorResponse, description="Invalid data, or not possible now")
+    @blp.alt_response(404, description="No such application or action in your scope")
+    def post(self, body, instance_id: int, element_id: str):
+        """Start the action (its event sub-process) with the form's data; answers the new state."""
+        instance_actions.start_action(api_user(), instance_id, element_id, body["data"])
+        return _instance_state(queries.instance_for(api_user(), instance_id))

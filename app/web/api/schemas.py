@@ -85,6 +85,13 @@ class InstanceDetailSchema(InstanceStateSchema):
     history = fields.List(fields.Nested(HistoryEventSchema))
 
 
+class ActionSchema(Schema):
+    element_id = fields.String(metadata={"description": "BPMN id of the message start event"})
+    name = fields.String()
+    form = fields.String()
+    form_schema = fields.Dict()
+
+
 class StartRequest(Schema):
     call_id = fields.Integer(required=False, allow_none=True)
 

@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ... import clock
+from ...forms import decode_submission, render_form
 from ...scope import can_start_application
-from ...services import applications, attachments, calls, history_view, queries
+from ...services import applications, attachments, calls, history_view, instance_actions, queries
 from ...services.application_form import application_form_for, form_pdf
-from ...services.errors import ServiceError
+from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
 from . import bp
 
 
@@ -63,8 +64,47 @@ def detail(instance_id: int):
         highlights=queries.diagram_highlights(instance),
         files=queries.attachments_of(instance),
         diagram_tabs=queries.diagram_tabs(instance),
+        actions=instance_actions.available_actions(current_user, instance),
+        record=queries.experiment_record(instance),
         now=clock.now(),
     )
+
+
+def _render_action(ctx: instance_actions.ActionForm, values: dict, errors: list, status: int = 200):
+    locale = str(get_locale())
+    form_html = render_form(ctx.form, values, errors, locale=locale, choices=ctx.choices)
+    return render_template("instances/action.html", ctx=ctx, form_html=form_html, errors=errors), status
+
+
+@bp.get("/<int:instance_id>/actions/<element_id>")
+@login_required
+def action(instance_id: int, element_id: str):
+    try:
+        ctx = instance_actions.action_form(current_user, instance_id, element_id)
+    except RuleViolation as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("instances.detail", instance_id=instance_id))
+    return _render_action(ctx, {}, [])
+
+
+@bp.post("/<int:instance_id>/actions/<element_id>")
+@login_required
+def start_action(instance_id: int, element_id: str):
+    try:
+        ctx = instance_actions.action_form(current_user, instance_id, element_id)
+    except RuleViolation as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("instances.detail", instance_id=instance_id))
+    data = decode_submission(ctx.form, request.form)
+    try:
+        instance_actions.start_action(current_user, instance_id, element_id, data)
+    except ValidationFailed as exc:
+        return _render_action(ctx, data, exc.errors, 422)
+    except (Conflict, RuleViolation) as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("instances.detail", instance_id=instance_id))
+    flash(_("Submitted: %(task)s.", task=ctx.action.name), "success")
+    return redirect(url_for("instances.detail", instance_id=instance_id))
 
 
 @bp.get("/<int:instance_id>/files/<int:attachment_id>")
