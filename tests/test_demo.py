@@ -13,23 +13,35 @@ from app.services import driver, queries, seeding
 
 def test_demo_programme_tells_the_story(app):
     created = seeding.create_demo_programme()
-    assert created == 17
+    assert created == 20
     assert seeding.create_demo_programme() == 0, "seeding twice adds nothing"
     instances = db.session.scalars(select(Instance)).all()
     outcomes = Counter(i.outcome or i.phase for i in instances)
     assert outcomes["late"] == 2
-    assert outcomes["实验实施"] == 1, "the recognised zone is in its first experiment year"
+    assert outcomes["实验实施"] == 3, "first year; extended into a third year; summary overdue"
     assert outcomes["nationally_recommended"] == 1
     assert outcomes["accepted"] == 1
     assert outcomes["not_accepted"] == 1
+    assert outcomes["terminated"] == 1
     assert outcomes["review_failed"] == 1
     assert outcomes["逐级推荐"] == 1
-    assert outcomes["方案初审"] == 3
-    assert outcomes["自主申报"] == 6
+    assert outcomes["方案初审"] == 4
+    assert outcomes["自主申报"] == 5
     assert len({i.city_org_id for i in instances}) >= 6
+    kinds = Counter(e.kind for e in db.session.scalars(select(HistoryEvent)))
+    assert kinds["event_started"] == 6, "change requests, an extension and inspections were made"
     for username, element in [
         ("province", "Task_AssignExperts"),
+        ("province", "Task_ChangeDecision"),
+        ("province", "Task_SummaryOverdueProvince"),
+        ("371000", "Task_ChangeCityOpinion"),
+        ("371000", "Task_SummaryOverdueCity"),
+        ("370783", "Task_Rectification"),
+        ("370783", "Task_AnnualPlan"),
+        ("expert05", "Task_ExpertOpinion"),
         ("expert06", "Task_ExpertOpinion"),
+        ("expert07", "Task_ExpertOpinion"),
+        ("expert08", "Task_ExpertOpinion"),
         ("371400", "Task_CityGuidance"),
         ("371100", "Task_CityRecommendation"),
         ("370300", "Task_CityReview"),

@@ -15,6 +15,8 @@ from app.clock import PROGRAMME_TZ
 from app.services import driver, history_view, instance_actions, queries, timers
 from app.services.errors import NotFound, RuleViolation, ValidationFailed
 
+from .web_helpers import csrf_token, login
+
 # world.recognised_zone: recognised 2026-10-08 for 22 months → the period's last day is 2028-08-07.
 PLAN_DUE = datetime(2026, 11, 7, 23, 59, 59, tzinfo=PROGRAMME_TZ)
 
@@ -253,3 +255,33 @@ def test_api_lists_and_starts_actions(world, api, zone):
     assert "Task_ExtensionCityOpinion" in {t["element_id"] for t in ok.json["ready_tasks"]}
     city = api.post("370100", f"/api/instances/{zone.id}/actions/Start_Extension", {"data": {}})
     assert city.status_code == 404
+
+
+def test_web_zone_page_offers_the_requests_and_shows_the_schedule(client, world, zone):
+    login(client, "370102")
+    page = client.get(f"/applications/{zone.id}").get_data(as_text=True)
+    assert "提出变更申请" in page and "提出延期申请" in page
+    assert "记录检查评估" not in page, "inspections are the province's"
+    assert "2028-08-07" in page, "the period's last day"
+
+
+def test_web_request_form_keeps_what_was_typed_and_then_submits(client, world, zone):
+    login(client, "370102")
+    url = f"/applications/{zone.id}/actions/Start_ChangeRequest"
+    form = client.get(url)
+    assert form.status_code == 200 and "方可生效" in form.get_data(as_text=True), "R6 is said on the form"
+    token = csrf_token(form.get_data(as_text=True))
+    typed = {"csrf_token": token, "change_type": "schedule", "change_reason": "项目工期调整"}
+    refused = client.post(url, data=typed)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "进度调整须至少写明一个新的报送期限。" in page and "项目工期调整" in page
+    assert world.task(zone, "Task_ChangeCityOpinion") is None
+    done = client.post(url, data=typed | {"new_plan_due": "2026-12-20"})
+    assert done.status_code == 302
+    assert world.task(world.reload(zone), "Task_ChangeCityOpinion") is not None
+
+
+def test_web_city_cannot_open_the_zones_request_form(client, world, zone):
+    login(client, "370100")
+    assert client.get(f"/applications/{zone.id}/actions/Start_ChangeRequest").status_code == 404

@@ -93,8 +93,10 @@ def _timer_element(task: Task) -> Any:
     """The spec to name when a timer fires: for an event-based gateway, the timer event after it."""
     spec = task.task_spec
     definition = spec.event_definition
-    if isinstance(definition, MultipleEventDefinition) and len(spec.outputs) == len(definition.event_definitions):
-        return spec.outputs[definition.event_definitions.index(_timer_definition(task))]
+    if isinstance(definition, MultipleEventDefinition):
+        events = definition.event_definitions
+        if len(spec.outputs) == len(events):
+            return spec.outputs[events.index(_timer_definition(task))]
     return spec
 
 

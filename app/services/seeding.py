@@ -128,14 +128,17 @@ def _open_call(province: User, year: int) -> Call:
 
 
 def _completed_experiments(province: User) -> int:
-    """A 2024 call whose zones ran their two experiment years: one accepted and recommended to the
-    national programme, one accepted only, one not accepted."""
+    """A 2024 call whose zones ran their experiment years: one accepted and recommended to the
+    national programme, one accepted only, one not accepted; one extended into a third year (with an
+    inspection asking for rectification), one terminated by an approved suspension, and one whose
+    last annual summary is overdue while its request to move that due date waits for its city."""
     with _frozen_time(datetime(2024, 4, 1, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
         call = _open_call(province, 2024)
         clock.advance(timedelta(days=10))
-        zones = {a: driver.start(a, call) for a in ("370103", "370212", "370481")}
+        themes = {"370103": 6, "370212": 14, "370481": 23, "370783": 20, "370982": 3, "371082": 10}
+        zones = {a: driver.start(a, call) for a in themes}
         clock.advance(timedelta(days=20))
-        for adcode, theme in (("370103", 6), ("370212", 14), ("370481", 23)):
+        for adcode, theme in themes.items():
             driver.forward(zones[adcode], theme=theme, experts=("expert02",))
         clock.set(datetime(2024, 7, 15, 9, 0, tzinfo=PROGRAMME_TZ))
         for zone in zones.values():
@@ -148,27 +151,50 @@ def _completed_experiments(province: User) -> int:
         clock.set(datetime(2024, 10, 10, 9, 0, tzinfo=PROGRAMME_TZ))
         for zone in zones.values():
             driver.assess(zone, "pass")
-            driver.recognise(zone)
-        for year_start in (
-            datetime(2024, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ),
-            datetime(2025, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ),
+            driver.recognise(zone)  # 22 months: the period's last day is 2026-08-09
+        for when, element in (
+            (datetime(2024, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ), "Task_AnnualPlan"),
+            (datetime(2025, 10, 5, 9, 0, tzinfo=PROGRAMME_TZ), "Task_AnnualSummary"),
+            (datetime(2025, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ), "Task_AnnualPlan"),
         ):
-            clock.set(year_start)
+            clock.set(when)
             for zone in zones.values():
-                driver.annual_report(zone, "Task_AnnualPlan")
-            clock.advance(timedelta(days=350))
-            for zone in zones.values():
-                driver.annual_report(zone, "Task_AnnualSummary")
-        clock.set(datetime(2026, 10, 15, 9, 0, tzinfo=PROGRAMME_TZ))
+                driver.annual_report(zone, element)
+        clock.set(datetime(2025, 12, 1, 9, 0, tzinfo=PROGRAMME_TZ))
+        terminated = zones.pop("370982")
+        driver.request_change(terminated, "suspension", change_reason="辖区行政区划调整，实验无法继续开展。")
+        clock.advance(timedelta(days=5))
+        driver.city_opinion_on_request(terminated, "Task_ChangeCityOpinion")
+        clock.advance(timedelta(days=10))
+        driver.decide_request(terminated, "Task_ChangeDecision")
+        clock.set(datetime(2026, 6, 15, 9, 0, tzinfo=PROGRAMME_TZ))
+        extended = zones["370783"]
+        driver.request_extension(extended, "2027-04-30")
+        clock.advance(timedelta(days=5))
+        driver.city_opinion_on_request(extended, "Task_ExtensionCityOpinion")
+        clock.advance(timedelta(days=10))
+        driver.decide_request(extended, "Task_ExtensionDecision")
+        clock.set(datetime(2026, 7, 30, 9, 0, tzinfo=PROGRAMME_TZ))
+        late = zones.pop("371082")
         for zone in zones.values():
+            driver.annual_report(zone, "Task_AnnualSummary")
+        clock.set(datetime(2026, 9, 20, 9, 0, tzinfo=PROGRAMME_TZ))
+        # Its overdue summary is flagged first, then the request waits for the city.
+        driver.request_change(late, "schedule", new_summary_due="2026-12-15")
+        clock.set(datetime(2026, 10, 15, 9, 0, tzinfo=PROGRAMME_TZ))
+        timers.fire_due_timers()  # the other periods ended on 2026-08-09
+        ended = [zones[a] for a in ("370103", "370212", "370481")]
+        for zone in ended:
             driver.final_report(zone)
+        clock.set(datetime(2026, 11, 5, 9, 0, tzinfo=PROGRAMME_TZ))
+        driver.record_inspection(extended, rectification=True)
         clock.set(datetime(2026, 11, 10, 9, 0, tzinfo=PROGRAMME_TZ))
         driver.acceptance(zones["370103"])
         driver.national_recommendation(zones["370103"])
         driver.acceptance(zones["370212"])
         driver.national_recommendation(zones["370212"], recommend=False)
         driver.acceptance(zones["370481"], accepted=False)
-    return len(zones)
+    return len(themes)
 
 
 def create_demo_programme() -> int:
@@ -225,6 +251,11 @@ def create_demo_programme() -> int:
         clock.set(datetime(2026, 10, 8, 9, 0, tzinfo=PROGRAMME_TZ))
         driver.assess(apps["370203"], "pass")
         driver.recognise(apps["370203"], "2026-10-08")  # a recognised experimental zone
+        clock.set(datetime(2026, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ))
+        driver.record_inspection(apps["370203"])
+        driver.request_change(apps["370203"], "content")  # the city agrees; the province decides
+        clock.advance(timedelta(days=3))
+        driver.city_opinion_on_request(apps["370203"], "Task_ChangeCityOpinion")
 
     with _frozen_time(datetime(2026, 11, 2, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
         call = _open_call(province, 2027)
@@ -241,4 +272,8 @@ def create_demo_programme() -> int:
         clock.advance(timedelta(days=4))
         driver.city_decides(fresh["370402"], "return", "请补充实验保障中经费保障的具体来源和金额。")
         driver.city_decides(fresh["371302"], "forward")
+        driver.city_decides(fresh["370883"], "forward")  # waits for the province to assign experts
+        clock.advance(timedelta(days=1))
+        driver.assign(fresh["371302"], "expert05", "expert07", "expert08")
+        timers.fire_due_timers()  # overdue annual plans are flagged to their cities and the province
     return completed + len(apps) + len(fresh)
