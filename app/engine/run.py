@@ -1,8 +1,9 @@
 """A live workflow and the few operations the service layer needs on it.
 
-Every method that can run engine steps takes ``now`` and executes under ``clock.frozen_now`` so
-timers follow the caller's clock. Any failure inside SpiffWorkflow is translated to our
-exceptions; after a ``ScriptError`` the object must be dropped (callers restore a fresh one).
+Every method that can run engine steps takes ``now`` and executes under
+``determinism.engine_step``, so timers follow the caller's clock and new task ids follow the
+workflow's id sequence. Any failure inside SpiffWorkflow is translated to our exceptions; after a
+``ScriptError`` the object must be dropped (callers restore a fresh one).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from . import event_subprocesses
-from .clock import as_utc, frozen_now
+from .clock import as_utc
 from .definition import spec_property
+from .determinism import IdSequence, engine_step
 from .errors import EngineError, ScriptError, TaskNotReady
 from .event_subprocesses import MessageStart
 
@@ -116,9 +118,15 @@ def _timer_due(task: Task) -> datetime | None:
 class WorkflowRun:
     """Wraps a ``BpmnWorkflow`` bound to its ``ProcessDefinition``."""
 
-    def __init__(self, workflow: BpmnWorkflow, definition: ProcessDefinition) -> None:
+    def __init__(self, workflow: BpmnWorkflow, definition: ProcessDefinition, ids: IdSequence) -> None:
         self._workflow = workflow
         self._definition = definition
+        self._ids = ids
+
+    @property
+    def id_seed(self) -> str:
+        """The seed of this workflow's task ids: record it, and a replay rebuilds the same ids."""
+        return self._ids.seed
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -246,7 +254,7 @@ class WorkflowRun:
         caller needs to know about them.
         """
         task = self._user_task(task_id)
-        with frozen_now(now), translate_engine_errors():
+        with engine_step(now, self._ids), translate_engine_errors():
             task.data.update(copy.deepcopy(data))
             task.run()
             self._workflow.do_engine_steps()
@@ -256,7 +264,7 @@ class WorkflowRun:
 
         Raises ``TaskNotReady`` when no running process offers that start event.
         """
-        with frozen_now(now), translate_engine_errors():
+        with engine_step(now, self._ids), translate_engine_errors():
             event_subprocesses.deliver(
                 self._workflow, self._definition.subprocess_specs, element_id, copy.deepcopy(payload)
             )
@@ -264,7 +272,7 @@ class WorkflowRun:
 
     def fire_due_timers(self, now: datetime) -> list[FiredTimer]:
         """Fire the timers due at or before ``now`` and run engine steps; returns what fired."""
-        with frozen_now(now + _FIRE_EPSILON), translate_engine_errors():
+        with engine_step(now + _FIRE_EPSILON, self._ids), translate_engine_errors():
             waiting = [(task, _timer_due(task)) for task in self._waiting_timers()]
             self._workflow.refresh_timers()
             self._workflow.do_engine_steps()
@@ -278,7 +286,7 @@ class WorkflowRun:
 
     def serialize(self) -> str:
         """JSON state without the spec; restore it with ``Engine.restore`` on the same definition."""
-        return self._definition.serializer.dumps(self._workflow)
+        return self._definition.serializer.dumps(self._workflow, self._ids)
 
     @property
     def workflow(self) -> BpmnWorkflow:

@@ -22,6 +22,11 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .determinism import IdSequence
+
+# Where the state keeps the workflow's id sequence (see ``determinism``).
+ID_SEQUENCE_KEY = "sdzones_id_sequence"
+
 
 class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
     """``BpmnWorkflowConverter`` that omits the specs and restores against given spec objects."""
@@ -70,20 +75,24 @@ class StateSerializer:
         )
         self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
-    def dumps(self, workflow: BpmnWorkflow) -> str:
+    def dumps(self, workflow: BpmnWorkflow, ids: IdSequence) -> str:
         dct = self._serializer.to_dict(workflow)
+        dct[ID_SEQUENCE_KEY] = {"seed": ids.seed, "counter": ids.counter, "last_time": ids.last_time}
         for workflow_dct in (dct, *dct["subprocesses"].values()):
             _sort_deletions(workflow_dct)
         dct[BpmnWorkflowSerializer.VERSION_KEY] = self._serializer.VERSION
         return json.dumps(dct, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
-    def loads(self, state: str) -> BpmnWorkflow:
+    def loads(self, state: str) -> tuple[BpmnWorkflow, IdSequence]:
         dct = json.loads(state)
+        stored = dct.pop(ID_SEQUENCE_KEY, None)
+        # States written before ids were sequenced continue with a fresh seed.
+        ids = IdSequence(**stored) if stored else IdSequence.fresh()
         self._serializer.migrate(dct)
         _parents_first(dct)
         for subprocess in dct.get("subprocesses", {}).values():
             _parents_first(subprocess)
-        return self._serializer.from_dict(dct)
+        return self._serializer.from_dict(dct), ids
 
 
 def _sort_deletions(workflow_dct: dict) -> None:

@@ -72,7 +72,11 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
         revision=0,
     )
     try:
-        commit_transition(instance, run, 0, [EventRecord("started", now, user.id, data=start_data)], now)
+        # The id seed makes the task ids of a re-execution equal to the recorded ones.
+        started = EventRecord(
+            "started", now, user.id, data={"start_data": start_data, "id_seed": run.id_seed}
+        )
+        commit_transition(instance, run, 0, [started], now)
     except IntegrityError:
         raise RuleViolation(already) from None  # a simultaneous start won the race
     return instance
