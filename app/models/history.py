@@ -6,6 +6,7 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .programme import ProcessVersion
 from .types import UTCDateTime
 from .users import User
 
@@ -23,9 +24,8 @@ class HistoryEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
     seq: Mapped[int]
-    kind: Mapped[str] = mapped_column(
-        String(32)
-    )  # started | task_completed | event_started | timer_fired | ended
+    # started | task_completed | event_started | timer_fired | ended
+    kind: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     element_id: Mapped[str | None] = mapped_column(String(128))
@@ -36,7 +36,9 @@ class HistoryEvent(db.Model):
     revision_before: Mapped[int]
     revision_after: Mapped[int]
     state_hash: Mapped[str] = mapped_column(String(64))
+    field_hashes: Mapped[dict | None] = mapped_column(JSON)  # digest per chained field, see history_chain
     prev_hash: Mapped[str] = mapped_column(String(64))
     event_hash: Mapped[str] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+    version: Mapped[ProcessVersion] = relationship()

@@ -1,12 +1,38 @@
-"""The hash chain over an instance's history events (tamper evidence for the auditor's tools)."""
+"""The hash chain over an instance's history events (tamper evidence for the auditor's tools).
+
+Each event stores a digest of every field of its content (``field_hashes``) and an ``event_hash``
+over those digests and the previous event's hash. Checking the chain then names not only the
+first event that no longer matches but the field that was changed: its stored value no longer
+gives its recorded digest. Editing a field *and* its digest *and* the event hash consistently
+breaks the next event's link; rewriting a whole chain consistently is caught against an earlier
+signed export of the chain heads (see ``audit``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 GENESIS_HASH = "0" * 64
+
+# The event fields covered by the chain, in a fixed order.
+CHAINED_FIELDS = (
+    "instance_id",
+    "seq",
+    "kind",
+    "at",
+    "actor_id",
+    "element_id",
+    "element_name",
+    "task_id",
+    "data",
+    "version_id",
+    "revision_before",
+    "revision_after",
+    "state_hash",
+)
 
 
 def canonical_json(value) -> str:
@@ -17,41 +43,25 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def event_digest(
-    *,
-    instance_id: int,
-    seq: int,
-    kind: str,
-    at: datetime,
-    actor_id: int | None,
-    element_id: str | None,
-    element_name: str | None,
-    task_id: str | None,
-    data: dict,
-    version_id: int,
-    revision_before: int,
-    revision_after: int,
-    state_hash: str,
-    prev_hash: str,
-) -> str:
-    """Hash of an event's canonical content, including the previous event's hash."""
-    return sha256_text(
-        canonical_json(
-            {
-                "instance_id": instance_id,
-                "seq": seq,
-                "kind": kind,
-                "at": at.isoformat(),
-                "actor_id": actor_id,
-                "element_id": element_id,
-                "element_name": element_name,
-                "task_id": task_id,
-                "data": data,
-                "version_id": version_id,
-                "revision_before": revision_before,
-                "revision_after": revision_after,
-                "state_hash": state_hash,
-                "prev_hash": prev_hash,
-            }
-        )
-    )
+def _canonical_value(name: str, value: Any) -> Any:
+    if name == "at" and isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()  # one instant, one text, whatever the zone it came in
+    return value
+
+
+def field_hashes(content: dict[str, Any]) -> dict[str, str]:
+    """The digest of each chained field's canonical JSON value."""
+    return {
+        name: sha256_text(canonical_json(_canonical_value(name, content[name]))) for name in CHAINED_FIELDS
+    }
+
+
+def event_digest(hashes: dict[str, str], prev_hash: str) -> str:
+    """An event's hash: over its field digests and the previous event's hash."""
+    return sha256_text(canonical_json({"fields": hashes, "prev_hash": prev_hash}))
+
+
+def changed_fields(content: dict[str, Any], recorded: dict[str, str]) -> list[str]:
+    """Fields whose stored value no longer gives the digest recorded with the event."""
+    current = field_hashes(content)
+    return [name for name in CHAINED_FIELDS if current[name] != recorded.get(name)]

@@ -113,8 +113,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     if errors:
         raise ValidationFailed(errors, _("Please correct the marked fields."))
     now = clock.now()
-    run = load_run(instance)
-    revision_seen = _fire_overdue_timers(instance, run, task, now)
+    revision_seen, run = _fire_overdue_timers(instance, load_run(instance), task, now)
     try:
         # The submission replaces the form's fields: a field the user cleared must not keep its old value.
         submitted = {name: None for name in form.field_names()} | data
@@ -142,11 +141,14 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     return db.session.get(Instance, instance.id)
 
 
-def _fire_overdue_timers(instance: Instance, run: WorkflowRun, task: ReadyTask, now: datetime) -> int:
+def _fire_overdue_timers(
+    instance: Instance, run: WorkflowRun, task: ReadyTask, now: datetime
+) -> tuple[int, WorkflowRun]:
     """Let deadlines that passed before this submission take effect first (R5), whatever the worker did.
 
-    Returns the revision the completion builds on; refuses the completion if a deadline took the
-    task away.
+    Returns the revision the completion builds on and the workflow to complete it on (restored
+    from the state just stored, as every step starts, so a re-execution takes the same path);
+    refuses the completion if a deadline took the task away.
     """
     task_id, task_name = task.id, task.name
     try:
@@ -162,7 +164,7 @@ def _fire_overdue_timers(instance: Instance, run: WorkflowRun, task: ReadyTask, 
                 task=task_name,
             )
         )
-    return revision_seen
+    return revision_seen, (load_run(instance) if fired else run)
 
 
 def _completion_of(task_id: str) -> HistoryEvent | None:

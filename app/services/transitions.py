@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, User, UserRole
 from ..roles import Role
 from ..scope import Assignee, assignee_for_lane, relation_of
-from .history_chain import GENESIS_HASH, event_digest, sha256_text
+from .history_chain import GENESIS_HASH, event_digest, field_hashes, sha256_text
 
 
 class StaleRevision(Exception):
@@ -184,10 +184,10 @@ def _append_events(
             revision_before=revision_before,
             revision_after=revision_after,
             state_hash=state_hash,
-            prev_hash=prev_hash,
         )
-        digest = event_digest(**content)
-        db.session.add(HistoryEvent(**content, event_hash=digest))
+        hashes = field_hashes(content)
+        digest = event_digest(hashes, prev_hash)
+        db.session.add(HistoryEvent(**content, field_hashes=hashes, prev_hash=prev_hash, event_hash=digest))
         prev_hash = digest
         revision_before = revision_after
 
