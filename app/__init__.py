@@ -77,9 +77,10 @@ def create_app(config: type = Config, **overrides) -> Flask:
     app.before_request(_forget_cached_user)
     api.init_app(app)
 
-    from . import cli
+    from . import audit_cli, cli
     from .web import register_blueprints
 
     register_blueprints(app)
     cli.register(app)
+    audit_cli.register(app)
     return app

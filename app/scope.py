@@ -81,6 +81,14 @@ def can_see_instance(user: User, instance: Instance) -> bool:
     return db.session.scalar(query) is not None
 
 
+# Roles that may run the auditor's checks (verify, re-execute, replay) on what they can see.
+_AUDITS = {Role.AUDITOR, Role.ADMIN, Role.PROVINCE}
+
+
+def can_audit(user: User) -> bool:
+    return bool(_AUDITS & set(user.roles))
+
+
 def can_start_application(user: User) -> bool:
     org = user.organisation
     return Role.APPLICANT in user.roles and org is not None and org.level == "county"

@@ -41,6 +41,7 @@ def _field_paths(messages, prefix=()):
 def register_blueprints(app: Flask) -> None:
     from . import template_helpers
     from .api import blp as api_blp
+    from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .calls import bp as calls_bp
     from .inbox import bp as inbox_bp
@@ -51,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(inbox_bp)
     app.register_blueprint(instances_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(audit_bp)
     from ..extensions import api, csrf
 
     csrf.exempt(api_blp)

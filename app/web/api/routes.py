@@ -3,7 +3,16 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from ... import clock
-from ...services import accounts, applications, instance_actions, queries, tasks
+from ...services import (
+    accounts,
+    applications,
+    audit,
+    chain_check,
+    instance_actions,
+    queries,
+    reexecution,
+    tasks,
+)
 from ...services.deployment import form_for
 from . import blp
 from .auth import api_user, bearer_token, token_required
@@ -11,11 +20,13 @@ from .presenters import event_dict, instance_dict, task_dict
 from .schemas import (
     ActionSchema,
     AttachmentSchema,
+    ChainReportSchema,
     CompleteRequest,
     InstanceDetailSchema,
     InstanceQuery,
     InstanceSchema,
     InstanceStateSchema,
+    ReexecutionSchema,
     StartRequest,
     TaskDetailSchema,
     TaskListItemSchema,
@@ -181,3 +192,23 @@ class InstanceActionStart(MethodView):
         """Start the action (its event sub-process) with the form's data; answers the new state."""
         instance_actions.start_action(api_user(), instance_id, element_id, body["data"])
         return _instance_state(queries.instance_for(api_user(), instance_id))
+
+
+@blp.route("/instances/<int:instance_id>/verify")
+class InstanceVerify(MethodView):
+    @token_required
+    @blp.response(200, ChainReportSchema)
+    @blp.alt_response(403, description="Only auditors, administrators and the province")
+    def get(self, instance_id: int):
+        """Walk the application's hash chain; names the first broken link (event and field)."""
+        return chain_check.verify_chain(audit.audited_instance(api_user(), instance_id))
+
+
+@blp.route("/instances/<int:instance_id>/reexecution")
+class InstanceReexecution(MethodView):
+    @token_required
+    @blp.response(200, ReexecutionSchema)
+    @blp.alt_response(403, description="Only auditors, administrators and the province")
+    def get(self, instance_id: int):
+        """Replay the history from the pinned diagram version; compares every step's state hash."""
+        return reexecution.reexecute(audit.audited_instance(api_user(), instance_id))

@@ -85,6 +85,29 @@ class InstanceDetailSchema(InstanceStateSchema):
     history = fields.List(fields.Nested(HistoryEventSchema))
 
 
+class ChainProblemSchema(Schema):
+    seq = fields.Integer(
+        allow_none=True, metadata={"description": "the event at fault (null: the stored state)"}
+    )
+    field = fields.String()
+    message = fields.String()
+
+
+class ChainReportSchema(Schema):
+    instance_id = fields.Integer()
+    ok = fields.Boolean()
+    events = fields.Integer()
+    problem = fields.Nested(ChainProblemSchema, allow_none=True)
+
+
+class ReexecutionSchema(Schema):
+    instance_id = fields.Integer()
+    ok = fields.Boolean()
+    steps = fields.Integer()
+    verified = fields.Integer()
+    failure = fields.Dict(allow_none=True, metadata={"description": "the first differing step, both sides"})
+
+
 class ActionSchema(Schema):
     element_id = fields.String(metadata={"description": "BPMN id of the message start event"})
     name = fields.String()

@@ -17,19 +17,19 @@ from .forms import OpenCallForm
 def index():
     form = OpenCallForm()
     is_province = Role.PROVINCE in current_user.roles
-    error = None
+    error, status = None, 200
     if is_province and form.validate_on_submit():
         try:
             call = calls.open_call(
                 current_user, form.name.data, form.year.data, form.deadline.data.replace(tzinfo=PROGRAMME_TZ)
             )
         except ServiceError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status
         else:
             flash(_('Call "%(name)s" opened.', name=call.name), "success")
             return redirect(url_for("calls.index"))
     elif form.is_submitted() and not is_province:
-        error = _("Only the provincial department can open a call.")
+        error, status = _("Only the provincial department can open a call."), 403
     return render_template(
         "calls/index.html",
         calls=calls.all_calls(),
@@ -37,4 +37,4 @@ def index():
         is_province=is_province,
         error=error,
         tz=PROGRAMME_TZ,
-    )
+    ), status

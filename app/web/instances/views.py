@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...forms import decode_submission, render_form
-from ...scope import can_start_application
+from ...scope import can_audit, can_start_application
 from ...services import applications, attachments, calls, history_view, instance_actions, queries
 from ...services.application_form import application_form_for, form_pdf
 from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
@@ -66,6 +66,7 @@ def detail(instance_id: int):
         diagram_tabs=queries.diagram_tabs(instance),
         actions=instance_actions.available_actions(current_user, instance),
         record=queries.experiment_record(instance),
+        can_audit=can_audit(current_user),
         now=clock.now(),
     )
 

@@ -1,0 +1,18 @@
+"""What the auditor's pages and endpoints ask: checks on one application, within the user's rights."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..models import Instance, User
+from ..scope import can_audit
+from .errors import Forbidden
+from .queries import instance_for
+
+
+def audited_instance(user: User, instance_id: int) -> Instance:
+    """The instance, if `user` may see it (else NotFound) and run the auditor's checks (else Forbidden)."""
+    instance = instance_for(user, instance_id)
+    if not can_audit(user):
+        raise Forbidden(_("Only auditors, administrators and the province can run these checks."))
+    return instance

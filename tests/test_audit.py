@@ -1,0 +1,229 @@
+"""The auditor's tools: a tamper-evident history chain, signed chain heads, re-execution, read-only rights."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.models import Call, HistoryEvent, Instance, ReadyTask
+from app.services import chain_check, driver, reexecution
+from app.services.history_chain import event_digest, field_hashes
+
+from .web_helpers import csrf_token, login
+
+
+@pytest.fixture
+def zone(world):
+    """A recognised zone with a schedule adjustment approved and a pending extension request."""
+    instance = world.recognised_zone("370102", "2026-10-08")
+    driver.request_change(instance, "schedule", new_plan_due="2026-12-31")
+    driver.city_opinion_on_request(instance, "Task_ChangeCityOpinion")
+    driver.decide_request(instance, "Task_ChangeDecision")
+    driver.annual_report(instance, "Task_AnnualPlan")
+    driver.request_extension(instance, "2029-02-28")
+    return world.reload(instance)
+
+
+def _edit(instance: Instance, at_seq: int, **values) -> None:
+    db.session.execute(
+        update(HistoryEvent)
+        .where(HistoryEvent.instance_id == instance.id, HistoryEvent.seq == at_seq)
+        .values(**values)
+    )
+    db.session.commit()
+    db.session.expire_all()
+
+
+def _event(instance: Instance, seq: int) -> HistoryEvent:
+    return db.session.scalar(
+        select(HistoryEvent).where(HistoryEvent.instance_id == instance.id, HistoryEvent.seq == seq)
+    )
+
+
+def _problem(instance: Instance):
+    report = chain_check.verify_chain(db.session.get(Instance, instance.id))
+    assert not report.ok
+    return report.problem.seq, report.problem.field, report.problem.message
+
+
+def _rewrite_consistently(instance: Instance, from_seq: int, data_change: dict) -> None:
+    """Edit one event's data and recompute every digest and hash from there on, as a forger would."""
+    events = list(
+        db.session.scalars(
+            select(HistoryEvent).where(HistoryEvent.instance_id == instance.id).order_by(HistoryEvent.seq)
+        )
+    )
+    prev = events[from_seq - 2].event_hash
+    for event in events[from_seq - 1 :]:
+        if event.seq == from_seq:
+            event.data = {**event.data, **data_change}
+        content = {name: getattr(event, name) for name in event.field_hashes}
+        event.field_hashes = field_hashes(content)
+        event.prev_hash = prev
+        event.event_hash = prev = event_digest(event.field_hashes, prev)
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_an_untouched_history_verifies_and_re_executes_step_by_step(zone):
+    report = chain_check.verify_chain(zone)
+    assert report.ok and report.events == len(zone_events(zone))
+    replayed = reexecution.reexecute(zone)
+    assert replayed.ok, replayed.failure
+    assert replayed.verified == replayed.steps > 15
+
+
+def zone_events(zone):
+    return list(db.session.scalars(select(HistoryEvent).where(HistoryEvent.instance_id == zone.id)))
+
+
+def test_an_edited_field_is_named(zone):
+    _edit(zone, 5, data={"city_decision": "return"})
+    assert _problem(zone) == (5, "data", "第 5 号事件的 data 在记录后被改动。")
+
+
+def test_an_edited_time_or_actor_is_named(zone):
+    _edit(zone, 7, actor_id=1)
+    assert _problem(zone)[:2] == (7, "actor_id")
+
+
+def test_a_deleted_event_is_named(zone):
+    db.session.delete(_event(zone, 6))
+    db.session.commit()
+    assert _problem(zone) == (6, "seq", "第 6 号事件缺失：已被删除。")
+
+
+def test_two_swapped_events_are_found(zone):
+    _edit(zone, 8, seq=1000)
+    _edit(zone, 9, seq=8)
+    _edit(zone, 1000, seq=9)
+    assert _problem(zone)[:2] == (8, "seq")
+
+
+def test_one_event_rewritten_with_its_digests_breaks_the_next_link(zone):
+    event = _event(zone, 4)
+    hashes = dict(event.field_hashes)
+    content = {name: getattr(event, name) for name in hashes} | {"data": {"forged": True}}
+    hashes = field_hashes(content)
+    _edit(
+        zone, 4, data={"forged": True}, field_hashes=hashes, event_hash=event_digest(hashes, event.prev_hash)
+    )
+    assert _problem(zone) == (4, "event_hash", "第 4 号事件被改写：第 5 号事件已无法与之衔接。")
+
+
+def test_an_edited_state_is_found(zone):
+    db.session.execute(update(Instance).where(Instance.id == zone.id).values(state='{"forged": 1}'))
+    db.session.commit()
+    assert _problem(zone)[:2] == (None, "state")
+
+
+def test_a_consistent_rewrite_of_the_whole_chain_fails_against_an_earlier_signed_export(app, clock, zone):
+    export = chain_check.export_heads(clock.now())
+    assert chain_check.check_heads(export) == []
+    _rewrite_consistently(zone, 5, {"city_comments": "篡改"})
+    assert chain_check.verify_chain(db.session.get(Instance, zone.id)).ok, "consistent inside the database"
+    problems = chain_check.check_heads(export)
+    assert len(problems) == 1 and f"申请 {zone.id}" in problems[0] and "被改写" in problems[0]
+    # ... and re-execution shows the forged data does not lead to the stored state.
+    replayed = reexecution.reexecute(db.session.get(Instance, zone.id))
+    assert not replayed.ok
+
+
+def test_a_forged_export_is_refused(clock, zone):
+    export = chain_check.export_heads(clock.now())
+    export["heads"][0]["event_hash"] = "0" * 64
+    assert chain_check.check_heads(export) == ["导出文件的签名不符：文件被改动，或由其他密钥签名。"]
+
+
+def test_re_execution_names_the_first_step_that_differs(zone):
+    # Change what a recorded decision said, keeping the chain consistent: the replay diverges there.
+    seq = next(e.seq for e in zone_events(zone) if e.element_id == "Task_ChangeDecision")
+    _rewrite_consistently(zone, seq, {"request_decision": "reject", "request_decision_opinion": "伪造"})
+    report = reexecution.reexecute(db.session.get(Instance, zone.id))
+    assert not report.ok
+    assert report.failure["element_id"] == "Task_ChangeDecision"
+    assert report.failure["recorded_state_hash"] != report.failure["replayed_state_hash"]
+
+
+# Command line, API and web --------------------------------------------------------------------
+
+
+def test_cli_verifies_re_executes_and_checks_exported_heads(app, zone, tmp_path):
+    runner = app.test_cli_runner()
+    verified = runner.invoke(args=["audit", "verify", "--all"])
+    assert verified.exit_code == 0 and "1 of 1 chains intact" in verified.output
+    replayed = runner.invoke(args=["audit", "reexecute", "--all"])
+    assert replayed.exit_code == 0 and "verified:" in replayed.output
+    heads = tmp_path / "heads.json"
+    assert runner.invoke(args=["audit", "export-heads", str(heads)]).exit_code == 0
+    assert json.loads(heads.read_text())["signature"]
+    assert runner.invoke(args=["audit", "check-heads", str(heads)]).exit_code == 0
+    _edit(zone, 3, data={})
+    broken = runner.invoke(args=["audit", "verify", str(zone.id)])
+    assert broken.exit_code == 1 and "BROKEN at event #3 field data" in broken.output
+
+
+def test_api_verify_and_reexecution_for_the_auditor_only(api, zone):
+    verify = api.get("auditor", f"/api/instances/{zone.id}/verify")
+    assert verify.status_code == 200 and verify.json["ok"] is True
+    replay = api.get("auditor", f"/api/instances/{zone.id}/reexecution")
+    assert replay.status_code == 200 and replay.json["ok"] is True
+    assert api.get("370102", f"/api/instances/{zone.id}/verify").status_code == 403
+    assert api.get("370202", f"/api/instances/{zone.id}/verify").status_code == 404
+
+
+def test_web_audit_page_runs_both_checks(client, zone):
+    login(client, "auditor")
+    page = client.get(f"/applications/{zone.id}").get_data(as_text=True)
+    assert f"/audit/instances/{zone.id}" in page
+    chain = client.get(f"/audit/instances/{zone.id}?check=chain").get_data(as_text=True)
+    assert "完整：共" in chain
+    replay = client.get(f"/audit/instances/{zone.id}?check=reexecute").get_data(as_text=True)
+    assert "已核验：" in replay
+
+
+# The auditor is read-only everywhere --------------------------------------------------------------
+
+_AUTH_ENDPOINTS = {"auth.login", "auth.logout", "auth.language", "api.Tokens"}
+
+
+def _counts() -> tuple:
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (HistoryEvent, Instance, Call, ReadyTask)
+    )
+
+
+def test_the_auditor_cannot_write_anywhere(app, client, api, world, zone):
+    task = world.task(zone, "Task_ExtensionCityOpinion")
+    values = {
+        "instance_id": zone.id,
+        "task_id": task.id,
+        "element_id": "Start_ChangeRequest",
+        "attachment_id": 1,
+    }
+    login(client, "auditor")
+    token = csrf_token(client.get("/inbox").get_data(as_text=True))
+    before = _counts()
+    tried = []
+    for rule in app.url_map.iter_rules():
+        methods = rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        if not methods or rule.endpoint in _AUTH_ENDPOINTS or rule.endpoint.startswith("api.Tokens"):
+            continue
+        url = rule.build({k: values.get(k, "x") for k in rule.arguments}, append_unknown=False)[1]
+        for method in methods:
+            if url.startswith("/api/"):
+                response = api.client.open(
+                    url, method=method, json={"data": {}}, headers=api._headers("auditor")
+                )
+            else:
+                response = client.open(url, method=method, data={"csrf_token": token})
+            tried.append(url)
+            assert response.status_code in (400, 403, 404, 405, 409, 422) or (
+                response.status_code == 302 and "/login" not in response.headers.get("Location", "")
+            ), (method, url, response.status_code)
+    assert len(tried) >= 8
+    assert _counts() == before, "nothing changed"
