@@ -187,6 +187,7 @@ def test_end_events_carry_outcomes():
         "End_AssessmentFailed": "assessment_failed",
         "End_ReviewFailed": "review_failed",
         "End_Late": "late",
+        "End_Terminated": "terminated",
     }
     assert lifecycle.task_specs["End_Late"].bpmn_name == "逾期未报"
     assert lifecycle.task_specs["End_NationallyRecommended"].bpmn_name == "推荐申报全国实验区"
