@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Call, HistoryEvent, Instance, ReadyTask
-from app.services import chain_check, driver, reexecution
+from app.services import chain_check, driver, reexecution, replay_view
 from app.services.history_chain import event_digest, field_hashes
 
 from .web_helpers import csrf_token, login
@@ -227,3 +227,32 @@ def test_the_auditor_cannot_write_anywhere(app, client, api, world, zone):
             ), (method, url, response.status_code)
     assert len(tried) >= 8
     assert _counts() == before, "nothing changed"
+
+
+# Replay of a lifecycle with loops, sub-processes and event sub-processes --------------------------
+
+
+def test_replay_of_a_lifecycle_with_two_rounds_a_return_a_change_and_an_extension(world):
+    instance = driver.through_every_kind_of_step(world.start("370102"))
+    report = reexecution.reexecute(instance)
+    assert report.ok and report.verified == report.steps, report.failure
+    frames, problem = replay_view.frames_of(instance)
+    assert problem is None and all(f.verified for f in frames)
+    last = frames[-1]
+    assert last.completed["Task_Declare"] == 2, "the city's return is a distinct step"
+    assert last.completed["Task_ReviewDecision"] == 2, "two review rounds"
+    assert last.completed["Start_Extension"] == 1 and "Task_AnnualPlan" in last.active
+    change = next(f for f in frames if f.element_id == "Start_ChangeRequest")
+    assert ("变更类型", "内容变更") in change.lines
+    assert "市级审核变更申请" in change.newly_waiting
+    first_round = next(f for f in frames if f.element_id == "Task_ReviewDecision")
+    assert first_round.completed["Task_ReviewDecision"] == 1
+
+
+def test_replay_page_for_the_auditor(client, world):
+    instance = driver.through_every_kind_of_step(world.start("370102"))
+    login(client, "auditor")
+    page = client.get(f"/audit/instances/{instance.id}/replay")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "replay-frames" in body and "提出延期申请" in body

@@ -296,3 +296,28 @@ def rectify(instance: Instance) -> Instance:
     data = {"rectification_report": "已召开专题会议部署整改，滞后任务已全部补齐。"}
     zone = user(instance.applicant.adcode)
     return tasks.complete_task(zone, ready_task(instance, "Task_Rectification").id, data)
+
+
+def through_every_kind_of_step(instance: Instance) -> Instance:
+    """A lifecycle with a city return, two review rounds, a change request and an extension.
+
+    Used where a history with loops, sub-processes and event sub-processes is needed (the
+    auditor's replay): the clock is whatever the caller froze, so every step happens at one time.
+    """
+    declare(instance)
+    city_decides(instance, "return", "请补充实验举措。")
+    forward(instance)
+    review_round(instance, "improve")
+    guide_and_revise(instance)
+    review_round(instance, "pass", experts=("expert07",))
+    submit_formally(instance)
+    city_recommends(instance)
+    receive_paper(instance)
+    assess(instance, "pass")
+    recognise(instance)
+    request_change(instance, "content")
+    city_opinion_on_request(instance, "Task_ChangeCityOpinion")
+    decide_request(instance, "Task_ChangeDecision")
+    request_extension(instance, "2029-02-28")
+    city_opinion_on_request(instance, "Task_ExtensionCityOpinion")
+    return decide_request(instance, "Task_ExtensionDecision")
