@@ -77,25 +77,17 @@ def _render_action(ctx: instance_actions.ActionForm, values: dict, errors: list,
     return render_template("instances/action.html", ctx=ctx, form_html=form_html, errors=errors), status
 
 
-@bp.get("/<int:instance_id>/actions/<element_id>")
+@bp.route("/<int:instance_id>/actions/<element_id>", methods=["GET", "POST"])
 @login_required
 def action(instance_id: int, element_id: str):
+    """The form of something the diagram lets the user start now (a change request...), and its submission."""
     try:
         ctx = instance_actions.action_form(current_user, instance_id, element_id)
     except RuleViolation as exc:
         flash(exc.message, "error")
         return redirect(url_for("instances.detail", instance_id=instance_id))
-    return _render_action(ctx, {}, [])
-
-
-@bp.post("/<int:instance_id>/actions/<element_id>")
-@login_required
-def start_action(instance_id: int, element_id: str):
-    try:
-        ctx = instance_actions.action_form(current_user, instance_id, element_id)
-    except RuleViolation as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("instances.detail", instance_id=instance_id))
+    if request.method == "GET":
+        return _render_action(ctx, {}, [])
     data = decode_submission(ctx.form, request.form)
     try:
         instance_actions.start_action(current_user, instance_id, element_id, data)
