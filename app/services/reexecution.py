@@ -108,18 +108,38 @@ def _apply(run: WorkflowRun | None, step: Step, version: ProcessVersion) -> Work
     return run
 
 
+def _applied(run: WorkflowRun | None, step: Step) -> tuple[WorkflowRun, str]:
+    version = step.events[0].version
+    try:
+        run = _apply(run, step, version)
+    except EngineError as exc:
+        raise ReplayError(step, _("The engine refused the step: %(reason)s", reason=str(exc))) from exc
+    return run, run.serialize()
+
+
 def replay(instance: Instance) -> Iterator[ReplayedStep]:
-    """Replay the instance step by step; raises ReplayError where a step cannot be applied."""
+    """Replay the instance step by step; raises ReplayError where a step cannot be applied.
+
+    The live system restores the stored state before every step. Replay first continues on the
+    workflow in memory (cheaper); only when that does not give the recorded hash does it redo the
+    step on a workflow restored from the previous state, exactly as the live system ran it. Either
+    way a step counts as verified only if its state is byte for byte the recorded one.
+    """
     run: WorkflowRun | None = None
+    previous_state: str | None = None
     for step in steps_of(instance):
-        version = step.events[0].version
         try:
-            run = _apply(run, step, version)
-        except EngineError as exc:
-            raise ReplayError(step, _("The engine refused the step: %(reason)s", reason=str(exc))) from exc
-        state = run.serialize()
-        yield ReplayedStep(step, state, run)
-        run = engine_for(version).restore(state)
+            candidate, state = _applied(run, step)
+        except ReplayError:
+            if previous_state is None:
+                raise
+            candidate, state = None, None
+        matched = state is not None and sha256_text(state) == step.expected_hash
+        if not matched and previous_state is not None:
+            restored = engine_for(step.events[0].version).restore(previous_state)
+            candidate, state = _applied(restored, step)
+        yield ReplayedStep(step, state, candidate)
+        run, previous_state = candidate, state
 
 
 def _describe(step: Step) -> dict:
