@@ -89,6 +89,10 @@ def can_audit(user: User) -> bool:
     return bool(_AUDITS & set(user.roles))
 
 
+def can_read_security_log(user: User) -> bool:
+    return bool({Role.AUDITOR, Role.ADMIN} & set(user.roles))
+
+
 def can_start_application(user: User) -> bool:
     org = user.organisation
     return Role.APPLICANT in user.roles and org is not None and org.level == "county"

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Call, HistoryEvent, Instance, ReadyTask
-from app.services import chain_check, driver, reexecution, replay_view
+from app.services import chain_check, driver, reexecution, replay_view, security_log
 from app.services.history_chain import event_digest, field_hashes
 
 from .web_helpers import csrf_token, login
@@ -256,3 +259,62 @@ def test_replay_page_for_the_auditor(client, world):
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     assert "replay-frames" in body and "提出延期申请" in body
+
+
+# Exports and the security log ----------------------------------------------------------------------
+
+
+def test_audit_package_holds_events_versions_reports_and_the_form(client, zone):
+    login(client, "auditor")
+    response = client.get(f"/audit/instances/{zone.id}/package.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as package:
+        names = set(package.namelist())
+        assert {
+            "README.txt",
+            "events.jsonl",
+            "documents.json",
+            "verification.json",
+            "reexecution.json",
+        } <= names
+        assert "application-form.pdf" in names and package.read("application-form.pdf").startswith(b"%PDF")
+        assert any(n.startswith("versions/v1/bpmn/implementation.bpmn") for n in names)
+        assert any(n.startswith("versions/v1/forms/change_request.json") for n in names)
+        events = [json.loads(line) for line in package.read("events.jsonl").decode().splitlines()]
+        assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+        assert events[1]["prev_hash"] == events[0]["event_hash"]
+        assert json.loads(package.read("verification.json"))["ok"] is True
+        assert json.loads(package.read("reexecution.json"))["ok"] is True
+    assert security_log.recent("export")[0].detail["instance_id"] == zone.id
+
+
+def test_events_as_excel_filtered_by_city_and_actor(client, world, zone):
+    world.start("370202")  # 青岛市: filtered out below
+    login(client, "auditor")
+    response = client.get("/audit/events.xlsx?city=370100&actor=province")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows and {r[2] for r in rows} == {"济南市"} and {r[7] for r in rows} == {"山东省民政厅"}
+    bad = client.get("/audit/events.xlsx?since=25/11/2026")
+    assert bad.status_code == 400 and "日期格式为 YYYY-MM-DD" in bad.get_data(as_text=True)
+
+
+def test_security_log_records_sign_ins_refusals_and_exports(client, api, zone):
+    login(client, "370202", "wrong")
+    login(client, "370202")
+    assert client.get(f"/applications/{zone.id}").status_code == 404  # 青岛 probing 济南's application
+    client.post("/logout")
+    login(client, "370102")
+    assert client.get(f"/audit/instances/{zone.id}").status_code == 403
+    client.post(f"/tasks/{'0' * 36}", data={})  # no CSRF token
+    client.post("/logout")
+    login(client, "auditor")
+    page = client.get("/audit/security").get_data(as_text=True)
+    kinds = [e.kind for e in security_log.recent()]
+    for kind in ("sign_in", "sign_in_failed", "refused_not_found", "refused_forbidden", "refused_csrf"):
+        assert kind in kinds, kind
+    assert "登录失败" in page and "370202" in page
+    client.post("/logout")
+    login(client, "province")
+    assert client.get("/audit/security").status_code == 403, "the security log is the auditor's"

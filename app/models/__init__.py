@@ -6,6 +6,7 @@ from .history import HistoryEvent
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .organisations import Organisation
 from .programme import Call, ProcessVersion
+from .security import SecurityEvent
 from .users import ApiToken, User, UserRole
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Organisation",
     "ProcessVersion",
     "ReadyTask",
+    "SecurityEvent",
     "TaskDraft",
     "User",
     "UserRole",

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import clock
 from ..extensions import db
 from ..models import ApiToken, User
+from . import security_log
 from .errors import ServiceError
 
 
@@ -25,9 +26,13 @@ def hash_password(password: str) -> str:
 
 
 def authenticate(username: str, password: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    """The user, or AuthenticationFailed; both outcomes go to the security log."""
+    typed = (username or "").strip()
+    user = db.session.scalar(select(User).where(User.username == typed))
     if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+        security_log.record("sign_in_failed", username=typed[:64])
         raise AuthenticationFailed(_("Wrong username or password."))
+    security_log.record("sign_in", user=user)
     return user
 
 

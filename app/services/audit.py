@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..models import Instance, User
-from ..scope import can_audit
+from ..scope import can_audit, can_read_security_log
 from .errors import Forbidden
 from .queries import instance_for
 
@@ -16,3 +16,14 @@ def audited_instance(user: User, instance_id: int) -> Instance:
     if not can_audit(user):
         raise Forbidden(_("Only auditors, administrators and the province can run these checks."))
     return instance
+
+
+def require_auditor(user: User) -> None:
+    """For checks and exports across applications (what they cover is limited to the user's scope)."""
+    if not can_audit(user):
+        raise Forbidden(_("Only auditors, administrators and the province can run these checks."))
+
+
+def require_security_log_reader(user: User) -> None:
+    if not can_read_security_log(user):
+        raise Forbidden(_("Only auditors and administrators can read the security log."))

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from ..forms import FieldError
-from ..services.errors import ServiceError
+from ..services import security_log
+from ..services.errors import Forbidden, NotFound, ServiceError
 
 # Files of npm packages the pages load; nothing else under node_modules is served.
 VENDOR_DIRS = {"bpmn-js": "bpmn-js/dist"}
@@ -53,7 +54,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(instances_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(audit_bp)
-    from ..extensions import api, csrf
+    from ..extensions import api, csrf, db
 
     csrf.exempt(api_blp)
     api.register_blueprint(api_blp)
@@ -66,10 +67,15 @@ def register_blueprints(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
+        if isinstance(exc, NotFound | Forbidden):
+            db.session.rollback()  # the refused request changed nothing; the log entry stands alone
+            kind = "refused_forbidden" if isinstance(exc, Forbidden) else "refused_not_found"
+            security_log.record(kind, message=exc.message)
         return _error_response(exc.status, exc.message, getattr(exc, "errors", None))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        security_log.record("refused_csrf", reason=exc.description)
         return _error_response(
             400, _("The form has expired or was not sent from this site; please reload the page.")
         )

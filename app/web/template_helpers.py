@@ -7,9 +7,11 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from ..clock import PROGRAMME_TZ
 from ..roles import role_label as _role_label
+from ..scope import can_audit
 
 EVENT_LABELS = {
     "started": _l("Application started"),
@@ -17,6 +19,16 @@ EVENT_LABELS = {
     "timer_fired": _l("Deadline reached"),
     "event_started": _l("Request made"),
     "ended": _l("Process ended"),
+}
+
+
+SECURITY_LABELS = {
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Sign-in failed"),
+    "refused_not_found": _l("Refused: not found or out of scope"),
+    "refused_forbidden": _l("Refused: role lacks the right"),
+    "refused_csrf": _l("Refused: CSRF check"),
+    "export": _l("Export"),
 }
 
 
@@ -36,5 +48,7 @@ def register(app: Flask) -> None:
         current_locale=current_locale,
         role_label=lambda role: _role_label(role or "", current_locale()),
         event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
+        security_label=lambda kind: str(SECURITY_LABELS.get(kind, kind)),
+        may_audit=lambda: current_user.is_authenticated and can_audit(current_user),
     )
     app.jinja_env.filters["localdt"] = localdt

@@ -14,6 +14,7 @@ from ...services import (
     tasks,
 )
 from ...services.deployment import form_for
+from ..exports import audit_package_response
 from . import blp
 from .auth import api_user, bearer_token, token_required
 from .presenters import event_dict, instance_dict, task_dict
@@ -212,3 +213,13 @@ class InstanceReexecution(MethodView):
     def get(self, instance_id: int):
         """Replay the history from the pinned diagram version; compares every step's state hash."""
         return reexecution.reexecute(audit.audited_instance(api_user(), instance_id))
+
+
+@blp.route("/instances/<int:instance_id>/audit-package")
+class InstanceAuditPackage(MethodView):
+    @token_required
+    @blp.response(200, description="application/zip: events, diagram and form versions, reports, 申报表")
+    @blp.alt_response(403, description="Only auditors, administrators and the province")
+    def get(self, instance_id: int):
+        """The application's audit package as a zip (recorded in the security log)."""
+        return audit_package_response(api_user(), instance_id)

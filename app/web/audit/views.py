@@ -1,10 +1,18 @@
 from __future__ import annotations
 
-from flask import render_template, request
+import io
+from datetime import datetime, timedelta
+
+from flask import render_template, request, send_file
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ...services import audit, chain_check, queries, reexecution, replay_view
+from ...clock import PROGRAMME_TZ
+from ...scope import can_read_security_log
+from ...services import audit, audit_exports, chain_check, queries, reexecution, replay_view, security_log
+from ...services.errors import ServiceError
+from ..exports import audit_package_response
 from . import bp
 
 
@@ -34,4 +42,66 @@ def replay(instance_id: int):
         frames=replay_view.frames_json(frames),
         problem=problem,
         diagram_tabs=queries.diagram_tabs(instance),
+    )
+
+
+@bp.get("")
+@login_required
+def index():
+    """Exports across applications and the security log."""
+    audit.require_auditor(current_user)
+    return render_template(
+        "audit/index.html",
+        cities=queries.cities(),
+        phases=queries.phases_in_scope(current_user),
+        can_read_log=can_read_security_log(current_user),
+    )
+
+
+@bp.get("/instances/<int:instance_id>/package.zip")
+@login_required
+def package(instance_id: int):
+    return audit_package_response(current_user, instance_id)
+
+
+def _day(value: str | None, end: bool = False) -> datetime | None:
+    """A YYYY-MM-DD filter in Beijing time (through the whole day when it ends a range)."""
+    if not value:
+        return None
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=PROGRAMME_TZ)
+    except ValueError:
+        raise ServiceError(_("Dates are written YYYY-MM-DD, e.g. 2026-11-25.")) from None
+    return day + timedelta(days=1) - timedelta(microseconds=1) if end else day
+
+
+@bp.get("/events.xlsx")
+@login_required
+def events_xlsx():
+    audit.require_auditor(current_user)
+    args = request.args
+    filters = audit_exports.EventFilters(
+        city=args.get("city") or None,
+        phase=args.get("phase") or None,
+        since=_day(args.get("since")),
+        until=_day(args.get("until"), end=True),
+        actor=(args.get("actor") or "").strip() or None,
+    )
+    content, rows = audit_exports.events_workbook(current_user, filters)
+    security_log.record("export", what="events_xlsx", rows=rows, filters={k: v for k, v in args.items() if v})
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name="history-events.xlsx",
+    )
+
+
+@bp.get("/security")
+@login_required
+def security():
+    audit.require_security_log_reader(current_user)
+    kind = request.args.get("kind") or None
+    return render_template(
+        "audit/security.html", events=security_log.recent(kind), kind=kind, kinds=security_log.KINDS
     )

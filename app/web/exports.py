@@ -1,0 +1,31 @@
+"""Responses shared by the web pages and the API: the audit package download."""
+
+from __future__ import annotations
+
+import io
+
+from flask import current_app, render_template, send_file
+
+from .. import clock
+from ..models import User
+from ..services import audit, audit_exports, security_log
+from ..services.application_form import application_form_for, form_pdf
+
+
+def audit_package_response(user: User, instance_id: int):
+    """The zip for `user` (checked: scope and auditor rights), recorded in the security log."""
+    instance = audit.audited_instance(user, instance_id)
+    form_html = render_template(
+        "instances/application_form.html", form=application_form_for(user, instance_id)
+    )
+    pdf = form_pdf(form_html, current_app.static_folder, current_app.static_url_path)
+    content = audit_exports.audit_package(instance, pdf, user, clock.now())
+    security_log.record(
+        "export", user=user, what="audit_package", instance_id=instance.id, bytes=len(content)
+    )
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"audit-package-{instance.id}.zip",
+    )
