@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HistoryEvent, Instance
-from app.services import driver, queries, seeding
+from app.services import chain_check, driver, queries, reexecution, seeding
 
 
 def test_demo_programme_tells_the_story(app):
@@ -51,3 +51,8 @@ def test_demo_programme_tells_the_story(app):
         assert element in {t.element_id for t in queries.ready_tasks_for(driver.user(username))}, username
     every_instance_has_history = db.session.scalars(select(HistoryEvent.instance_id).distinct()).all()
     assert len(every_instance_has_history) == len(instances)
+
+    for instance in instances:  # every demo history is intact and re-executes to its stored state
+        assert chain_check.verify_chain(instance).ok, instance.id
+        report = reexecution.reexecute(instance)
+        assert report.ok, (instance.id, report.failure)

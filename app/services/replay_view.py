@@ -15,10 +15,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..clock import PROGRAMME_TZ
-from ..forms import FormDefinition
+from ..forms import FormDefinition, render_form
 from ..models import Instance, ProcessVersion
 from .deployment import engine_for, form_for
 from .documents import expand_documents
+from .form_context import people_choices
 from .reexecution import ReplayedStep, ReplayError, replay
 
 _LONG_TEXT = 300  # characters of a long text shown in a frame; the full text is in the exports
@@ -35,6 +36,7 @@ class Frame:
     actor: str | None
     at: str
     lines: list[tuple[str, str]]
+    form_html: str  # the submission in the pinned form, read-only ("" when nothing was submitted)
     completed: dict[str, int]
     active: list[str]
     newly_completed: list[str] = field(default_factory=list)
@@ -69,6 +71,11 @@ def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str
     ]
 
 
+def _read_only(form: FormDefinition, data: dict, locale: str) -> str:
+    values = expand_documents(form, data)
+    return render_form(form, values, [], readonly=True, locale=locale, choices=people_choices(form))
+
+
 def _form_of(version: ProcessVersion, element_id: str | None) -> FormDefinition | None:
     definition = engine_for(version).definition
     names = {s.element_id: s.form for s in [*definition.user_tasks(), *definition.message_starts()] if s.form}
@@ -97,6 +104,7 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         actor=event.actor.display_name if event.actor else None,
         at=event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M"),
         lines=_lines(form, data, locale) if form else [],
+        form_html=str(_read_only(form, data, locale)) if form else "",
         completed=dict(Counter(replayed.run.completed_element_ids())),
         active=replayed.run.active_element_ids(),
         verified=replayed.state_hash == step.expected_hash,

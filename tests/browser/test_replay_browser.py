@@ -60,4 +60,7 @@ def test_the_auditor_steps_through_and_sees_the_diagram_change(live_server, page
     page.click(".replay-timeline button:has-text('提出延期申请')")
     details = page.locator("[data-testid=replay-details]").inner_text()
     assert "新的实验期结束日期" in details and "2029-02-28" in details
+    page.click(".replay-form summary")
+    shown = page.locator(".replay-form [data-field=form]")
+    assert "延期理由" in shown.inner_text(), "the submission in the form as it looked then"
     screenshot(page, "audit-replay")

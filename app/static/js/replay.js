@@ -63,6 +63,9 @@
       dt.textContent = line[0]; dd.textContent = line[1];
       list.appendChild(dt); list.appendChild(dd);
     });
+    var form = document.querySelector('.replay-details [data-field="form"]');
+    form.innerHTML = frame.form_html;  // rendered (and escaped) by the server's form renderer
+    form.parentNode.hidden = !frame.form_html;
     var changes = [];
     if (frame.newly_completed.length) { changes.push(labels.completed + "：" + frame.newly_completed.join("、")); }
     if (frame.newly_waiting.length) { changes.push(labels.waiting + "：" + frame.newly_waiting.join("、")); }
