@@ -89,6 +89,11 @@ def can_audit(user: User) -> bool:
     return bool(_AUDITS & set(user.roles))
 
 
+def can_model(user: User) -> bool:
+    """Process owners and administrators edit, deploy and migrate the process (the workbench)."""
+    return bool({Role.PROCESS_OWNER, Role.ADMIN} & set(user.roles))
+
+
 def can_read_security_log(user: User) -> bool:
     return bool({Role.AUDITOR, Role.ADMIN} & set(user.roles))
 

@@ -207,6 +207,10 @@ def test_the_auditor_cannot_write_anywhere(app, client, api, world, zone):
         "task_id": task.id,
         "element_id": "Start_ChangeRequest",
         "attachment_id": 1,
+        "draft_id": 1,
+        "version_id": 1,
+        "filename": "review.bpmn",
+        "name": "review_decision.json",
     }
     login(client, "auditor")
     token = csrf_token(client.get("/inbox").get_data(as_text=True))

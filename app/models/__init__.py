@@ -5,7 +5,7 @@ from .documents import Document
 from .history import HistoryEvent
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .organisations import Organisation
-from .programme import Call, ProcessVersion
+from .programme import Call, ProcessDraft, ProcessVersion
 from .security import SecurityEvent
 from .users import ApiToken, User, UserRole
 
@@ -18,6 +18,7 @@ __all__ = [
     "Instance",
     "InstanceParticipant",
     "Organisation",
+    "ProcessDraft",
     "ProcessVersion",
     "ReadyTask",
     "SecurityEvent",

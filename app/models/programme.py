@@ -39,3 +39,21 @@ class Call(db.Model):
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ProcessDraft(db.Model):
+    """A process owner's working copy of the diagrams and forms, named, until deployed as a version."""
+
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(128))
+    main_process_id: Mapped[str] = mapped_column(String(64))
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_versions.id"))
+    bpmn_files: Mapped[dict] = mapped_column(JSON)  # file name -> XML text
+    form_files: Mapped[dict] = mapped_column(JSON)  # file name -> JSON text
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deployed_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_versions.id"))

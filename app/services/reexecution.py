@@ -16,8 +16,8 @@ from itertools import groupby
 
 from flask_babel import gettext as _
 
-from ..engine import EngineError, WorkflowRun
-from ..models import HistoryEvent, Instance, ProcessVersion
+from ..engine import Engine, EngineError, WorkflowRun
+from ..models import HistoryEvent, Instance
 from .deployment import engine_for
 from .history_chain import sha256_text
 from .queries import history_of
@@ -73,8 +73,40 @@ class ReplayError(Exception):
         self.message = message
 
 
-def _apply(run: WorkflowRun | None, step: Step, version: ProcessVersion) -> WorkflowRun:
-    """Apply one revision's events; returns the workflow after them."""
+class _NoTask(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _task_for(run: WorkflowRun, event: HistoryEvent, match_by_element: bool) -> str:
+    """The ready task an event completes: its recorded id, or (for another diagram) one of its element."""
+    ready = run.ready_user_tasks()
+    if not match_by_element or any(t.task_id == event.task_id for t in ready):
+        return event.task_id
+    same = [t for t in ready if t.element_id == event.element_id]
+    actor = event.actor.username if event.actor else None
+    chosen = next((t for t in same if t.assignee == actor), same[0] if same else None)
+    if chosen is None:
+        waiting = ", ".join(t.element_id for t in ready) or "-"
+        raise _NoTask(
+            _(
+                "%(element)s is not waiting here; the process waits for: %(waiting)s.",
+                element=event.element_name or event.element_id,
+                waiting=waiting,
+            )
+        )
+    return chosen.task_id
+
+
+def apply_step(
+    run: WorkflowRun | None, step: Step, engine: Engine, *, match_by_element: bool = False
+) -> WorkflowRun:
+    """Apply one revision's events with ``engine``; returns the workflow after them.
+
+    ``match_by_element`` lets a step complete the ready task of the same element when the recorded
+    task id does not exist (replaying a history against another diagram version).
+    """
     first = step.events[0]
     applied = [e for e in step.events if e.kind != "ended"]
     kinds = {e.kind for e in applied}
@@ -82,7 +114,7 @@ def _apply(run: WorkflowRun | None, step: Step, version: ProcessVersion) -> Work
         seed = (first.data or {}).get("id_seed")
         if not seed:
             raise ReplayError(step, _("This application was started before task ids were recorded."))
-        return engine_for(version).start(first.data.get("start_data") or {}, first.at, id_seed=seed)
+        return engine.start(first.data.get("start_data") or {}, first.at, id_seed=seed)
     if run is None:
         raise ReplayError(step, _("The history does not begin with the application's start."))
     if kinds == {"timer_fired"}:
@@ -100,9 +132,15 @@ def _apply(run: WorkflowRun | None, step: Step, version: ProcessVersion) -> Work
         )
     event = applied[0]
     if event.kind == "task_completed":
-        run.complete_task(event.task_id, event.data, event.at)
+        try:
+            task_id = _task_for(run, event, match_by_element)
+        except _NoTask as missing:
+            raise ReplayError(step, missing.message) from None
+        run.complete_task(task_id, event.data, event.at)
     elif event.kind == "event_started":
         run.start_event_subprocess(event.element_id, event.data, event.at)
+    elif event.kind == "migrated":  # the same state, from now on read with the new version's diagrams
+        return engine.restore(run.serialize())
     else:
         raise ReplayError(step, _("Unknown event kind: %(kind)s.", kind=event.kind))
     return run
@@ -111,7 +149,7 @@ def _apply(run: WorkflowRun | None, step: Step, version: ProcessVersion) -> Work
 def _applied(run: WorkflowRun | None, step: Step) -> tuple[WorkflowRun, str]:
     version = step.events[0].version
     try:
-        run = _apply(run, step, version)
+        run = apply_step(run, step, engine_for(version))
     except EngineError as exc:
         raise ReplayError(step, _("The engine refused the step: %(reason)s", reason=str(exc))) from exc
     return run, run.serialize()

@@ -82,7 +82,9 @@ def _sync_ready_tasks(instance: Instance, snapshot: Snapshot, now: datetime) -> 
     due = snapshot.next_timer_at
     for task in snapshot.ready:
         if task.task_id in existing:
-            existing.pop(task.task_id).due_at = due
+            # Name, form and phase follow the diagram version (they change when an instance migrates).
+            row = existing.pop(task.task_id)
+            row.due_at, row.name, row.form, row.phase = due, task.name, task.form, task.process_name
             continue
         who = assignee_for_lane(task.lane, instance, task.assignee)
         _ensure_participant(instance, who)
@@ -201,17 +203,27 @@ def timer_events(fired: list[FiredTimer], now: datetime) -> list[EventRecord]:
 
 
 def commit_transition(
-    instance: Instance, run: WorkflowRun, revision_seen: int, events: list[EventRecord], now: datetime
+    instance: Instance,
+    run: WorkflowRun,
+    revision_seen: int,
+    events: list[EventRecord],
+    now: datetime,
+    *,
+    to_version_id: int | None = None,
 ) -> None:
     """Write the run's new state for `instance` if nobody moved it past `revision_seen`; then commit.
 
     When the step ended the workflow, an "ended" event naming the end reached closes the history.
+    ``to_version_id`` pins the instance to another version in the same transaction (a migration).
     """
     state = run.serialize()
     state_hash = sha256_text(state)
     new_revision = revision_seen + 1
     snapshot = Snapshot.of(run)
     values = summary_of(snapshot)
+    if to_version_id is not None:
+        values["version_id"] = to_version_id
+        instance.version_id = to_version_id  # the events below are recorded on the new version
     if snapshot.end is not None:
         end_id, end_name, _outcome = snapshot.end
         events = [

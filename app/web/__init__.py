@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from .calls import bp as calls_bp
     from .inbox import bp as inbox_bp
     from .instances import bp as instances_bp
+    from .modeler import bp as modeler_bp
 
     template_helpers.register(app)
     app.register_blueprint(auth_bp)
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(instances_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(modeler_bp)
     from ..extensions import api, csrf, db
 
     csrf.exempt(api_blp)

@@ -11,13 +11,14 @@ from flask_login import current_user
 
 from ..clock import PROGRAMME_TZ
 from ..roles import role_label as _role_label
-from ..scope import can_audit
+from ..scope import can_audit, can_model
 
 EVENT_LABELS = {
     "started": _l("Application started"),
     "task_completed": _l("Task completed"),
     "timer_fired": _l("Deadline reached"),
     "event_started": _l("Request made"),
+    "migrated": _l("Moved to another process version"),
     "ended": _l("Process ended"),
 }
 
@@ -50,5 +51,6 @@ def register(app: Flask) -> None:
         event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
         security_label=lambda kind: str(SECURITY_LABELS.get(kind, kind)),
         may_audit=lambda: current_user.is_authenticated and can_audit(current_user),
+        may_model=lambda: current_user.is_authenticated and can_model(current_user),
     )
     app.jinja_env.filters["localdt"] = localdt
