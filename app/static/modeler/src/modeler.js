@@ -232,7 +232,7 @@ function init(options) {
         setDirty(false);
         const warnings = (body.problems || []).length;
         setStatus(warnings ? 'warning' : 'success',
-          warnings ? t('savedWithWarnings', 'Saved, with warnings:') : t('saved', 'Saved.'));
+          warnings ? t('savedWithWarnings', 'Saved. The draft still has these problems:') : t('saved', 'Saved.'));
       } else if (response.status === 422) {
         setStatus('error', body.message || t('refused', 'Not saved: fix the problems below.'));
       } else {
