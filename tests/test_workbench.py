@@ -186,7 +186,7 @@ def test_rollback_and_download(owner, draft):
         )
 
 
-@pytest.mark.parametrize("username", ["370102", "370100", "province", "expert05", "auditor"])
+@pytest.mark.parametrize("username", ["370102", "370100", "province", "expert01", "expert05", "auditor"])
 def test_only_process_owners_and_administrators(client, world, username):
     with pytest.raises(Forbidden):
         workbench.versions(world.user(username))
@@ -249,3 +249,16 @@ def test_web_deploy_page_asks_for_confirmation_when_paths_differ(client, owner, 
         f"/modeler/drafts/{draft.id}/deploy", data={"note": "三轮", "confirm": "yes", "csrf_token": token}
     )
     assert confirmed.status_code == 302
+
+
+def test_web_diff_lists_the_diagrams_and_the_form_changes(client, owner, draft):
+    form = json.loads(draft.form_files["city_review.json"])
+    form["title"] = "市级审核（新）"
+    workbench.save_file(owner, draft.id, "city_review.json", json.dumps(form, ensure_ascii=False))
+    workbench.save_file(owner, draft.id, "review.bpmn", _three_rounds(draft.bpmn_files["review.bpmn"]))
+    login(client, "owner")
+    page = client.get(f"/modeler/diff?from={draft.base_version_id}&draft={draft.id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f"/modeler/drafts/{draft.id}/files/review.bpmn" in body, "the draft's diagram is drawn"
+    assert "city_review.json" in body and "市级审核（新）" in body, "the form's change is listed"
