@@ -9,6 +9,7 @@ import { diff } from 'bpmn-js-differ';
 
 import spiffworkflowDescriptor from './spiffworkflow.json';
 import zhTranslateModule from './translate-zh';
+import { h } from './dom';
 
 import './diff.css';
 
@@ -30,23 +31,6 @@ const FIELD_LABELS = {
   condition: 'Condition', timer: 'Timer', default: 'Default flow', lane: 'Lane', source: 'From', target: 'To',
   loop: 'Multi-instance', messageVariable: 'Message variable', documentation: 'Documentation', other: 'Other'
 };
-
-function h(tag, attrs, children) {
-  const el = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([ key, value ]) => {
-    if (key === 'class') {
-      el.className = value;
-    } else if (key.startsWith('on')) {
-      el.addEventListener(key.slice(2), value);
-    } else if (value != null) {
-      el.setAttribute(key, value);
-    }
-  });
-  [].concat(children == null ? [] : children).forEach((child) => {
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  });
-  return el;
-}
 
 function is(element, type) {
   return !!element && typeof element.$instanceOf === 'function' && element.$instanceOf(type);

@@ -15,28 +15,12 @@ import lintConfig from 'sdzones-lint-config';
 import spiffworkflowDescriptor from './spiffworkflow.json';
 import EngineProvider, { GROUP_ID } from './engine-properties';
 import zhTranslateModule from './translate-zh';
+import { h } from './dom';
 
 import './modeler.css';
 
 function $(el) {
   return typeof el === 'string' ? document.querySelector(el) : el;
-}
-
-function h(tag, attrs, children) {
-  const el = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([ key, value ]) => {
-    if (key === 'class') {
-      el.className = value;
-    } else if (key.startsWith('on')) {
-      el.addEventListener(key.slice(2), value);
-    } else if (value != null) {
-      el.setAttribute(key, value);
-    }
-  });
-  [].concat(children || []).forEach((child) => {
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  });
-  return el;
 }
 
 const EngineProviderModule = {
