@@ -285,3 +285,10 @@ def test_web_request_form_keeps_what_was_typed_and_then_submits(client, world, z
 def test_web_city_cannot_open_the_zones_request_form(client, world, zone):
     login(client, "370100")
     assert client.get(f"/applications/{zone.id}/actions/Start_ChangeRequest").status_code == 404
+
+
+def test_the_guiding_expert_keeps_sight_while_the_period_runs_out_with_no_task_open(world, api, zone):
+    driver.run_the_experiment(zone)
+    zone = world.reload(zone)
+    assert queries.open_tasks_of(zone) == [], "every duty is in; the period runs to its last day"
+    assert api.get("expert01", f"/api/instances/{zone.id}").status_code == 200

@@ -124,7 +124,13 @@ def _ensure_participant(instance: Instance, who: Assignee) -> None:
 
 
 def _sync_named_experts(instance: Instance, snapshot: Snapshot) -> None:
-    """Guiding experts named on the application (with an account) see it; one no longer named does not."""
+    """Guiding experts named on the application (with an account) see it; one no longer named does not.
+
+    Only when the workflow's data shows the experts: while it waits with no task open (e.g. for the
+    experiment period's last day) it shows nothing, and that must not take the experts' view away.
+    """
+    if "experts" not in snapshot.data:
+        return
     experts = snapshot.data.get("experts") or []
     usernames = {e.get("username") for e in experts if isinstance(e, dict)} - {None, ""}
     named = (
