@@ -292,3 +292,13 @@ def test_the_guiding_expert_keeps_sight_while_the_period_runs_out_with_no_task_o
     zone = world.reload(zone)
     assert queries.open_tasks_of(zone) == [], "every duty is in; the period runs to its last day"
     assert api.get("expert01", f"/api/instances/{zone.id}").status_code == 200
+
+
+def test_the_phase_stays_implementation_while_a_request_or_the_period_end_is_pending(world, zone):
+    driver.request_extension(zone, "2029-02-28")
+    driver.annual_report(zone, "Task_AnnualPlan")
+    assert world.reload(zone).phase == "实验实施"
+    driver.city_opinion_on_request(zone, "Task_ExtensionCityOpinion")
+    driver.decide_request(zone, "Task_ExtensionDecision", approve=False)
+    zone = driver.run_the_experiment(world.reload(zone))
+    assert world.reload(zone).phase == "实验实施", "waiting for the period's last day"

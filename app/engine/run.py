@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import EventSubprocess, SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.task import Task
@@ -233,6 +233,19 @@ class WorkflowRun:
         ]
         completed.sort(key=lambda task: task.last_state_change)
         return [task.task_spec.bpmn_id for task in completed]
+
+    def phase(self) -> str | None:
+        """The name of the process the main process is in now (the running call activity's process)."""
+        names = self._definition.process_names()
+        for task in self._workflow.tasks.values():
+            spec = task.task_spec
+            if (
+                task.state == TaskState.STARTED
+                and isinstance(spec, SubWorkflowTask)
+                and not isinstance(spec, EventSubprocess)
+            ):
+                return names.get(spec.spec, spec.spec)
+        return None
 
     def active_element_ids(self) -> list[str]:
         """Element ids of activities under way: ready user tasks and the (sub)process calls that hold them."""

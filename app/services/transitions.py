@@ -44,6 +44,7 @@ class Snapshot:
     data: dict
     next_timer_at: datetime | None
     end: tuple[str, str, str | None] | None
+    phase: str | None
 
     @classmethod
     def of(cls, run: WorkflowRun) -> Snapshot:
@@ -53,7 +54,8 @@ class Snapshot:
         data = run.data
         for task in ready:
             data.update(run.task_data(task.task_id))
-        return cls(ready, data, run.next_timer_due(), run.end_outcome if run.is_completed else None)
+        end = run.end_outcome if run.is_completed else None
+        return cls(ready, data, run.next_timer_due(), end, run.phase())
 
 
 # Instance columns copied from the application's data, when the data has them.
@@ -70,7 +72,7 @@ def summary_of(snapshot: Snapshot) -> dict:
         values.update(status="completed", phase=end_name, outcome=outcome or end_id, outcome_label=end_name)
     else:
         ready = snapshot.ready
-        values.update(status="running", phase=ready[0].process_name if ready else None)
+        values.update(status="running", phase=snapshot.phase or (ready[0].process_name if ready else None))
     return values
 
 
