@@ -300,5 +300,6 @@ def test_the_phase_stays_implementation_while_a_request_or_the_period_end_is_pen
     assert world.reload(zone).phase == "实验实施"
     driver.city_opinion_on_request(zone, "Task_ExtensionCityOpinion")
     driver.decide_request(zone, "Task_ExtensionDecision", approve=False)
-    zone = driver.run_the_experiment(world.reload(zone))
-    assert world.reload(zone).phase == "实验实施", "waiting for the period's last day"
+    driver.annual_report(zone, "Task_AnnualSummary")
+    zone = world.reload(driver.run_the_experiment(zone))
+    assert queries.open_tasks_of(zone) == [] and zone.phase == "实验实施", "waiting for the period's last day"
