@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
             users = seeding.create_demo_users(password)
             click.echo(f"demo accounts: {users}")
             created = seeding.create_demo_programme()
+            seeding.create_demo_draft()
             click.echo(f"demo applications created: {created}")
 
     @app.cli.command("worker")

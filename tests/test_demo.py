@@ -56,3 +56,14 @@ def test_demo_programme_tells_the_story(app):
         assert chain_check.verify_chain(instance).ok, instance.id
         report = reexecution.reexecute(instance)
         assert report.ok, (instance.id, report.failure)
+
+
+def test_demo_draft_shows_a_regression_on_the_workbench(app):
+    from app.services import regression, workbench
+
+    seeding.create_demo_programme()
+    assert seeding.create_demo_draft() == 1 and seeding.create_demo_draft() == 0
+    (draft,) = workbench.drafts(driver.user("owner"))
+    report = regression.regression_report(draft)
+    assert report.count(regression.DIFFERENT) == 1, "the application that failed its review twice"
+    assert report.count(regression.FAILS) == 0

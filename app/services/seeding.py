@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from ..clock import PROGRAMME_TZ, FrozenClock
 from ..extensions import db
-from ..models import Call, Instance, Organisation, User, UserRole
+from ..models import Call, Instance, Organisation, ProcessDraft, User, UserRole
 from ..reference import load_divisions
 from ..roles import Role
-from . import calls, driver, timers
+from . import calls, driver, timers, workbench
 from .accounts import hash_password
 
 DEMO_PASSWORD = "demo2026"
@@ -277,3 +277,21 @@ def create_demo_programme() -> int:
         driver.assign(fresh["371302"], "expert05", "expert07", "expert08")
         timers.fire_due_timers()  # overdue annual plans are flagged to their cities and the province
     return completed + len(apps) + len(fresh)
+
+
+def create_demo_draft() -> int:
+    """A process owner's draft on the workbench: the preliminary review allowing three rounds.
+
+    Its deploy page shows the regression replay: the demo application that failed its review
+    twice would have gone differently. Nothing is deployed.
+    """
+    owner = driver.user("owner")
+    if db.session.scalar(select(func.count(ProcessDraft.id))):
+        return 0
+    draft = workbench.create_draft(owner, "初审最多三轮（草稿）")
+    review = draft.bpmn_files["review.bpmn"]
+    three_rounds = review.replace("review_round &lt; 2", "review_round &lt; 3").replace(
+        "review_round &gt;= 2", "review_round &gt;= 3"
+    )
+    workbench.save_file(owner, draft.id, "review.bpmn", three_rounds)
+    return 1
