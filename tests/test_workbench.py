@@ -121,6 +121,7 @@ def test_regression_replay_shows_which_past_applications_would_have_gone_differe
     assert row.status == regression.DIFFERENT
     assert row.element == "汇总专家意见并作出初审结论"
     assert any("两次评审" in r or "未通过" in r for r in row.recorded) and "指导申报单位修改" in row.draft
+    assert "review_round < 3" in row.reason and "草稿" in row.reason, row.reason  # why: the changed condition
     assert not report.all_same
 
 

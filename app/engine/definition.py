@@ -169,6 +169,25 @@ class ProcessDefinition:
         """Every message start event of an event sub-process (what a participant may start)."""
         return event_subprocesses.declared(self.all_specs(), self.subprocess_specs)
 
+    def branches_into(self, element_id: str) -> list[tuple[str, str | None]]:
+        """(gateway id, condition) for each exclusive or inclusive gateway branch leading to ``element_id``.
+
+        The condition is the expression on that branch, or None for the gateway's default flow;
+        used to say *why* a draft takes another path than a recorded history. Element ids need not
+        be unique across processes, hence a list.
+        """
+        found = []
+        for spec in self.all_specs():
+            for task_spec in spec.task_specs.values():
+                for condition, target in getattr(task_spec, "cond_task_specs", None) or []:
+                    if target == element_id:
+                        found.append(
+                            (task_spec.bpmn_id, condition.args[0] if condition is not None else None)
+                        )
+                if getattr(task_spec, "default_task_spec", None) == element_id:
+                    found.append((task_spec.bpmn_id, None))
+        return found
+
     def element_names(self) -> dict[str, str]:
         """Element id -> display name for every flow node (unnamed nodes map to their id)."""
         names: dict[str, str] = {}

@@ -9,6 +9,7 @@ failure with the engine's reason.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -69,6 +70,36 @@ def _where(run: WorkflowRun, names: dict[str, str]) -> list[str]:
     return sorted(names.get(t.element_id, t.element_id) for t in run.ready_user_tasks())
 
 
+def _reached(run: WorkflowRun) -> Counter:
+    return Counter(run.completed_element_ids()) + Counter(t.element_id for t in run.ready_user_tasks())
+
+
+def _parting(
+    recorded: WorkflowRun, on_draft: WorkflowRun, recorded_engine: Engine, draft: Engine, names
+) -> str | None:
+    """Why the paths part, when a gateway took another branch: the two branches and their conditions."""
+    history, drafted = _reached(recorded), _reached(on_draft)
+    only_history = [e for e in history if history[e] > drafted.get(e, 0)]
+    only_draft = [e for e in drafted if drafted[e] > history.get(e, 0)]
+    for element in only_draft:
+        for gateway, condition in draft.definition.branches_into(element):
+            for other in only_history:
+                for taken_gateway, taken_condition in recorded_engine.definition.branches_into(other):
+                    if taken_gateway != gateway:
+                        continue
+                    return _(
+                        "At %(gateway)s the draft takes the branch to %(draft)s "
+                        "(%(draft_condition)s) where the history took the branch to %(history)s "
+                        "(%(history_condition)s).",
+                        gateway=names.get(gateway, gateway),
+                        draft=names.get(element, element),
+                        draft_condition=condition or _("default flow"),
+                        history=names.get(other, other),
+                        history_condition=taken_condition or _("default flow"),
+                    )
+    return None
+
+
 def _compare(instance: Instance, steps: list[Step], draft: Engine) -> RegressionRow:
     row = RegressionRow(instance.id, instance.applicant.full_name, SAME, len(steps))
     names = {**engine_for(instance.version).definition.element_names(), **draft.definition.element_names()}
@@ -88,7 +119,10 @@ def _compare(instance: Instance, steps: list[Step], draft: Engine) -> Regression
             row.status, row.step = DIFFERENT, number
             row.element = step.events[0].element_name or step.events[0].element_id
             row.recorded, row.draft = recorded, on_draft
-            row.reason = _("After this step the draft waits for something else than the history did.")
+            recorded_engine = engine_for(step.events[0].version)
+            row.reason = _parting(recorded_run, draft_run, recorded_engine, draft, names) or _(
+                "After this step the draft waits for something else than the history did."
+            )
             return row
     return row
 
