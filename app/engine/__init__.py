@@ -11,10 +11,11 @@ Typical use from the service layer::
 """
 
 from . import clock as _clock
-from .definition import ProcessDefinition, UserTaskSpec
+from .definition import ProcessDefinition, UserTaskSpec, lanes_by_element
 from .engine import Engine
 from .errors import DiagramError, EngineError, ScriptError, TaskNotReady
 from .event_subprocesses import MessageStart
+from .properties import FORM_PROPERTY
 from .run import FiredTimer, ReadyTask, WorkflowRun
 from .sandbox import check_expression
 from .xml_safety import parse_bpmn_xml
@@ -25,6 +26,7 @@ __all__ = [
     "DiagramError",
     "Engine",
     "EngineError",
+    "FORM_PROPERTY",
     "FiredTimer",
     "MessageStart",
     "ProcessDefinition",
@@ -34,5 +36,6 @@ __all__ = [
     "UserTaskSpec",
     "WorkflowRun",
     "check_expression",
+    "lanes_by_element",
     "parse_bpmn_xml",
 ]

@@ -18,20 +18,14 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import event_subprocesses
 from .errors import DiagramError
+from .properties import FORM_PROPERTY, spec_property
 from .serialization import StateSerializer
 from .xml_safety import parse_bpmn_xml
 
-FORM_PROPERTY = "formJsonSchemaFilename"
 # SpiffWorkflow names its own control task specs "Start" and "End"; a BPMN element with one of
 # these ids silently replaces them and yields a process that cannot start.
 RESERVED_IDS = frozenset({"Start", "End"})
 _BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
-
-
-def spec_property(task_spec: Any, name: str) -> str | None:
-    """Read a ``spiffworkflow:property`` value from a parsed task spec (None when absent)."""
-    extensions = getattr(task_spec, "extensions", None) or {}
-    return extensions.get("properties", {}).get(name)
 
 
 def _refuse_reserved_ids(root: Any, filename: str) -> None:
@@ -45,7 +39,7 @@ def _refuse_reserved_ids(root: Any, filename: str) -> None:
             )
 
 
-def _lanes_by_element(root: Any) -> dict[str, str]:
+def lanes_by_element(root: Any) -> dict[str, str]:
     """Element id -> lane name, from every lane's flowNodeRef (elements of sub-processes included)."""
     lanes = {}
     for lane in root.xpath(".//bpmn:lane", namespaces=_BPMN_NS):
@@ -104,7 +98,7 @@ class ProcessDefinition:
             for filename, content in bpmn_files.items():
                 root = parse_bpmn_xml(content, filename)
                 _refuse_reserved_ids(root, filename)
-                lanes.update(_lanes_by_element(root))
+                lanes.update(lanes_by_element(root))
                 parser.add_bpmn_xml(root, filename)
             if main_process_id not in parser.get_process_ids():
                 known = ", ".join(sorted(parser.get_process_ids())) or "none"

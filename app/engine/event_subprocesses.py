@@ -27,8 +27,7 @@ from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
 from .errors import TaskNotReady
-
-FORM_PROPERTY = "formJsonSchemaFilename"
+from .properties import FORM_PROPERTY, spec_property
 
 
 @dataclass(frozen=True)
@@ -65,16 +64,12 @@ def _message_start_specs(spec: BpmnProcessSpec, subprocess_specs: dict[str, Bpmn
                 yield task_spec, start_spec
 
 
-def _property(task_spec: Any, name: str) -> str | None:
-    return ((getattr(task_spec, "extensions", None) or {}).get("properties") or {}).get(name)
-
-
 def _describe(owner_spec: BpmnProcessSpec, task_spec: Any, start_spec: Any) -> MessageStart:
     return MessageStart(
         element_id=start_spec.bpmn_id,
         name=start_spec.bpmn_name or start_spec.bpmn_id,
         lane=start_spec.lane,
-        form=_property(start_spec, FORM_PROPERTY),
+        form=spec_property(start_spec, FORM_PROPERTY),
         process_id=task_spec.spec,
         owner_process_id=owner_spec.name,
     )

@@ -28,10 +28,10 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import event_subprocesses
 from .clock import as_utc
-from .definition import spec_property
 from .determinism import IdSequence, engine_step
 from .errors import EngineError, ScriptError, TaskNotReady
 from .event_subprocesses import MessageStart
+from .properties import FORM_PROPERTY, spec_property
 
 if TYPE_CHECKING:
     from .definition import ProcessDefinition
@@ -160,7 +160,7 @@ class WorkflowRun:
                     element_id=spec.bpmn_id,
                     name=spec.bpmn_name or spec.bpmn_id,
                     lane=spec.lane,
-                    form=spec_property(spec, "formJsonSchemaFilename"),
+                    form=spec_property(spec, FORM_PROPERTY),
                     process_id=process_id,
                     process_name=process_names.get(process_id, process_id),
                     assignee=assignee if isinstance(assignee, str) else None,

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from ..engine import DiagramError, ProcessDefinition, check_expression, parse_bpmn_xml
+from ..engine import (
+    FORM_PROPERTY,
+    DiagramError,
+    ProcessDefinition,
+    check_expression,
+    lanes_by_element,
+    parse_bpmn_xml,
+)
 from ..forms import FormDefinitionError, load_form
 from ..roles import role_for_lane
 
@@ -22,7 +29,6 @@ _NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
-FORM_PROPERTY = "formJsonSchemaFilename"
 _TIMER_EXPRESSIONS = (
     ".//bpmn:timerEventDefinition/*[self::bpmn:timeDate or self::bpmn:timeDuration or self::bpmn:timeCycle]"
 )
@@ -47,19 +53,11 @@ def _property(element, name: str) -> str | None:
     return None
 
 
-def _lanes(root) -> dict[str, str]:
-    return {
-        (ref.text or "").strip(): lane.get("name") or ""
-        for lane in root.xpath(".//bpmn:lane", namespaces=_NS)
-        for ref in lane.xpath("bpmn:flowNodeRef", namespaces=_NS)
-    }
-
-
 def _form_users(file: str, root, forms: set[str]) -> list[Problem]:
     """Each user task (and each message start event a person triggers) names an existing form;
     each user task sits in a lane that names a role."""
     problems = []
-    lanes = _lanes(root)
+    lanes = lanes_by_element(root)
     starts = root.xpath(".//bpmn:startEvent[bpmn:messageEventDefinition]", namespaces=_NS)
     for element in [*root.xpath(".//bpmn:userTask", namespaces=_NS), *starts]:
         element_id = element.get("id")
@@ -199,7 +197,7 @@ def check_files(
         problems += _code(name, root)
         used |= {
             p.get("value")
-            for p in root.xpath(".//spiffworkflow:property[@name='formJsonSchemaFilename']", namespaces=_NS)
+            for p in root.xpath(f".//spiffworkflow:property[@name='{FORM_PROPERTY}']", namespaces=_NS)
         }
     problems += _forms(form_files, used)
     if len(roots) == len(bpmn_files):
