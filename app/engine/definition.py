@@ -8,6 +8,7 @@ Parsing is the expensive, failure-prone part, so it happens once per set of file
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -130,9 +131,16 @@ class ProcessDefinition:
         """The main spec first, then called processes in discovery order."""
         return [self.spec, *self.subprocess_specs.values()]
 
+    # A definition never changes after parsing, so what is read from its specs is read once.
+    # The mappings below are shared: callers read them and never change them.
+
+    @cached_property
+    def _process_names(self) -> dict[str, str]:
+        return {spec.name: spec.description or spec.name for spec in self.all_specs()}
+
     def process_names(self) -> dict[str, str]:
         """Process id -> process name (the ``name`` attribute, falling back to the id)."""
-        return {spec.name: spec.description or spec.name for spec in self.all_specs()}
+        return self._process_names
 
     def diagram_files(self) -> list[tuple[str, str]]:
         """(file name, process name) of each diagram, the main process first, then in call order."""
@@ -182,8 +190,8 @@ class ProcessDefinition:
                     found.append((task_spec.bpmn_id, None))
         return found
 
-    def element_names(self) -> dict[str, str]:
-        """Element id -> display name for every flow node (unnamed nodes map to their id)."""
+    @cached_property
+    def _element_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
         for spec in self.all_specs():
             for task_spec in spec.task_specs.values():
@@ -191,3 +199,15 @@ class ProcessDefinition:
                 if element_id:
                     names[element_id] = task_spec.bpmn_name or element_id
         return names
+
+    def element_names(self) -> dict[str, str]:
+        """Element id -> display name for every flow node (unnamed nodes map to their id)."""
+        return self._element_names
+
+    @cached_property
+    def _forms_by_element(self) -> dict[str, str]:
+        return {s.element_id: s.form for s in [*self.user_tasks(), *self.message_starts()] if s.form}
+
+    def forms_by_element(self) -> dict[str, str]:
+        """Element id -> form file, for the user tasks and the message start events people fill in."""
+        return self._forms_by_element

@@ -4,11 +4,9 @@ own labels (审核结论：同意报送省民政厅), not the stored codes (city
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..extensions import db
 from ..forms import FormDefinition
-from ..models import HistoryEvent, Instance, ProcessVersion
+from ..models import HistoryEvent, Instance
 from .deployment import engine_for, form_for
 from .queries import history_of
 
@@ -31,12 +29,6 @@ class EventView:
 _SUBMISSIONS = frozenset({"task_completed", "event_started"})
 
 
-@lru_cache(maxsize=32)
-def _forms_by_element(version_id: int, content_hash: str) -> dict[str, str]:
-    definition = engine_for(db.session.get(ProcessVersion, version_id)).definition
-    return {s.element_id: s.form for s in [*definition.user_tasks(), *definition.message_starts()] if s.form}
-
-
 def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str]]:
     lines = []
     for field in form.fields():
@@ -52,7 +44,7 @@ def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str
 
 def event_views(instance: Instance, locale: str = "zh_CN") -> list[EventView]:
     version = instance.version
-    forms = _forms_by_element(version.id, version.content_hash)
+    forms = engine_for(version).definition.forms_by_element()
     views = []
     for event in history_of(instance):
         form_name = forms.get(event.element_id) if event.kind in _SUBMISSIONS else None

@@ -77,9 +77,7 @@ def _read_only(form: FormDefinition, data: dict, locale: str) -> str:
 
 
 def _form_of(version: ProcessVersion, element_id: str | None) -> FormDefinition | None:
-    definition = engine_for(version).definition
-    names = {s.element_id: s.form for s in [*definition.user_tasks(), *definition.message_starts()] if s.form}
-    name = names.get(element_id or "")
+    name = engine_for(version).definition.forms_by_element().get(element_id or "")
     return form_for(version, name) if name else None
 
 
