@@ -47,11 +47,11 @@ def _allowed(user: User, instance: Instance, run: WorkflowRun) -> list[MessageSt
     ]
 
 
-def available_actions(user: User, instance: Instance) -> list[MessageStart]:
+def available_actions(user: User, instance: Instance, run: WorkflowRun | None = None) -> list[MessageStart]:
     """What `user` may start on `instance` now (empty for a finished application)."""
     if instance.status != "running":
         return []
-    return _allowed(user, instance, load_run(instance))
+    return _allowed(user, instance, run or load_run(instance))
 
 
 def action_form(user: User, instance_id: int, element_id: str) -> ActionForm:

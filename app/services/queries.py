@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..engine import WorkflowRun
 from ..extensions import db
 from ..models import Attachment, HistoryEvent, Instance, Organisation, ReadyTask, User
 from ..scope import actionable_tasks_filter, can_see_instance, visible_instances_filter
@@ -91,9 +92,9 @@ def diagram_tabs(instance: Instance) -> list[tuple[str, str]]:
     return engine_for(instance.version).definition.diagram_files()
 
 
-def diagram_highlights(instance: Instance) -> dict[str, list[str]]:
+def diagram_highlights(instance: Instance, run: WorkflowRun | None = None) -> dict[str, list[str]]:
     """Element ids to colour on the diagram: what has been done, and what is waiting now."""
-    run = load_run(instance)
+    run = run or load_run(instance)
     return {
         "completed": run.completed_element_ids(),
         "current": run.active_element_ids(),
@@ -118,11 +119,11 @@ class ExperimentRecord:
     content_changes: list[dict]
 
 
-def experiment_record(instance: Instance) -> ExperimentRecord | None:
+def experiment_record(instance: Instance, run: WorkflowRun | None = None) -> ExperimentRecord | None:
     """Read from the implementation's data objects (``schedule``, ``content_changes``) while it runs."""
     if instance.status != "running":
         return None
-    objects = load_run(instance).data_objects()
+    objects = (run or load_run(instance)).data_objects()
     schedule = objects.get("schedule")
     if not isinstance(schedule, dict):
         return None

@@ -10,7 +10,15 @@ from flask_login import current_user, login_required
 from ... import clock
 from ...forms import decode_submission, render_form
 from ...scope import can_audit, can_start_application
-from ...services import applications, attachments, calls, history_view, instance_actions, queries
+from ...services import (
+    applications,
+    attachments,
+    calls,
+    history_view,
+    instance_actions,
+    instance_page,
+    queries,
+)
 from ...services.application_form import application_form_for, form_pdf
 from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
 from . import bp
@@ -56,16 +64,17 @@ def start():
 @login_required
 def detail(instance_id: int):
     instance = queries.instance_for(current_user, instance_id)
+    live = instance_page.live_view(current_user, instance)
     return render_template(
         "instances/detail.html",
         instance=instance,
         history=history_view.event_views(instance, str(get_locale())),
         open_tasks=queries.open_tasks_of(instance),
-        highlights=queries.diagram_highlights(instance),
+        highlights=live.highlights,
         files=queries.attachments_of(instance),
         diagram_tabs=queries.diagram_tabs(instance),
-        actions=instance_actions.available_actions(current_user, instance),
-        record=queries.experiment_record(instance),
+        actions=live.actions,
+        record=live.record,
         can_audit=can_audit(current_user),
         now=clock.now(),
     )
