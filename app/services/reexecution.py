@@ -81,8 +81,10 @@ class _NoTask(Exception):
 
 def _task_for(run: WorkflowRun, event: HistoryEvent, match_by_element: bool) -> str:
     """The ready task an event completes: its recorded id, or (for another diagram) one of its element."""
+    if not match_by_element:
+        return event.task_id
     ready = run.ready_user_tasks()
-    if not match_by_element or any(t.task_id == event.task_id for t in ready):
+    if any(t.task_id == event.task_id for t in ready):
         return event.task_id
     same = [t for t in ready if t.element_id == event.element_id]
     actor = event.actor.username if event.actor else None
