@@ -32,31 +32,10 @@ from functools import lru_cache
 from types import CodeType, FrameType
 from typing import Any
 
+from . import sandbox_limits as limits
 from .errors import ScriptError
 from .sandbox_guards import _UNTRACED, GUARDS, SAFE_BUILTINS
-from .sandbox_limits import (
-    _ADD,
-    _AUG_ATTR,
-    _AUG_ITEM,
-    _BUILD,
-    _BUILD_TUPLE,
-    _FSTRING,
-    _FVALUE,
-    _IADD,
-    _LSHIFT,
-    _METHOD,
-    _MOD,
-    _MUL,
-    _POW,
-    _SET_SLICE,
-    _SLICE,
-    _TICK,
-    MAX_FORMAT_WIDTH,
-    MAX_LINES,
-    MAX_SECONDS,
-    SandboxViolation,
-    _Deadline,
-)
+from .sandbox_limits import MAX_FORMAT_WIDTH, MAX_LINES, MAX_SECONDS, SandboxViolation, _Deadline
 
 __all__ = [
     "CHECKED_METHODS",
@@ -207,7 +186,7 @@ def _slice_as_value(key: ast.expr) -> ast.expr:
     """``a:b:c`` inside a subscript as an ordinary expression (``slice(a, b, c)``)."""
     if isinstance(key, ast.Slice):
         parts = [part or ast.Constant(value=None) for part in (key.lower, key.upper, key.step)]
-        return ast.copy_location(_guard_call(_SLICE, *parts), key)
+        return ast.copy_location(_guard_call(limits._SLICE, *parts), key)
     if isinstance(key, ast.Tuple):
         return ast.copy_location(ast.Tuple(elts=[_slice_as_value(e) for e in key.elts], ctx=ast.Load()), key)
     return key
@@ -231,7 +210,7 @@ def _build_call(elements: list[ast.expr]) -> ast.Call:
             plain.append(element)
     if plain:
         parts.append(ast.Tuple(elts=plain, ctx=ast.Load()))
-    return _guard_call(_BUILD, *parts)
+    return _guard_call(limits._BUILD, *parts)
 
 
 class _Instrument(ast.NodeTransformer):
@@ -250,8 +229,14 @@ class _Instrument(ast.NodeTransformer):
     emits a trace event.
     """
 
-    _GUARDS = {ast.Pow: _POW, ast.Mult: _MUL, ast.LShift: _LSHIFT, ast.Add: _ADD, ast.Mod: _MOD}
-    _AUG_GUARDS = {**_GUARDS, ast.Add: _IADD}
+    _GUARDS = {
+        ast.Pow: limits._POW,
+        ast.Mult: limits._MUL,
+        ast.LShift: limits._LSHIFT,
+        ast.Add: limits._ADD,
+        ast.Mod: limits._MOD,
+    }
+    _AUG_GUARDS = {**_GUARDS, ast.Add: limits._IADD}
     _SYMBOLS = {ast.Pow: "**", ast.Mult: "*", ast.LShift: "<<", ast.Add: "+", ast.Mod: "%"}
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
@@ -274,11 +259,13 @@ class _Instrument(ast.NodeTransformer):
             return ast.copy_location(assign, node)
         symbol = ast.Constant(value=self._SYMBOLS[op])
         if isinstance(target, ast.Subscript):
-            call = _guard_call(_AUG_ITEM, target.value, _slice_as_value(target.slice), symbol, node.value)
+            call = _guard_call(
+                limits._AUG_ITEM, target.value, _slice_as_value(target.slice), symbol, node.value
+            )
         else:
             assert isinstance(target, ast.Attribute)
             name = ast.Constant(value=target.attr)
-            call = _guard_call(_AUG_ATTR, target.value, name, symbol, node.value)
+            call = _guard_call(limits._AUG_ATTR, target.value, name, symbol, node.value)
         return ast.copy_location(ast.Expr(value=call), node)
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
@@ -289,7 +276,7 @@ class _Instrument(ast.NodeTransformer):
             and isinstance(target, ast.Subscript)
             and isinstance(target.slice, ast.Slice)
         ):
-            call = _guard_call(_SET_SLICE, target.value, _slice_as_value(target.slice), node.value)
+            call = _guard_call(limits._SET_SLICE, target.value, _slice_as_value(target.slice), node.value)
             return ast.copy_location(ast.Expr(value=call), node)
         return node
 
@@ -300,16 +287,18 @@ class _Instrument(ast.NodeTransformer):
                 spec = "" if part.format_spec is None else _constant_spec(part.format_spec)
                 conversion = ast.Constant(value=part.conversion)
                 parts.append(
-                    _guard_call(_FVALUE, self.visit(part.value), conversion, ast.Constant(value=spec))
+                    _guard_call(limits._FVALUE, self.visit(part.value), conversion, ast.Constant(value=spec))
                 )
             else:
                 parts.append(part)
-        return ast.copy_location(_guard_call(_FSTRING, *parts), node)
+        return ast.copy_location(_guard_call(limits._FSTRING, *parts), node)
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         self.generic_visit(node)
         if node.attr in CHECKED_METHODS and isinstance(node.ctx, ast.Load):
-            return ast.copy_location(_guard_call(_METHOD, node.value, ast.Constant(value=node.attr)), node)
+            return ast.copy_location(
+                _guard_call(limits._METHOD, node.value, ast.Constant(value=node.attr)), node
+            )
         return node
 
     def _display(self, node: ast.List | ast.Tuple) -> ast.AST:
@@ -318,7 +307,7 @@ class _Instrument(ast.NodeTransformer):
             return node
         call: ast.expr = _build_call(node.elts)
         if isinstance(node, ast.Tuple):
-            call = _guard_call(_BUILD_TUPLE, *call.args)
+            call = _guard_call(limits._BUILD_TUPLE, *call.args)
         return ast.copy_location(call, node)
 
     visit_List = _display
@@ -332,7 +321,7 @@ class _Instrument(ast.NodeTransformer):
 
     def _tick_body(self, node: ast.While | ast.For) -> ast.AST:
         self.generic_visit(node)
-        node.body.insert(0, ast.copy_location(ast.Expr(value=_guard_call(_TICK)), node.body[0]))
+        node.body.insert(0, ast.copy_location(ast.Expr(value=_guard_call(limits._TICK)), node.body[0]))
         return node
 
     visit_While = _tick_body
@@ -340,7 +329,7 @@ class _Instrument(ast.NodeTransformer):
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
         self.generic_visit(node)
-        node.ifs.append(_guard_call(_TICK))
+        node.ifs.append(_guard_call(limits._TICK))
         return node
 
 
