@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import render_template
@@ -20,131 +19,21 @@ from markupsafe import Markup
 from app.forms.checks import PLAN_DOCUMENT, PLAN_MIN_CHARS, count_characters
 from app.forms.definition import Field, FormDefinition, enum_key, wants_english
 from app.forms.errors import FieldError
+from app.forms.views import (
+    DocumentView,
+    FieldView,
+    Option,
+    RowView,
+    SectionView,
+    SummaryEntry,
+    TableView,
+    ThemeGroup,
+    ThemeItem,
+    ThemeView,
+)
 from app.reference import find_theme, load_themes
 
 EMPTY_DISPLAY = "—"
-
-
-@dataclass
-class Option:
-    value: str
-    label: str
-    checked: bool
-
-
-@dataclass
-class FieldView:
-    """One input (or, read-only, one value) with its label, help and errors."""
-
-    field: Field
-    widget: str
-    name: str
-    input_id: str
-    anchor: str
-    label: str
-    help: str | None
-    required: bool
-    value: str
-    display: str
-    checked: bool = False
-    options: list[Option] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ui(self) -> Mapping[str, Any]:
-        return self.field.ui
-
-    @property
-    def described_by(self) -> list[str]:
-        """Ids of the help text and error messages, for aria-describedby."""
-        ids = [f"{self.input_id}-help"] if self.help else []
-        return ids + [f"{self.input_id}-error{n}" for n in range(1, len(self.errors) + 1)]
-
-
-@dataclass
-class RowView:
-    index: int
-    number: int
-    anchor: str
-    cells: list[FieldView]
-    errors: list[str]
-
-
-@dataclass
-class TableView:
-    """A repeatable table (widget ``experts``); ``template`` is the blank row the script copies."""
-
-    main: FieldView
-    columns: list[FieldView]
-    rows: list[RowView]
-    template: list[FieldView]
-    english: bool
-
-    widget = "experts"
-
-
-@dataclass
-class ThemeItem:
-    code: str
-    kind: str
-    number: str
-    title: str
-    checked: bool
-
-
-@dataclass
-class ThemeGroup:
-    kind: str
-    label: str
-    items: list[ThemeItem]
-
-
-@dataclass
-class ThemeView:
-    """The theme picker: source (reference / own), the reference list, the own title, the kind field."""
-
-    main: FieldView
-    code: FieldView
-    title: FieldView
-    kind_name: str
-    groups: list[ThemeGroup]
-    summary: str
-
-    widget = "theme"
-
-
-@dataclass
-class DocumentView:
-    """A running character count under the fields of a document (the plan)."""
-
-    name: str
-    anchor: str
-    fields: list[str]
-    count: int
-    minimum: int | None
-    text: str
-    template: str
-    errors: list[str]
-
-    widget = "document"
-
-    @property
-    def satisfied(self) -> bool:
-        return self.minimum is None or self.count >= self.minimum
-
-
-@dataclass
-class SectionView:
-    key: str | None
-    title: str | None
-    items: list[Any]
-
-
-@dataclass
-class SummaryEntry:
-    anchor: str | None
-    label: str | None
-    message: str
 
 
 def render_form(
