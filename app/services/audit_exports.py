@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Document, HistoryEvent, Instance, Organisation, User
 from ..scope import visible_instances_filter
 from .chain_check import verify_chain
+from .deployment import write_version_files
 from .history_chain import CHAINED_FIELDS
 from .reexecution import reexecute
 
@@ -68,10 +69,7 @@ def audit_package(instance: Instance, form_pdf: bytes, by: User, now: datetime) 
             "".join(json.dumps(_event_record(e), ensure_ascii=False, default=str) + "\n" for e in events),
         )
         for version in {e.version for e in events}:
-            for name, text in sorted(version.bpmn_files.items()):
-                package.writestr(f"versions/v{version.version}/bpmn/{name}", text)
-            for name, text in sorted(version.form_files.items()):
-                package.writestr(f"versions/v{version.version}/forms/{name}", text)
+            write_version_files(package, version, f"versions/v{version.version}/")
         package.writestr(
             "documents.json",
             json.dumps(

@@ -145,3 +145,11 @@ def form_for(version: ProcessVersion, form_name: str) -> FormDefinition:
     if form is None:
         raise ServiceError(_("Form %(form)s is missing from this process version.", form=form_name))
     return form
+
+
+def write_version_files(package, version: ProcessVersion, prefix: str = "") -> None:
+    """Add a version's diagrams and forms to an open ``zipfile.ZipFile`` under ``prefix``bpmn/ and forms/."""
+    for name, text in sorted(version.bpmn_files.items()):
+        package.writestr(f"{prefix}bpmn/{name}", text)
+    for name, text in sorted(version.form_files.items()):
+        package.writestr(f"{prefix}forms/{name}", text)

@@ -81,12 +81,17 @@ def user_names() -> dict[int, str]:
     return dict(rows.all())
 
 
-def version(user: User, version_id: int) -> ProcessVersion:
+def _of_this_process(user: User, model: type, object_id: int, missing: str):
+    """A version or draft of the configured process, for a process owner; else Forbidden/NotFound."""
     require_owner(user)
-    found = db.session.get(ProcessVersion, version_id)
+    found = db.session.get(model, object_id)
     if found is None or found.process_key != _process_key():
-        raise NotFound(_("No such version."))
+        raise NotFound(missing)
     return found
+
+
+def version(user: User, version_id: int) -> ProcessVersion:
+    return _of_this_process(user, ProcessVersion, version_id, _("No such version."))
 
 
 def drafts(user: User) -> list[ProcessDraft]:
@@ -101,11 +106,7 @@ def drafts(user: User) -> list[ProcessDraft]:
 
 
 def draft(user: User, draft_id: int) -> ProcessDraft:
-    require_owner(user)
-    found = db.session.get(ProcessDraft, draft_id)
-    if found is None or found.process_key != _process_key():
-        raise NotFound(_("No such draft."))
-    return found
+    return _of_this_process(user, ProcessDraft, draft_id, _("No such draft."))
 
 
 def create_draft(user: User, name: str, from_version_id: int | None = None) -> ProcessDraft:
@@ -231,10 +232,7 @@ def version_zip(user: User, version_id: int) -> tuple[str, bytes]:
     found = version(user, version_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, text in sorted(found.bpmn_files.items()):
-            package.writestr(f"bpmn/{name}", text)
-        for name, text in sorted(found.form_files.items()):
-            package.writestr(f"forms/{name}", text)
+        deployment.write_version_files(package, found)
         package.writestr(
             "version.json",
             json.dumps(
