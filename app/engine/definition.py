@@ -167,9 +167,13 @@ class ProcessDefinition:
                     )
         return found
 
+    @cached_property
+    def _message_starts(self) -> list[event_subprocesses.MessageStart]:
+        return event_subprocesses.declared(self.all_specs(), self.subprocess_specs)
+
     def message_starts(self) -> list[event_subprocesses.MessageStart]:
         """Every message start event of an event sub-process (what a participant may start)."""
-        return event_subprocesses.declared(self.all_specs(), self.subprocess_specs)
+        return self._message_starts
 
     def branches_into(self, element_id: str) -> list[tuple[str, str | None]]:
         """(gateway id, condition) for each exclusive or inclusive gateway branch leading to ``element_id``.

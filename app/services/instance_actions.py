@@ -39,12 +39,12 @@ class ActionForm:
     choices: dict[str, list[tuple[str, str]]]
 
 
+def _may_start(user: User, instance: Instance, start: MessageStart) -> bool:
+    return bool(start.form) and acts_for(user, assignee_for_lane(start.lane, instance))
+
+
 def _allowed(user: User, instance: Instance, run: WorkflowRun) -> list[MessageStart]:
-    return [
-        start
-        for start in run.message_starts()
-        if start.form and acts_for(user, assignee_for_lane(start.lane, instance))
-    ]
+    return [start for start in run.message_starts() if _may_start(user, instance, start)]
 
 
 def available_actions(user: User, instance: Instance, run: WorkflowRun | None = None) -> list[MessageStart]:
@@ -67,10 +67,10 @@ def _offered(user: User, instance: Instance, run: WorkflowRun, element_id: str) 
     known = {start.element_id: start for start in instance_starts(instance)}
     if element_id not in known:
         raise NotFound(_("Nothing of that name can be started on this application."))
-    offered = {start.element_id: start for start in _allowed(user, instance, run)}
-    if element_id in offered:
-        return offered[element_id]
-    if element_id in {start.element_id for start in run.message_starts()}:
+    running = {start.element_id: start for start in run.message_starts()}
+    if element_id in running:
+        if _may_start(user, instance, running[element_id]):
+            return running[element_id]
         raise NotFound(_("Nothing of that name can be started on this application."))
     raise RuleViolation(
         _(
