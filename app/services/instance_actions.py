@@ -92,14 +92,12 @@ def start_action(user: User, instance_id: int, element_id: str, data: dict) -> I
     now = clock.now()
     run = load_run(instance)
     try:
-        revision_seen, fired = fire_due_first(instance, run, now)
+        revision_seen, _fired, run = fire_due_first(instance, run, now)
     except StaleRevision:
         raise Conflict(
             _("The application changed while you were working on it; please reload and try again.")
         ) from None
     instance = instance_for(user, instance_id)
-    if fired:  # every step starts from the stored state, so a re-execution takes the same path
-        run = load_run(instance)
     action = _offered(user, instance, run, element_id)
     form = form_for(instance.version, action.form)
     data = form_fields_only(form, data)

@@ -146,13 +146,12 @@ def _fire_overdue_timers(
 ) -> tuple[int, WorkflowRun]:
     """Let deadlines that passed before this submission take effect first (R5), whatever the worker did.
 
-    Returns the revision the completion builds on and the workflow to complete it on (restored
-    from the state just stored, as every step starts, so a re-execution takes the same path);
-    refuses the completion if a deadline took the task away.
+    Returns the revision the completion builds on and the workflow to complete it on; refuses the
+    completion if a deadline took the task away.
     """
     task_id, task_name = task.id, task.name
     try:
-        revision_seen, fired = fire_due_first(instance, run, now)
+        revision_seen, fired, run = fire_due_first(instance, run, now)
     except StaleRevision:
         raise _conflict_for(task_id) from None
     if fired and task_id not in {t.task_id for t in run.ready_user_tasks()}:
@@ -164,7 +163,7 @@ def _fire_overdue_timers(
                 task=task_name,
             )
         )
-    return revision_seen, (load_run(instance) if fired else run)
+    return revision_seen, run
 
 
 def _completion_of(task_id: str) -> HistoryEvent | None:

@@ -19,6 +19,7 @@ from ..models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, Use
 from ..roles import Role
 from ..scope import Assignee, assignee_for_lane, relation_of
 from .history_chain import GENESIS_HASH, event_digest, field_hashes, sha256_text
+from .runs import load_run
 
 
 class StaleRevision(Exception):
@@ -265,15 +266,18 @@ def commit_transition(
     db.session.expire(instance)
 
 
-def fire_due_first(instance: Instance, run: WorkflowRun, now: datetime) -> tuple[int, list[FiredTimer]]:
+def fire_due_first(
+    instance: Instance, run: WorkflowRun, now: datetime
+) -> tuple[int, list[FiredTimer], WorkflowRun]:
     """Let deadlines that passed before a participant's step take effect first (R5, R8), committed.
 
-    Returns the revision the participant's step builds on and the timers that fired; raises
-    `StaleRevision` if someone moved the instance meanwhile.
+    Returns the revision the participant's step builds on, the timers that fired, and the workflow
+    to take the step on: after a firing, restored from the state just stored, as every step starts,
+    so a re-execution takes the same path. Raises `StaleRevision` if someone moved the instance.
     """
     revision_seen = instance.revision
     fired = run.fire_due_timers(now)
     if not fired:
-        return revision_seen, []
+        return revision_seen, [], run
     commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
-    return revision_seen + 1, fired
+    return revision_seen + 1, fired, load_run(instance)
