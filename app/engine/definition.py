@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import event_subprocesses
+from . import event_subprocesses, spec_wiring
 from .errors import DiagramError
 from .properties import FORM_PROPERTY, spec_property
 from .serialization import StateSerializer
@@ -116,7 +116,7 @@ class ProcessDefinition:
         except (SpiffWorkflowException, ValueError, KeyError, AttributeError, TypeError) as exc:
             raise DiagramError(f"diagram could not be parsed: {exc}") from exc
         for process_spec in [spec, *subprocess_specs.values()]:
-            event_subprocesses.wire(process_spec)
+            spec_wiring.wire(process_spec)
             _assign_lanes(process_spec, lanes)
         return cls(main_process_id, spec, subprocess_specs)
 
@@ -130,6 +130,10 @@ class ProcessDefinition:
     def all_specs(self) -> list[BpmnProcessSpec]:
         """The main spec first, then called processes in discovery order."""
         return [self.spec, *self.subprocess_specs.values()]
+
+    def wiring_fingerprint(self) -> tuple:
+        """How the specs' tasks are connected; running workflows must never change it (see spec_wiring)."""
+        return spec_wiring.fingerprint(self.all_specs())
 
     # A definition never changes after parsing, so what is read from its specs is read once.
     # The mappings below are shared: callers read them and never change them.

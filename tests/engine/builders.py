@@ -84,3 +84,25 @@ def timer_engine(expression: str) -> Engine:
 
 def wall_clock_now() -> datetime:
     return datetime.now(UTC)
+
+
+def review_process() -> bytes:
+    """start -> an opinion per reviewer (parallel multi-instance, into ``opinions``) -> decide -> end."""
+    return (
+        BPMN_HEADER + '<bpmn:process id="reviewed" name="评审" isExecutable="true">'
+        '<bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>'
+        '<bpmn:sequenceFlow id="F1" sourceRef="StartEvent_1" targetRef="Task_Opinion"/>'
+        '<bpmn:userTask id="Task_Opinion" name="专家意见"><bpmn:incoming>F1</bpmn:incoming>'
+        "<bpmn:outgoing>F2</bpmn:outgoing><bpmn:multiInstanceLoopCharacteristics>"
+        "<bpmn:loopDataInputRef>reviewers</bpmn:loopDataInputRef>"
+        "<bpmn:loopDataOutputRef>opinions</bpmn:loopDataOutputRef>"
+        '<bpmn:inputDataItem id="reviewer" name="reviewer"/>'
+        '<bpmn:outputDataItem id="opinion" name="opinion"/>'
+        "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>"
+        '<bpmn:sequenceFlow id="F2" sourceRef="Task_Opinion" targetRef="Task_Decide"/>'
+        '<bpmn:userTask id="Task_Decide" name="汇总"><bpmn:incoming>F2</bpmn:incoming>'
+        "<bpmn:outgoing>F3</bpmn:outgoing></bpmn:userTask>"
+        '<bpmn:sequenceFlow id="F3" sourceRef="Task_Decide" targetRef="EndEvent_1"/>'
+        '<bpmn:endEvent id="EndEvent_1"><bpmn:incoming>F3</bpmn:incoming></bpmn:endEvent>'
+        "</bpmn:process></bpmn:definitions>"
+    ).encode()
