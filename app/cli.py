@@ -38,19 +38,21 @@ def register(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Fire due timers once and exit.")
     def worker_command(once: bool) -> None:
-        """Fire due timers (deadlines) forever, every TIMER_POLL_SECONDS."""
+        """Fire due timers (deadlines) and look for stalled applications, every TIMER_POLL_SECONDS."""
         logging.basicConfig(level=logging.INFO)
         interval = current_app.config["TIMER_POLL_SECONDS"]
         log = logging.getLogger("worker")
         while True:
             try:
-                fired = timers.fire_due_timers()
+                fired, stalled = timers.worker_pass()
             except Exception:  # the database may be briefly unavailable: keep the deadlines alive
                 log.exception("timer pass failed; retrying in %s s", interval)
                 db.session.remove()
             else:
                 if fired:
                     log.info("fired %s timer(s)", fired)
+                if stalled:
+                    log.error("%s application(s) stalled: see the incident list", stalled)
             if once:
                 break
             time.sleep(interval)

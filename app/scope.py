@@ -81,8 +81,9 @@ def can_see_instance(user: User, instance: Instance) -> bool:
     return db.session.scalar(query) is not None
 
 
-# Roles that may run the auditor's checks (verify, re-execute, replay) on what they can see.
-_AUDITS = {Role.AUDITOR, Role.ADMIN, Role.PROVINCE}
+# Roles that may run the auditor's checks (verify, re-execute, replay) on what they can see. The
+# administrator runs users and units, not applications (DOMAIN.md), so it is not among them.
+_AUDITS = {Role.AUDITOR, Role.PROVINCE}
 
 
 def can_audit(user: User) -> bool:
@@ -96,6 +97,15 @@ def can_model(user: User) -> bool:
 
 def can_read_security_log(user: User) -> bool:
     return bool({Role.AUDITOR, Role.ADMIN} & set(user.roles))
+
+
+def can_see_incidents(user: User) -> bool:
+    """Operations: administrators keep the system running, auditors watch it, process owners fix diagrams."""
+    return bool({Role.ADMIN, Role.AUDITOR, Role.PROCESS_OWNER} & set(user.roles))
+
+
+def can_retry_incidents(user: User) -> bool:
+    return Role.ADMIN in user.roles
 
 
 def can_start_application(user: User) -> bool:

@@ -209,6 +209,7 @@ def test_the_auditor_cannot_write_anywhere(app, client, api, world, zone):
         "attachment_id": 1,
         "draft_id": 1,
         "version_id": 1,
+        "incident_id": 1,
         "filename": "review.bpmn",
         "name": "review_decision.json",
     }

@@ -7,7 +7,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import HistoryEvent, Instance
+from app.models import HistoryEvent, Instance, User
 from app.services import chain_check, driver, queries, reexecution, seeding
 
 
@@ -67,3 +67,51 @@ def test_demo_draft_shows_a_regression_on_the_workbench(app):
     report = regression.regression_report(draft)
     assert report.count(regression.DIFFERENT) == 1, "the application that failed its review twice"
     assert report.count(regression.FAILS) == 0
+
+
+def _fresh_worker() -> None:
+    """Forget every parsed version, as a newly started gunicorn or timer worker process has nothing parsed."""
+    from app.services import deployment
+
+    deployment._engine_for.cache_clear()
+
+
+def test_every_outstanding_expert_opinion_of_the_demo_moves_its_review_on(app, clock):
+    """The demo is seeded by one process and the experts answer in another, as on a real server."""
+    from datetime import datetime
+
+    from app.clock import PROGRAMME_TZ
+    from app.models import ReadyTask
+    from app.services import incidents, tasks
+
+    seeding.create_demo_programme()
+    clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=PROGRAMME_TZ))
+    _fresh_worker()
+    outstanding = db.session.scalars(
+        select(ReadyTask).where(ReadyTask.element_id == "Task_ExpertOpinion").order_by(ReadyTask.instance_id)
+    ).all()
+    reviewed = {task.instance_id for task in outstanding}
+    assert len(outstanding) == 4 and len(reviewed) == 2, (
+        "expert06 on one application, three experts on another"
+    )
+    for task_id, expert_id in [(t.id, t.assignee_user_id) for t in outstanding]:
+        expert_user = db.session.get(User, expert_id)
+        data = {
+            "opinion": "pass",
+            "opinion_comments": "同意通过。",
+            "opinion_signature": expert_user.display_name,
+        }
+        tasks.complete_task(expert_user, task_id, data)
+
+    db.session.expire_all()
+    for instance in db.session.scalars(select(Instance)):
+        ready = db.session.scalars(
+            select(ReadyTask.element_id).where(ReadyTask.instance_id == instance.id)
+        ).all()
+        assert instance.status == "completed" or ready or instance.next_timer_at, instance.id
+        assert incidents.open_incidents_of(instance) == [], instance.id
+        if instance.id in reviewed:
+            assert ready == ["Task_ReviewDecision"], "the province decides from the collected opinions"
+        assert chain_check.verify_chain(instance).ok, instance.id
+        report = reexecution.reexecute(instance)
+        assert report.ok, (instance.id, report.failure)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
@@ -190,6 +191,46 @@ class WorkflowRun:
             for task in self._workflow.event_manager.tasks.values()
             if task.state == TaskState.WAITING and _timer_definition(task) is not None
         ]
+
+    def _awaits_outside_event(self) -> bool:
+        """Whether a waiting task catches something from outside the workflow: a time or a message."""
+        for task in self._workflow.event_manager.tasks.values():
+            if task.state != TaskState.WAITING:
+                continue
+            definition = task.task_spec.event_definition
+            definitions = (
+                definition.event_definitions
+                if isinstance(definition, MultipleEventDefinition)
+                else [definition]
+            )
+            if any(isinstance(d, TimerEventDefinition | MessageEventDefinition) for d in definitions):
+                return True
+        return False
+
+    def stalled_at(self) -> list[str] | None:
+        """The elements a running workflow stopped at when nothing can move it on, else None.
+
+        Something can move it while a user task is ready, a timer or a message is awaited, or a
+        participant may start an event sub-process. Without any of these the workflow would wait
+        forever (e.g. a loop that never became ready): that is an incident, and these are the
+        activities and gateways holding its tokens, innermost processes included.
+        """
+        if (
+            self.is_completed
+            or self.ready_user_tasks()
+            or self._awaits_outside_event()
+            or self.message_starts()
+        ):
+            return None
+        holding = {
+            task.task_spec.bpmn_id
+            for workflow in self._all_workflows()
+            for task in workflow.tasks.values()
+            if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
+            and getattr(task.task_spec, "bpmn_id", None)
+            and not (task.state == TaskState.STARTED and isinstance(task.task_spec, SubWorkflowTask))
+        }
+        return sorted(holding) or [self._definition.main_process_id]
 
     def next_timer_due(self) -> datetime | None:
         dues = [due for due in map(_timer_due, self._waiting_timers()) if due is not None]

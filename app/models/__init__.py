@@ -3,6 +3,7 @@
 from .attachments import Attachment
 from .documents import Document
 from .history import HistoryEvent
+from .incidents import Incident
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .organisations import Organisation
 from .programme import Call, ProcessDraft, ProcessVersion
@@ -15,6 +16,7 @@ __all__ = [
     "Call",
     "Document",
     "HistoryEvent",
+    "Incident",
     "Instance",
     "InstanceParticipant",
     "Organisation",

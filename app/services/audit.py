@@ -13,15 +13,14 @@ from .queries import instance_for
 def audited_instance(user: User, instance_id: int) -> Instance:
     """The instance, if `user` may see it (else NotFound) and run the auditor's checks (else Forbidden)."""
     instance = instance_for(user, instance_id)
-    if not can_audit(user):
-        raise Forbidden(_("Only auditors, administrators and the province can run these checks."))
+    require_auditor(user)
     return instance
 
 
 def require_auditor(user: User) -> None:
     """For checks and exports across applications (what they cover is limited to the user's scope)."""
     if not can_audit(user):
-        raise Forbidden(_("Only auditors, administrators and the province can run these checks."))
+        raise Forbidden(_("Only auditors and the province can run these checks."))
 
 
 def require_security_log_reader(user: User) -> None:

@@ -15,13 +15,13 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..engine import MessageStart, ScriptError, TaskNotReady, WorkflowRun
-from ..extensions import db
 from ..forms import FieldError, FormDefinition, validate_submission
 from ..models import Instance, User
 from ..scope import acts_for, assignee_for_lane
+from . import incidents
 from .deployment import engine_for, form_for
 from .documents import store_documents
-from .errors import Conflict, NotFound, RuleViolation, ServiceError, ValidationFailed
+from .errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from .form_context import people_choices, validation_context
 from .queries import instance_for
 from .runs import load_run
@@ -113,14 +113,7 @@ def start_action(user: User, instance_id: int, element_id: str, data: dict) -> I
             _("The application changed while you were working on it; please reload and try again.")
         ) from None
     except ScriptError as exc:
-        db.session.rollback()
-        log.error("instance %s: %s failed at %s: %s", instance.id, element_id, exc.element_id, exc.message)
-        raise ServiceError(
-            _(
-                "The process cannot continue at step %(element)s; please tell the process owner.",
-                element=exc.element_id or element_id,
-            )
-        ) from exc
+        raise incidents.failed_step(instance.id, exc, element_id, now) from exc
     event = EventRecord("event_started", now, user.id, element_id, action.name, data=engine_data)
     try:
         commit_transition(instance, run, revision_seen, [event], now)

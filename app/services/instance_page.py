@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine import MessageStart
-from ..models import Instance, User
+from ..models import Incident, Instance, User
+from .incidents import open_incidents_of
 from .instance_actions import available_actions
 from .queries import ExperimentRecord, diagram_highlights, experiment_record
 from .runs import load_run
@@ -16,6 +17,7 @@ class LiveView:
     highlights: dict[str, list[str]]
     actions: list[MessageStart]  # what `user` may start now (a change request, an inspection...)
     record: ExperimentRecord | None  # the running experiment's dates and approved changes
+    incidents: list[Incident]  # why the application cannot go on by itself, if it cannot
 
 
 def live_view(user: User, instance: Instance) -> LiveView:
@@ -24,4 +26,5 @@ def live_view(user: User, instance: Instance) -> LiveView:
         highlights=diagram_highlights(instance, run),
         actions=available_actions(user, instance, run),
         record=experiment_record(instance, run),
+        incidents=open_incidents_of(instance),
     )

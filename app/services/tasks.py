@@ -15,10 +15,10 @@ from ..extensions import db
 from ..forms import FieldError, FormDefinition, settle_submission, validate_submission
 from ..models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
 from ..scope import can_act_on
-from . import attachments
+from . import attachments, incidents
 from .deployment import form_for
 from .documents import expand_documents, store_documents
-from .errors import Conflict, NotFound, RuleViolation, ServiceError, ValidationFailed
+from .errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from .form_context import people_choices, validation_context
 from .runs import load_run
 from .transitions import EventRecord, StaleRevision, commit_transition, fire_due_first
@@ -122,14 +122,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     except TaskNotReady:
         raise _conflict_for(task_id) from None
     except ScriptError as exc:
-        db.session.rollback()
-        log.error("instance %s: task %s failed at %s: %s", instance.id, task_id, exc.element_id, exc.message)
-        raise ServiceError(
-            _(
-                "The process cannot continue at step %(element)s; please tell the process owner.",
-                element=exc.element_id or task.element_id,
-            )
-        ) from exc
+        raise incidents.failed_step(instance.id, exc, task.element_id, now) from exc
     events = [EventRecord("task_completed", now, user.id, task.element_id, task.name, task_id, engine_data)]
     draft = db.session.get(TaskDraft, task_id)
     if draft is not None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import clock
+from ..engine import EngineError
 from ..extensions import db
 from ..models import Instance
+from . import incidents
 from .runs import load_run
 from .transitions import StaleRevision, commit_transition, timer_events
 
@@ -18,23 +21,38 @@ log = logging.getLogger(__name__)
 def fire_due_timers() -> int:
     """Fire every timer due by now; one transaction per instance. Returns how many timers fired.
 
-    One instance that fails (a broken diagram, a database hiccup) is logged and skipped, so the
-    deadlines of all the others still take effect.
+    Each application is isolated: one whose step fails (a broken or runaway script, a diagram that no
+    longer parses) gets a ``timer_failed`` incident and is skipped from then on, so the deadlines of all
+    the others still take effect on time. A database error is only logged: the next pass tries again.
     """
     now = clock.now()
     due_ids = list(
         db.session.scalars(
-            select(Instance.id).where(Instance.status == "running", Instance.next_timer_at <= now)
+            select(Instance.id).where(
+                Instance.status == "running",
+                Instance.next_timer_at <= now,
+                ~incidents.has_open_timer_failure(),
+            )
         )
     )
     fired = 0
     for instance_id in due_ids:
         try:
             fired += _fire_for(instance_id, now)
-        except Exception:
+        except SQLAlchemyError:
             db.session.rollback()
-            log.exception("timers of instance %s could not be fired", instance_id)
+            log.exception(
+                "timers of instance %s could not be fired; trying again on the next pass", instance_id
+            )
+        except Exception as exc:
+            log.exception("timers of instance %s failed; recorded as an incident", instance_id)
+            element = exc.element_id if isinstance(exc, EngineError) else None
+            incidents.record_failure(incidents.TIMER_FAILED, instance_id, element, _describe(exc), now)
     return fired
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
 
 
 def _fire_for(instance_id: int, now) -> int:
@@ -57,3 +75,9 @@ def _fire_for(instance_id: int, now) -> int:
     except StaleRevision:
         return 0  # someone completed a task meanwhile; the next pass looks again
     return len(fired)
+
+
+def worker_pass() -> tuple[int, int]:
+    """One pass of the timer worker: fire what is due, then look for applications that stalled."""
+    fired = fire_due_timers()
+    return fired, incidents.sweep(clock.now())

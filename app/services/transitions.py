@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, User, UserRole
 from ..roles import Role
 from ..scope import Assignee, assignee_for_lane, relation_of
+from . import incidents
 from .history_chain import GENESIS_HASH, event_digest, field_hashes, sha256_text
 from .runs import load_run
 
@@ -46,6 +47,7 @@ class Snapshot:
     next_timer_at: datetime | None
     end: tuple[str, str, str | None] | None
     phase: str | None
+    stalled_at: list[str] | None
 
     @classmethod
     def of(cls, run: WorkflowRun) -> Snapshot:
@@ -56,7 +58,8 @@ class Snapshot:
         for task in ready:
             data.update(run.task_data(task.task_id))
         end = run.end_outcome if run.is_completed else None
-        return cls(ready, data, run.next_timer_due(), end, run.phase())
+        stalled_at = None if ready or end else run.stalled_at()  # a ready task can always move it on
+        return cls(ready, data, run.next_timer_due(), end, run.phase(), stalled_at)
 
 
 # Instance columns copied from the application's data, when the data has them.
@@ -222,7 +225,9 @@ def commit_transition(
 ) -> None:
     """Write the run's new state for `instance` if nobody moved it past `revision_seen`; then commit.
 
-    When the step ended the workflow, an "ended" event naming the end reached closes the history.
+    When the step ended the workflow, an "ended" event naming the end reached closes the history. A
+    step that leaves the workflow unable to go on opens an incident in the same transaction; one that
+    moves it on resolves the open ones (see ``incidents``).
     ``to_version_id`` pins the instance to another version in the same transaction (a migration).
     """
     state = run.serialize()
@@ -259,6 +264,7 @@ def commit_transition(
         _sync_ready_tasks(instance, snapshot, now)
         _sync_named_experts(instance, snapshot)
         _append_events(instance, events, revision_seen, new_revision, state_hash)
+        incidents.note_step(instance, snapshot.stalled_at, new_revision, now)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -41,6 +41,7 @@ def _field_paths(messages, prefix=()):
 
 def register_blueprints(app: Flask) -> None:
     from . import template_helpers
+    from .admin import bp as admin_bp
     from .api import blp as api_blp
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calls_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(modeler_bp)
+    app.register_blueprint(admin_bp)
     from ..extensions import api, csrf, db
 
     csrf.exempt(api_blp)

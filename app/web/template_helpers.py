@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..clock import PROGRAMME_TZ
 from ..roles import role_label as _role_label
-from ..scope import can_audit, can_model
+from ..scope import can_audit, can_model, can_see_incidents
 
 EVENT_LABELS = {
     "started": _l("Application started"),
@@ -33,6 +33,13 @@ SECURITY_LABELS = {
 }
 
 
+INCIDENT_LABELS = {
+    "stalled": _l("Stalled: nothing can move it on"),
+    "step_failed": _l("A step failed"),
+    "timer_failed": _l("A deadline could not be applied"),
+}
+
+
 def current_locale() -> str:
     return str(get_locale() or "zh_CN")
 
@@ -50,6 +57,8 @@ def register(app: Flask) -> None:
         role_label=lambda role: _role_label(role or "", current_locale()),
         event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
         security_label=lambda kind: str(SECURITY_LABELS.get(kind, kind)),
+        incident_label=lambda kind: str(INCIDENT_LABELS.get(kind, kind)),
+        may_see_incidents=lambda: current_user.is_authenticated and can_see_incidents(current_user),
         may_audit=lambda: current_user.is_authenticated and can_audit(current_user),
         may_model=lambda: current_user.is_authenticated and can_model(current_user),
     )

@@ -53,3 +53,22 @@ def test_running_a_review_leaves_the_parsed_specs_unchanged() -> None:
     run.complete_task(_opinion_tasks(run)[0], {"opinion": "pass"}, T0)
     assert definition.wiring_fingerprint() == as_parsed
 
+
+def test_a_review_that_cannot_move_on_reports_where_it_stalled() -> None:
+    """Instances completed with their merge cut off leave the loop waiting forever: stalled at the loop."""
+    definition = _parsed()
+    run = Engine(definition).start({"reviewers": ["expert05"]}, T0)
+    assert run.stalled_at() is None, "an opinion is ready"
+    loop_spec = next(
+        s
+        for s in definition.spec.task_specs.values()
+        if getattr(s, "bpmn_id", "") == "Task_Opinion" and hasattr(s, "merge_child")
+    )
+    instance_spec = definition.spec.task_specs[loop_spec.task_spec]
+    instance_spec.completed_event.disconnect(loop_spec.merge_child)
+    try:
+        run.complete_task(_opinion_tasks(run)[0], {"opinion": "pass"}, T0)
+    finally:
+        instance_spec.completed_event.connect(loop_spec.merge_child)
+    assert run.ready_user_tasks() == []
+    assert run.stalled_at() == ["Task_Opinion"]

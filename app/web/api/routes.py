@@ -8,6 +8,7 @@ from ...services import (
     applications,
     audit,
     chain_check,
+    incidents,
     instance_actions,
     queries,
     reexecution,
@@ -23,6 +24,7 @@ from .schemas import (
     AttachmentSchema,
     ChainReportSchema,
     CompleteRequest,
+    IncidentSchema,
     InstanceDetailSchema,
     InstanceQuery,
     InstanceSchema,
@@ -199,7 +201,7 @@ class InstanceActionStart(MethodView):
 class InstanceVerify(MethodView):
     @token_required
     @blp.response(200, ChainReportSchema)
-    @blp.alt_response(403, description="Only auditors, administrators and the province")
+    @blp.alt_response(403, description="Only auditors and the province")
     def get(self, instance_id: int):
         """Walk the application's hash chain; names the first broken link (event and field)."""
         return chain_check.verify_chain(audit.audited_instance(api_user(), instance_id))
@@ -209,7 +211,7 @@ class InstanceVerify(MethodView):
 class InstanceReexecution(MethodView):
     @token_required
     @blp.response(200, ReexecutionSchema)
-    @blp.alt_response(403, description="Only auditors, administrators and the province")
+    @blp.alt_response(403, description="Only auditors and the province")
     def get(self, instance_id: int):
         """Replay the history from the pinned diagram version; compares every step's state hash."""
         return reexecution.reexecute(audit.audited_instance(api_user(), instance_id))
@@ -219,7 +221,17 @@ class InstanceReexecution(MethodView):
 class InstanceAuditPackage(MethodView):
     @token_required
     @blp.response(200, description="application/zip: events, diagram and form versions, reports, 申报表")
-    @blp.alt_response(403, description="Only auditors, administrators and the province")
+    @blp.alt_response(403, description="Only auditors and the province")
     def get(self, instance_id: int):
         """The application's audit package as a zip (recorded in the security log)."""
         return audit_package_response(api_user(), instance_id)
+
+
+@blp.route("/incidents")
+class Incidents(MethodView):
+    @token_required
+    @blp.response(200, IncidentSchema(many=True))
+    @blp.alt_response(403, description="Only administrators, auditors and process owners")
+    def get(self):
+        """Open incidents: running applications that cannot go on by themselves, newest first."""
+        return incidents.open_incidents(api_user())

@@ -141,6 +141,23 @@ class AttachmentSchema(Schema):
     sha256 = fields.String()
 
 
+class IncidentSchema(Schema):
+    """Dumped straight from the Incident model."""
+
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    applicant = fields.String(attribute="instance.applicant.full_name")
+    phase = fields.String(attribute="instance.phase", allow_none=True)
+    kind = fields.String(metadata={"description": "stalled | step_failed | timer_failed"})
+    element_ids = fields.Function(
+        lambda incident: (incident.element_ids or "").split(",") if incident.element_ids else [],
+        metadata={"description": "the BPMN elements where the application stopped"},
+    )
+    element_names = fields.String(allow_none=True)
+    message = fields.String()
+    opened_at = fields.DateTime()
+
+
 class ErrorItem(Schema):
     field = fields.String()
     message = fields.String()

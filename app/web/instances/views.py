@@ -75,6 +75,7 @@ def detail(instance_id: int):
         diagram_tabs=queries.diagram_tabs(instance),
         actions=live.actions,
         record=live.record,
+        incidents=live.incidents,
         can_audit=can_audit(current_user),
         now=clock.now(),
     )
