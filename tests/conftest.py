@@ -178,10 +178,15 @@ def race(app, attempts: int, attempt) -> list[str]:
 
     Returns "ok" or the ServiceError's message per thread; any other exception as "error:…".
     """
-    results: list[str] = []
-    barrier = threading.Barrier(attempts)
+    return race_each(app, [attempt] * attempts)
 
-    def run():
+
+def race_each(app, attempts: list) -> list[str]:
+    """Run each of `attempts` in a thread of its own, all released together; results as in `race`."""
+    results: list[str] = []
+    barrier = threading.Barrier(len(attempts))
+
+    def run(attempt):
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
@@ -195,7 +200,7 @@ def race(app, attempts: int, attempt) -> list[str]:
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=run) for _ in range(attempts)]
+    threads = [threading.Thread(target=run, args=(attempt,)) for attempt in attempts]
     for thread in threads:
         thread.start()
     for thread in threads:

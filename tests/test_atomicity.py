@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Document, HistoryEvent, Instance, ReadyTask
 from app.services import tasks
+from app.services.runs import load_run
 from app.services.errors import Conflict, ServiceError, ValidationFailed
 
-from .conftest import race
+from .conftest import race, race_each
 
 
 def _snapshot(instance_id):
@@ -88,3 +89,22 @@ def test_failed_script_leaves_no_trace(app, world):
         world.city_decides(instance, "forward")
     assert not isinstance(raised.value, Conflict)
     assert _snapshot(instance.id) == before
+
+
+def test_experts_answering_at_the_same_moment_all_get_through(app, world):
+    """Completions of different ready tasks of one application are retried on the newer revision."""
+    experts = ("expert05", "expert06", "expert07", "expert08")
+    instance = world.start("370102")
+    world.forward(instance)
+    world.assign(instance, *experts)
+    db.session.commit()
+
+    def opinion(expert):
+        return lambda: world.opine(world.reload(instance), expert, "pass")
+
+    results = race_each(app, [opinion(expert) for expert in experts])
+    assert results == ["ok"] * len(experts), results
+    decision = world.task(world.reload(instance), "Task_ReviewDecision")
+    assert decision is not None, "every opinion was collected"
+    opinions = load_run(world.reload(instance)).task_data(decision.id)["opinions"]
+    assert opinions == ["pass"] * len(experts)

@@ -104,14 +104,36 @@ def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
     return draft
 
 
+# How often a completion is taken again on a newer revision after another step of the same
+# application committed first (e.g. experts answering at the same moment).
+_ATTEMPTS = 5
+
+
 def complete_task(user: User, task_id: str, data: dict) -> Instance:
-    """Validate, run the engine, and commit state + ready tasks + history in one transaction."""
+    """Validate, run the engine, and commit state + ready tasks + history in one transaction.
+
+    When another step of the application commits first, the completion is taken again on the new
+    revision as long as the task is still ready; only a completion of the same task conflicts.
+    """
     task, form = task_form(user, task_id)
-    instance = task.instance
-    data = attachments.settle_references(form, form_fields_only(form, data), instance.id)
-    errors: list[FieldError] = validate_submission(form, data, validation_context(form, instance, user))
+    data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
+    errors: list[FieldError] = validate_submission(form, data, validation_context(form, task.instance, user))
     if errors:
         raise ValidationFailed(errors, _("Please correct the marked fields."))
+    for _attempt in range(_ATTEMPTS):
+        try:
+            return _complete_once(user, task, form, data)
+        except StaleRevision:
+            db.session.rollback()
+            task = db.session.get(ReadyTask, task_id)
+            if task is None:
+                raise _conflict_for(task_id) from None
+    raise _conflict_for(task_id)
+
+
+def _complete_once(user: User, task: ReadyTask, form: FormDefinition, data: dict) -> Instance:
+    """One attempt on the instance's current revision; raises StaleRevision if another step won."""
+    instance, task_id = task.instance, task.id
     now = clock.now()
     revision_seen, run = _fire_overdue_timers(instance, load_run(instance), task, now)
     try:
@@ -127,10 +149,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     draft = db.session.get(TaskDraft, task_id)
     if draft is not None:
         db.session.delete(draft)
-    try:
-        commit_transition(instance, run, revision_seen, events, now)
-    except StaleRevision:
-        raise _conflict_for(task_id) from None
+    commit_transition(instance, run, revision_seen, events, now)
     return db.session.get(Instance, instance.id)
 
 
@@ -140,13 +159,10 @@ def _fire_overdue_timers(
     """Let deadlines that passed before this submission take effect first (R5), whatever the worker did.
 
     Returns the revision the completion builds on and the workflow to complete it on; refuses the
-    completion if a deadline took the task away.
+    completion if a deadline took the task away. Raises StaleRevision if another step came first.
     """
     task_id, task_name = task.id, task.name
-    try:
-        revision_seen, fired, run = fire_due_first(instance, run, now)
-    except StaleRevision:
-        raise _conflict_for(task_id) from None
+    revision_seen, fired, run = fire_due_first(instance, run, now)
     if fired and task_id not in {t.task_id for t in run.ready_user_tasks()}:
         names = "、".join(t.name for t in fired)
         raise RuleViolation(
