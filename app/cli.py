@@ -27,7 +27,19 @@ def register(app: Flask) -> None:
         """Load reference data, deploy bpmn/ and forms/, and (with --demo) demo accounts and applications."""
         counts = seeding.load_reference_data()
         click.echo(f"organisations: {counts}")
-        _deploy("initial deployment")
+        config = current_app.config
+        version, deployed = deployment.seed_directories(
+            config["PROCESS_KEY"], config["MAIN_PROCESS_ID"], config["BPMN_DIR"], config["FORMS_DIR"]
+        )
+        if deployed:
+            click.echo(f"process version {version.version}: deployed from bpmn/ and forms/")
+        elif version.deployed_by_id is not None:
+            click.echo(
+                f"process version {version.version} (deployed on the workbench) is kept; "
+                "`flask --app app deploy` deploys bpmn/ and forms/ over it"
+            )
+        else:
+            click.echo(f"process version {version.version}: bpmn/ and forms/ unchanged")
         if demo:
             users = seeding.create_demo_users(password)
             click.echo(f"demo accounts: {users}")

@@ -75,3 +75,48 @@ def test_seeding_twice_changes_nothing(app):
     assert seeding.load_reference_data() == orgs == 153
     assert seeding.create_demo_users("test-pass") == 0
     assert db.session.scalar(select(func.count(User.id))) == users
+
+
+def _relabelled(version, old: str, new: str) -> dict:
+    files = dict(version.bpmn_files)
+    assert files["declaration.bpmn"].count(old) == 1
+    files["declaration.bpmn"] = files["declaration.bpmn"].replace(old, new)
+    return files
+
+
+def test_restarting_keeps_the_process_owners_deployment(app, world):
+    """`scripts/run` seeds on every start: it must not put the repository's diagrams back in front."""
+    repository = deployment.latest_version(app.config["PROCESS_KEY"])
+    owners = deployment.deploy(
+        repository.process_key,
+        repository.main_process_id,
+        _relabelled(repository, 'name="市级审核"', 'name="市级民政部门审核"'),
+        repository.form_files,
+        by=world.user("owner"),
+        note="改名",
+    )
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    assert "kept" in result.output
+    assert deployment.latest_version(app.config["PROCESS_KEY"]).id == owners.id
+    fresh = world.start("370102")
+    assert fresh.version_id == owners.id
+    world.declare(fresh)
+    assert world.task(fresh, "Task_CityReview").name == "市级民政部门审核"
+
+
+def test_seeding_deploys_new_repository_diagrams_over_an_older_repository_version(app, tmp_path):
+    """A release that brings changed diagrams is deployed at start-up when no owner deployed since."""
+    import shutil
+
+    repository = deployment.latest_version(app.config["PROCESS_KEY"])
+    bpmn_dir, forms_dir = tmp_path / "bpmn", tmp_path / "forms"
+    shutil.copytree(app.config["BPMN_DIR"], bpmn_dir)
+    shutil.copytree(app.config["FORMS_DIR"], forms_dir)
+    key, main = repository.process_key, repository.main_process_id
+    assert deployment.seed_directories(key, main, bpmn_dir, forms_dir) == (repository, False)
+    declaration = bpmn_dir / "declaration.bpmn"
+    declaration.write_text(declaration.read_text().replace('name="市级审核"', 'name="市级民政部门审核"'))
+    released, deployed = deployment.seed_directories(key, main, bpmn_dir, forms_dir)
+    assert deployed and released.version == repository.version + 1
+    assert deployment.seed_directories(key, main, bpmn_dir, forms_dir) == (released, False)

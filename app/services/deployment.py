@@ -113,6 +113,31 @@ def deploy_directories(
     )
 
 
+def seed_directories(
+    process_key: str, main_process_id: str, bpmn_dir: Path, forms_dir: Path
+) -> tuple[ProcessVersion, bool]:
+    """Deploy the repository's diagrams at start-up, but never over a process owner's deployment.
+
+    They are deployed into an empty database, or when their content was never deployed and the newest
+    version also came from the repository (a release brought new diagrams). Once an owner deployed
+    from the workbench (a version with a person as deployer), the newest version is theirs: restarting
+    the application must not silently put the repository's files back in front. Returns the version
+    new applications start on, and whether this call deployed it.
+    """
+    bpmn_files, form_files = read_directory(bpmn_dir, ".bpmn"), read_directory(forms_dir, ".json")
+    digest = content_hash(bpmn_files, form_files, main_process_id)
+    newest = latest_version(process_key)
+    if newest is not None:
+        known = db.session.scalar(
+            select(ProcessVersion.id).where(
+                ProcessVersion.process_key == process_key, ProcessVersion.content_hash == digest
+            )
+        )
+        if known is not None or newest.deployed_by_id is not None:
+            return newest, False
+    return deploy(process_key, main_process_id, bpmn_files, form_files, note="initial deployment"), True
+
+
 def current_version(process_key: str) -> ProcessVersion:
     version = latest_version(process_key)
     if version is None:
