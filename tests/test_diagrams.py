@@ -203,13 +203,18 @@ def test_subprocess_end_events_carry_outcomes():
         "End_Recognised": "recognised",
         "End_AssessmentFailed": "assessment_failed",
     }
-    # Only the period's end closes the implementation; the overdue follow-ups end just their branch.
+    # Only the period's end closes the implementation; the overdue follow-ups end just their branch,
+    # done or closed because the duty came in.
     assert _end_outcomes(subprocesses["implementation"]) == {
         "End_PeriodEnded": "period_ended",
         "End_PlanOverdueCity": None,
         "End_PlanOverdueProvince": None,
         "End_SummaryOverdueCity": None,
         "End_SummaryOverdueProvince": None,
+        "End_PlanInCity": None,
+        "End_PlanInProvince": None,
+        "End_SummaryInCity": None,
+        "End_SummaryInProvince": None,
     }
     assert _end_outcomes(subprocesses["acceptance"]) == {
         "End_NationallyRecommended": "nationally_recommended",

@@ -49,3 +49,35 @@ def test_an_overdue_annual_plan_is_flagged_to_the_city_and_the_province(world, c
     driver.follow_up(recognised, "Task_PlanOverdueCity", "370100")
     driver.annual_report(recognised, "Task_AnnualPlan")
     assert world.task(recognised, "Task_AnnualSummary") is not None
+
+
+def _follow_ups(world, instance) -> set[str]:
+    kinds = ("PlanOverdueCity", "PlanOverdueProvince", "SummaryOverdueCity", "SummaryOverdueProvince")
+    return {f"Task_{kind}" for kind in kinds if world.task(instance, f"Task_{kind}") is not None}
+
+
+def test_follow_ups_of_late_duties_never_hold_back_the_final_report(world, clock, recognised):
+    """R7 flags the late duty to the city and the province until the zone hands it in; then the
+    follow-ups have nothing left to urge and close, so the final report comes at the period's end
+    (在实验期末，各实验区应如期提交实验工作终期报告) whatever the city and the province did."""
+    plans = {"Task_PlanOverdueCity", "Task_PlanOverdueProvince"}
+    clock.set(datetime(2026, 11, 8, 9, 0, tzinfo=PROGRAMME_TZ))  # the first annual plan is late
+    assert timers.fire_due_timers() == 1
+    assert _follow_ups(world, recognised) == plans
+    driver.annual_report(recognised, "Task_AnnualPlan")
+    assert _follow_ups(world, recognised) == set(), "the plan is in: nothing left to urge"
+
+    clock.set(datetime(2027, 11, 7, 9, 0, tzinfo=PROGRAMME_TZ))  # the first summary is due by tonight
+    assert timers.fire_due_timers() == 0
+    clock.set(datetime(2027, 11, 8, 9, 0, tzinfo=PROGRAMME_TZ))  # late, as is the second year's plan
+    assert timers.fire_due_timers() == 1
+    assert _follow_ups(world, recognised) == {"Task_SummaryOverdueCity", "Task_SummaryOverdueProvince"}
+    driver.annual_report(recognised, "Task_AnnualSummary")
+    assert _follow_ups(world, recognised) == plans, "the summary is in; the next plan was due yesterday"
+    driver.annual_report(recognised, "Task_AnnualPlan")
+    assert _follow_ups(world, recognised) == set()
+
+    instance = driver.annual_report(world.reload(recognised), "Task_AnnualSummary")
+    assert world.task(instance, "Task_AnnualPlan") is None, "two experiment years"
+    instance = world.wait_for_next_timer(instance)
+    assert world.task(instance, "Task_FinalReport") is not None
