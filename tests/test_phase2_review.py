@@ -90,6 +90,24 @@ def test_second_failed_review_bars_the_theme(world, forwarded):
     world.declare(other_applicant)  # another applicant with that theme is allowed
 
 
+def test_r4_a_barred_reference_theme_typed_as_the_applicants_own_theme_is_refused(world, forwarded):
+    """不得再以原有实验主题参与申报: the theme's words count, not how it was picked or punctuated."""
+    from app.reference import load_themes
+
+    world.review_round(forwarded, "improve")
+    world.guide_and_revise(forwarded)
+    world.review_round(forwarded, "improve")
+    barred = load_themes()[0].title
+
+    again = world.start("370102")
+    for typed in (barred, f" {barred[:4]} {barred[4:]}。", f"“{barred}”"):
+        with pytest.raises(ValidationFailed) as raised:
+            world.declare(again, theme_source="own", theme_code=None, theme_title=typed)
+        message = {e.field: e.message for e in raised.value.errors}["theme_title"]
+        assert "不得再以原有实验主题参与申报" in message, typed
+    world.declare(again, theme_source="own", theme_code=None, theme_title=f"{barred}的数字化路径")
+
+
 def test_a_process_owner_allows_three_rounds_without_touching_python(app, world):
     """The round limit lives in the diagram: a new version with 3 rounds applies to new applications;
     a running application keeps the 2 rounds of the version it started on."""

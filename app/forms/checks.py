@@ -10,6 +10,7 @@ the form file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -156,13 +157,25 @@ def reference_theme_valid(data: Mapping[str, Any], context: Mapping[str, Any]) -
     return []
 
 
+def _theme_text(title: str) -> str:
+    """A theme's words for comparison: width and case folded, white space and punctuation dropped."""
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    return "".join(char for char in folded if unicodedata.category(char)[0] in "LN")
+
+
 def theme_key(data: Mapping[str, Any]) -> str | None:
-    """What identifies a theme for R4: the reference code, or the applicant's own title."""
-    if data.get("theme_source") == "reference" and isinstance(data.get("theme_code"), str):
-        return "code:" + data["theme_code"]
-    if isinstance(data.get("theme_title"), str) and data["theme_title"].strip():
-        return "title:" + "".join(data["theme_title"].split())
-    return None
+    """What identifies a theme for R4: the words of its title, a reference theme's or the applicant's own.
+
+    Comparing titles, not codes, means a barred reference theme typed in as one's "own" theme (with
+    other spacing or punctuation) is still the same theme: 不得再以原有实验主题参与申报.
+    """
+    title = data.get("theme_title")
+    code = data.get("theme_code")
+    if data.get("theme_source") == "reference" and isinstance(code, str):
+        theme = find_theme(code)
+        title = theme.title if theme is not None else code
+    key = _theme_text(title) if isinstance(title, str) else ""
+    return key or None
 
 
 @register("theme_not_barred", needs=("theme_source", "theme_code", "theme_title"))
@@ -174,7 +187,7 @@ def theme_not_barred(data: Mapping[str, Any], context: Mapping[str, Any]) -> lis
     key = theme_key(data)
     if key is None or key not in (context.get("barred_themes") or ()):
         return []
-    field = "theme_code" if key.startswith("code:") else "theme_title"
+    field = "theme_code" if data.get("theme_source") == "reference" else "theme_title"
     return [
         FieldError(
             field,
