@@ -101,7 +101,9 @@ class World:
     def recognised_zone(self, adcode: str = "370102", recognition_date: str = "2026-10-08") -> Instance:
         """An application taken through phases 1-4 to recognition: a zone in its first experiment year.
 
-        The demo declaration's period (2026-09 … 2028-06, 22 months) makes two experiment years.
+        The demo declaration's period (2026-09 … 2028-06, 22 months) makes two experiment years. The
+        province recognises the zone on the recognition date (the clock moves there if it is behind):
+        a recognition cannot be dated in the future.
         """
         instance = self.start(adcode)
         driver.forward(instance)
@@ -110,6 +112,8 @@ class World:
         driver.city_recommends(instance)
         driver.receive_paper(instance)
         driver.assess(instance, "pass")
+        recognition_day = datetime.fromisoformat(recognition_date).replace(hour=9, tzinfo=PROGRAMME_TZ)
+        self.clock.set(max(self.clock.now(), recognition_day))
         driver.recognise(instance, recognition_date)
         return self.reload(instance)
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Document, HistoryEvent, Instance, ReadyTask
 from app.services import tasks
-from app.services.runs import load_run
 from app.services.errors import Conflict, ServiceError, ValidationFailed
+from app.services.runs import load_run
 
 from .conftest import race, race_each
 

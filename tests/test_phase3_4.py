@@ -31,6 +31,27 @@ def test_recommended_assessed_and_recognised(world, passed_review):
     assert instance.phase == "实验实施", "a recognised zone starts its experiment"
 
 
+def test_the_recognition_date_lies_between_the_assessment_and_today(world, clock, passed_review):
+    """A recognition cannot be dated before the assessment it follows, nor in the future."""
+    from datetime import timedelta
+
+    driver.submit_formally(passed_review)
+    driver.city_recommends(passed_review)
+    driver.receive_paper(passed_review)
+    driver.assess(passed_review, "pass")  # 2026-05-04
+    clock.advance(timedelta(days=3))
+    for date, message in [
+        ("2026-05-03", "日期不能早于 2026-05-04（“综合评估”办理之日）。"),
+        ("2026-05-08", "日期不能晚于今天（2026-05-07）。"),
+    ]:
+        with pytest.raises(ValidationFailed) as raised:
+            driver.recognise(passed_review, date)
+        assert {e.field: e.message for e in raised.value.errors} == {"recognition_date": message}
+    assert world.task(passed_review, "Task_Recognition") is not None, "nothing was recognised yet"
+    driver.recognise(passed_review, "2026-05-04")
+    assert world.reload(passed_review).phase == "实验实施"
+
+
 def test_city_declines_and_the_application_ends(world, passed_review):
     driver.submit_formally(passed_review)
     driver.city_recommends(passed_review, agree=False)
@@ -120,7 +141,7 @@ def test_a_reference_to_another_applications_file_is_refused(world, passed_revie
     mine = _upload(world, passed_review, "a.pdf", driver.DEMO_PDF)
     data = {
         "submission_doc_number": "历发〔2026〕1号",
-        "submission_date": "2026-09-01",
+        "submission_date": "2026-05-04",
         "application_form_file": mine,
         "plan_file": theirs,
     }
@@ -142,7 +163,7 @@ def test_api_upload_then_complete(api, world, passed_review):
         )
         assert response.status_code == 201, response.get_json()
         refs[field] = {"id": response.get_json()["id"]}
-    data = {"submission_doc_number": "历发〔2026〕1号", "submission_date": "2026-09-01", **refs}
+    data = {"submission_doc_number": "历发〔2026〕1号", "submission_date": "2026-05-04", **refs}
     response = api.post("370102", f"/api/tasks/{task_id}/complete", {"data": data})
     assert response.status_code == 200, response.get_json()
     assert [t["element_id"] for t in response.get_json()["ready_tasks"]] == ["Task_CityRecommendation"]

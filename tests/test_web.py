@@ -154,7 +154,7 @@ def test_formal_submission_uploads_files_and_keeps_them_across_a_failed_submit(c
         data={
             "csrf_token": csrf_token(page),
             "action": "submit",
-            "submission_date": "2026-09-01",
+            "submission_date": "2026-05-04",
             "application_form_file__upload": (io.BytesIO(driver.DEMO_PDF), "申报表.pdf"),
             "plan_file__upload": (io.BytesIO(b"not a pdf"), "方案.pdf"),
         },
@@ -170,7 +170,7 @@ def test_formal_submission_uploads_files_and_keeps_them_across_a_failed_submit(c
         data={
             "csrf_token": csrf_token(second_page),
             "action": "submit",
-            "submission_date": "2026-09-01",
+            "submission_date": "2026-05-04",
             "application_form_file__upload": (io.BytesIO(driver.DEMO_PDF), "申报表.pdf"),
             "plan_file__upload": (io.BytesIO(driver.DEMO_PDF), "方案.pdf"),
         },
@@ -186,7 +186,7 @@ def test_formal_submission_uploads_files_and_keeps_them_across_a_failed_submit(c
             "csrf_token": csrf_token(html),
             "action": "submit",
             "submission_doc_number": "历发〔2026〕12号",
-            "submission_date": "2026-09-01",
+            "submission_date": "2026-05-04",
             **{name: value.replace("&#34;", '"').replace("&quot;", '"') for name, value in hidden.items()},
         },
         content_type="multipart/form-data",

@@ -28,6 +28,7 @@ def validate_submission(
     for name in form.checks:
         errors.extend(CHECKS[name](data, context or {}))
     errors.extend(_unknown_people(form, data, (context or {}).get("choices") or {}))
+    errors.extend(_recorded_dates(form, data, context or {}))
     return sorted(_first_per_field(errors), key=lambda e: _position(form, e.field))
 
 
@@ -41,6 +42,38 @@ def _unknown_people(
         chosen = data.get(fld.name)
         if isinstance(chosen, list) and any(v not in offered for v in chosen):
             errors.append(FieldError(fld.name, _("Please choose only from the people listed.")))
+    return errors
+
+
+def _recorded_dates(
+    form: FormDefinition, data: Mapping[str, Any], context: Mapping[str, Any]
+) -> list[FieldError]:
+    """A document's date (hint ``document_date``) lies between the step it answers and today.
+
+    A recognition cannot be dated before the assessment it follows, nor any document in the future.
+    The service supplies ``today`` and ``not_before`` — (ISO date, name of the step) — in the context.
+    """
+    today, not_before = context.get("today"), context.get("not_before")
+    errors = []
+    for fld in (f for f in form.fields() if f.ui.get("document_date")):
+        value = data.get(fld.name)
+        if not isinstance(value, str) or len(value) != 10:
+            continue  # missing or malformed: the schema reports it
+        if today and value > today:
+            errors.append(
+                FieldError(fld.name, _("The date cannot be in the future (today is %(today)s).", today=today))
+            )
+        elif not_before and value < not_before[0]:
+            errors.append(
+                FieldError(
+                    fld.name,
+                    _(
+                        "The date cannot be before %(date)s, when “%(step)s” was recorded.",
+                        date=not_before[0],
+                        step=not_before[1],
+                    ),
+                )
+            )
     return errors
 
 

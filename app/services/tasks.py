@@ -117,7 +117,9 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     """
     task, form = task_form(user, task_id)
     data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
-    errors: list[FieldError] = validate_submission(form, data, validation_context(form, task.instance, user))
+    errors: list[FieldError] = validate_submission(
+        form, data, validation_context(form, task.instance, user, task=task)
+    )
     if errors:
         raise ValidationFailed(errors, _("Please correct the marked fields."))
     for _attempt in range(_ATTEMPTS):
