@@ -7,6 +7,7 @@ from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .organisations import Organisation
 from .programme import Call, ProcessDraft, ProcessVersion
 from .security import SecurityEvent
+from .sessions import LoginSession
 from .users import ApiToken, User, UserRole
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "HistoryEvent",
     "Instance",
     "InstanceParticipant",
+    "LoginSession",
     "Organisation",
     "ProcessDraft",
     "ProcessVersion",

@@ -15,7 +15,7 @@ class SecurityEvent(db.Model):
 
     ``kind`` is one of sign_in, sign_in_failed, refused_not_found (an object missing or outside
     the user's scope: the two are indistinguishable on purpose), refused_forbidden (a role lacks
-    the right), refused_csrf, export.
+    the right), refused_csrf, export, password_changed (every session and token ended).
     """
 
     __tablename__ = "security_events"

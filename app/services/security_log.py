@@ -14,7 +14,15 @@ from ..models import SecurityEvent, User
 
 log = logging.getLogger(__name__)
 
-KINDS = ("sign_in", "sign_in_failed", "refused_not_found", "refused_forbidden", "refused_csrf", "export")
+KINDS = (
+    "sign_in",
+    "sign_in_failed",
+    "refused_not_found",
+    "refused_forbidden",
+    "refused_csrf",
+    "export",
+    "password_changed",
+)
 
 
 def _current_user() -> User | None:

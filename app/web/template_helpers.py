@@ -30,6 +30,7 @@ SECURITY_LABELS = {
     "refused_forbidden": _l("Refused: role lacks the right"),
     "refused_csrf": _l("Refused: CSRF check"),
     "export": _l("Export"),
+    "password_changed": _l("Password changed"),
 }
 
 
