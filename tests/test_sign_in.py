@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import statistics
+import time
+
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ApiToken, LoginSession
 from app.services import accounts, security_log
+from app.services.accounts import AuthenticationFailed
 from app.services.errors import ValidationFailed
 
 from .conftest import PASSWORD
@@ -92,3 +96,25 @@ def test_administrators_reset_a_password_from_the_command_line(app, client):
     assert unknown.exit_code != 0 and "no user named 'nobody'" in unknown.output
     short = runner.invoke(args=["reset-password", "370102"], input="short\nshort\n")
     assert short.exit_code != 0
+
+
+# No username enumeration -----------------------------------------------------------------------------
+
+
+def test_an_unknown_username_costs_as_much_as_a_wrong_password(app):
+    """Both refusals timed (before: ~5 ms against ~67 ms); generous bounds: a safety check, not a benchmark.
+
+    Each attempt names another account, so that no lockout cuts an attempt short.
+    """
+
+    def refusal_seconds(username: str) -> float:
+        start = time.perf_counter()
+        with pytest.raises(AuthenticationFailed):
+            accounts.authenticate(username, "not-the-password")
+        return time.perf_counter() - start
+
+    refusal_seconds("warm-up")
+    known = [f"expert0{n}" for n in range(1, 9)] + ["province", "owner", "auditor"]
+    wrong_password = statistics.median(refusal_seconds(name) for name in known)
+    unknown_user = statistics.median(refusal_seconds(f"nobody-{n}") for n in range(len(known)))
+    assert 0.5 < unknown_user / wrong_password < 2, (unknown_user, wrong_password)

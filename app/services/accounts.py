@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -29,11 +30,26 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+@cache
+def _unknown_user_hash() -> str:
+    """A hash made like every real one, checked when no account matches so that both cost the same."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Verify against the user's hash, or against a dummy one: an unknown or inactive username must not
+    answer faster than a wrong password (that would tell which usernames exist)."""
+    if user is None or not user.active:
+        check_password_hash(_unknown_user_hash(), password)
+        return False
+    return check_password_hash(user.password_hash, password)
+
+
 def authenticate(username: str, password: str) -> User:
     """The user, or AuthenticationFailed; both outcomes go to the security log."""
     typed = (username or "").strip()
     user = db.session.scalar(select(User).where(User.username == typed))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+    if not _password_matches(user, password or ""):
         security_log.record("sign_in_failed", username=typed[:64])
         raise AuthenticationFailed(_("Wrong username or password."))
     security_log.record("sign_in", user=user)
