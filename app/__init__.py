@@ -11,9 +11,10 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import rate_limit_storage  # noqa: F401  (registers the appdb:// storage with the limits library)
 from .clock import SystemClock
 from .config import PROJECT_ROOT, Config
-from .extensions import api, babel, csrf, db, login_manager, migrate
+from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 
 def _select_locale() -> str:
@@ -70,6 +71,7 @@ def create_app(config: type = Config, **overrides) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     # Flask-Babel caches the locale, and Flask-Login the user, on the app context, which a test (or
     # a CLI command) may share between requests; decide both afresh for every request.
@@ -78,9 +80,10 @@ def create_app(config: type = Config, **overrides) -> Flask:
     api.init_app(app)
 
     from . import audit_cli, cli
-    from .web import register_blueprints
+    from .web import register_blueprints, sign_in_limits
 
     register_blueprints(app)
+    sign_in_limits.register(app)
     cli.register(app)
     audit_cli.register(app)
     return app

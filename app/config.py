@@ -23,6 +23,15 @@ class Config:
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # one uploaded PDF/Office file
     MAX_CONTENT_LENGTH = 2 * ATTACHMENT_MAX_BYTES + 1024 * 1024  # a task page may carry two files
     API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12")))
+    # Sign-in throttling (web form and API tokens). Per client address: failed attempts in a window
+    # (Flask-Limiter; its counters in Redis, or else in our database: see app/rate_limit_storage.py).
+    # Per username: this many failures within the window lock it for SIGN_IN_LOCKOUT.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "appdb://"
+    RATELIMIT_KEY_PREFIX = "sdzones"
+    SIGN_IN_ADDRESS_LIMIT = os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30 per 10 minutes")
+    SIGN_IN_LOCKOUT_ATTEMPTS = int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "5"))
+    SIGN_IN_LOCKOUT_WINDOW = timedelta(minutes=15)
+    SIGN_IN_LOCKOUT = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
     BPMN_DIR = PROJECT_ROOT / "bpmn"
     FORMS_DIR = PROJECT_ROOT / "forms"
     NODE_MODULES_DIR = PROJECT_ROOT / "node_modules"

@@ -6,6 +6,7 @@ from .history import HistoryEvent
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .organisations import Organisation
 from .programme import Call, ProcessDraft, ProcessVersion
+from .rate_limits import RateLimitCounter
 from .security import SecurityEvent
 from .sessions import LoginSession
 from .users import ApiToken, User, UserRole
@@ -22,6 +23,7 @@ __all__ = [
     "Organisation",
     "ProcessDraft",
     "ProcessVersion",
+    "RateLimitCounter",
     "ReadyTask",
     "SecurityEvent",
     "TaskDraft",

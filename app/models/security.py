@@ -15,7 +15,9 @@ class SecurityEvent(db.Model):
 
     ``kind`` is one of sign_in, sign_in_failed, refused_not_found (an object missing or outside
     the user's scope: the two are indistinguishable on purpose), refused_forbidden (a role lacks
-    the right), refused_csrf, export, password_changed (every session and token ended).
+    the right), refused_csrf, export, password_changed (every session and token ended),
+    account_locked (a username failed too often; see services/sign_in_throttle.py), refused_locked
+    (an attempt while locked), refused_rate_limited (too many failed sign-ins from one address).
     """
 
     __tablename__ = "security_events"

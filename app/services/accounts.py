@@ -15,7 +15,7 @@ from .. import clock
 from ..extensions import db
 from ..forms import FieldError
 from ..models import ApiToken, User
-from . import security_log
+from . import security_log, sign_in_throttle
 from .errors import ServiceError, ValidationFailed
 from .login_sessions import end_all_sessions, secret_digest
 
@@ -46,11 +46,22 @@ def _password_matches(user: User | None, password: str) -> bool:
 
 
 def authenticate(username: str, password: str) -> User:
-    """The user, or AuthenticationFailed; both outcomes go to the security log."""
+    """The user, or AuthenticationFailed (TooManyAttempts while the username is locked).
+
+    Every outcome goes to the security log, which is also what the lockout counts.
+    """
     typed = (username or "").strip()
+    logged = typed[:64]  # what the security log (and so the lockout) keeps of it
+    until = sign_in_throttle.locked_until(logged)
+    if until is not None:
+        security_log.record("refused_locked", username=logged)
+        raise sign_in_throttle.locked_out(until)
     user = db.session.scalar(select(User).where(User.username == typed))
     if not _password_matches(user, password or ""):
-        security_log.record("sign_in_failed", username=typed[:64])
+        security_log.record("sign_in_failed", username=logged)
+        until = sign_in_throttle.note_failure(logged)
+        if until is not None:
+            raise sign_in_throttle.locked_out(until)
         raise AuthenticationFailed(_("Wrong username or password."))
     security_log.record("sign_in", user=user)
     return user

@@ -22,6 +22,9 @@ KINDS = (
     "refused_csrf",
     "export",
     "password_changed",
+    "account_locked",
+    "refused_locked",
+    "refused_rate_limited",
 )
 
 

@@ -9,6 +9,7 @@ from ...extensions import login_manager
 from ...models import User
 from ...services import login_sessions
 from ...services.accounts import AuthenticationFailed, authenticate
+from ..sign_in_limits import address_limit
 from . import bp
 from .forms import LoginForm
 
@@ -30,6 +31,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@address_limit
 def login():
     form = LoginForm()
     error = None
