@@ -80,10 +80,11 @@ def create_app(config: type = Config, **overrides) -> Flask:
     api.init_app(app)
 
     from . import audit_cli, cli
-    from .web import register_blueprints, sign_in_limits
+    from .web import register_blueprints, security_headers, sign_in_limits
 
     register_blueprints(app)
     sign_in_limits.register(app)
+    security_headers.register(app)
     cli.register(app)
     audit_cli.register(app)
     return app

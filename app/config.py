@@ -20,6 +20,16 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     WTF_CSRF_TIME_LIMIT = None
+    # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only when served over
+    # HTTPS (PREFERRED_URL_SCHEME=https sets SESSION_COOKIE_SECURE). Behind a reverse proxy,
+    # TRUSTED_PROXIES is how many of ours stand in front (their X-Forwarded-* headers are then
+    # believed: app/web/security_headers.py).
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # one uploaded PDF/Office file
     MAX_CONTENT_LENGTH = 2 * ATTACHMENT_MAX_BYTES + 1024 * 1024  # a task page may carry two files
     API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12")))
