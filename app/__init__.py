@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -11,7 +10,10 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import rate_limit_storage  # noqa: F401  (registers the appdb:// storage with the limits library)
+from . import (
+    private_files,
+    rate_limit_storage,  # noqa: F401  (registers the appdb:// storage with the limits library)
+)
 from .clock import SystemClock
 from .config import PROJECT_ROOT, Config
 from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
@@ -50,10 +52,7 @@ def _instance_secret_key(directory: Path) -> str:
     """A random signing key made on first start and kept (readable by the owner only) for later ones."""
     path = directory / "secret_key"
     if not path.exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+        private_files.write_private(path, secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -62,8 +61,9 @@ def create_app(config: type = Config, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
     app.config.update(overrides)
+    private_files.protect(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret_key(PROJECT_ROOT / "instance")
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     app.extensions["clock"] = app.config.get("CLOCK") or SystemClock()
 
     db.init_app(app)
