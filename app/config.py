@@ -38,6 +38,9 @@ class Config:
     # Per username: this many failures within the window lock it for SIGN_IN_LOCKOUT.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "appdb://"
     RATELIMIT_KEY_PREFIX = "sdzones"
+    # If that store cannot be reached, sign-in goes on without the per-address limit (logged) rather
+    # than failing; the per-username lockout, kept in the database, still holds.
+    RATELIMIT_SWALLOW_ERRORS = True
     SIGN_IN_ADDRESS_LIMIT = os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30 per 10 minutes")
     SIGN_IN_LOCKOUT_ATTEMPTS = int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "5"))
     SIGN_IN_LOCKOUT_WINDOW = timedelta(minutes=15)

@@ -263,3 +263,18 @@ def test_the_address_limit_keeps_its_counters_in_redis_when_configured(template_
         assert login(client, "370102").status_code == 302
         db.session.remove()
         db.engine.dispose()
+
+
+def test_an_unreachable_limit_store_does_not_stop_sign_in_and_the_lockout_still_holds(template_db, tmp_path):
+    shutil.copy(template_db, tmp_path / "nostore.db")
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'nostore.db'}",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",  # nothing listens there
+    )
+    client = app.test_client()
+    with app.app_context():
+        assert login(client, "370102").status_code == 302
+        assert [login(client, "370202", "wrong").status_code for _ in range(5)] == [401] * 4 + [429]
+        db.session.remove()
+        db.engine.dispose()

@@ -56,7 +56,7 @@ def authenticate(username: str, password: str) -> User:
     if until is not None:
         security_log.record("refused_locked", username=logged)
         raise sign_in_throttle.locked_out(until)
-    user = db.session.scalar(select(User).where(User.username == typed))
+    user = user_named(typed)
     if not _password_matches(user, password or ""):
         security_log.record("sign_in_failed", username=logged)
         until = sign_in_throttle.note_failure(logged)
