@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -11,9 +10,13 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import (
+    private_files,
+    rate_limit_storage,  # noqa: F401  (registers the appdb:// storage with the limits library)
+)
 from .clock import SystemClock
 from .config import PROJECT_ROOT, Config
-from .extensions import api, babel, csrf, db, login_manager, migrate
+from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 
 def _select_locale() -> str:
@@ -49,10 +52,7 @@ def _instance_secret_key(directory: Path) -> str:
     """A random signing key made on first start and kept (readable by the owner only) for later ones."""
     path = directory / "secret_key"
     if not path.exists():
-        directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+        private_files.write_private(path, secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -61,8 +61,9 @@ def create_app(config: type = Config, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
     app.config.update(overrides)
+    private_files.protect(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret_key(PROJECT_ROOT / "instance")
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     app.extensions["clock"] = app.config.get("CLOCK") or SystemClock()
 
     db.init_app(app)
@@ -70,6 +71,7 @@ def create_app(config: type = Config, **overrides) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     # Flask-Babel caches the locale, and Flask-Login the user, on the app context, which a test (or
     # a CLI command) may share between requests; decide both afresh for every request.
@@ -78,9 +80,11 @@ def create_app(config: type = Config, **overrides) -> Flask:
     api.init_app(app)
 
     from . import audit_cli, cli
-    from .web import register_blueprints
+    from .web import register_blueprints, security_headers, sign_in_limits
 
     register_blueprints(app)
+    sign_in_limits.register(app)
+    security_headers.register(app)
     cli.register(app)
     audit_cli.register(app)
     return app

@@ -9,7 +9,8 @@ import click
 from flask import Flask, current_app
 
 from .extensions import db
-from .services import deployment, seeding, timers
+from .services import accounts, deployment, seeding, timers
+from .services.errors import ServiceError
 
 
 def register(app: Flask) -> None:
@@ -46,6 +47,23 @@ def register(app: Flask) -> None:
             created = seeding.create_demo_programme()
             seeding.create_demo_draft()
             click.echo(f"demo applications created: {created}")
+
+    @app.cli.command("reset-password")
+    @click.argument("username")
+    @click.password_option(help="The new password (asked twice when not given).")
+    def reset_password_command(username: str, password: str) -> None:
+        """Give a user a new password; every web session and API token of theirs ends at once."""
+        user = accounts.user_named(username)
+        if user is None:
+            raise click.ClickException(f"no user named {username!r}")
+        try:
+            changed = accounts.set_password(user, password)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(
+            f"password of {username} changed: {changed.sessions_ended} session(s) ended, "
+            f"{changed.tokens_revoked} API token(s) revoked"
+        )
 
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Fire due timers once and exit.")

@@ -20,9 +20,31 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
     WTF_CSRF_TIME_LIMIT = None
+    # Cookies: never readable by scripts, not sent on cross-site posts, HTTPS-only when served over
+    # HTTPS (PREFERRED_URL_SCHEME=https sets SESSION_COOKIE_SECURE). Behind a reverse proxy,
+    # TRUSTED_PROXIES is how many of ours stand in front (their X-Forwarded-* headers are then
+    # believed: app/web/security_headers.py).
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024  # one uploaded PDF/Office file
     MAX_CONTENT_LENGTH = 2 * ATTACHMENT_MAX_BYTES + 1024 * 1024  # a task page may carry two files
     API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12")))
+    # Sign-in throttling (web form and API tokens). Per client address: failed attempts in a window
+    # (Flask-Limiter; its counters in Redis, or else in our database: see app/rate_limit_storage.py).
+    # Per username: this many failures within the window lock it for SIGN_IN_LOCKOUT.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "appdb://"
+    RATELIMIT_KEY_PREFIX = "sdzones"
+    # If that store cannot be reached, sign-in goes on without the per-address limit (logged) rather
+    # than failing; the per-username lockout, kept in the database, still holds.
+    RATELIMIT_SWALLOW_ERRORS = True
+    SIGN_IN_ADDRESS_LIMIT = os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30 per 10 minutes")
+    SIGN_IN_LOCKOUT_ATTEMPTS = int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "5"))
+    SIGN_IN_LOCKOUT_WINDOW = timedelta(minutes=15)
+    SIGN_IN_LOCKOUT = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
     BPMN_DIR = PROJECT_ROOT / "bpmn"
     FORMS_DIR = PROJECT_ROOT / "forms"
     NODE_MODULES_DIR = PROJECT_ROOT / "node_modules"

@@ -97,7 +97,8 @@ def test_the_form_links_the_a4_print_stylesheet_with_a_print_button(client, worl
     html = _form_page(client, instance)
 
     assert "/static/css/print.css" in html
-    assert "window.print()" in html
+    assert 'data-print data-testid="form-print"' in html and "/static/js/page.js" in html
+    assert "window.print()" in client.get("/static/js/page.js").get_data(as_text=True)
     css = client.get("/static/css/print.css").get_data(as_text=True)
     assert "@page" in css and "size: A4" in css and "margin: 20mm" in css
     assert "break-inside: avoid" in css

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -330,3 +332,44 @@ def test_security_log_records_sign_ins_refusals_and_exports(client, api, zone):
     client.post("/logout")
     login(client, "province")
     assert client.get("/audit/security").status_code == 403, "the security log is the auditor's"
+
+
+def test_a_thousand_refused_requests_from_one_client_make_one_row_with_their_count(client, clock):
+    login(client, "370102")
+    for _ in range(1000):
+        assert client.post(f"/tasks/{'0' * 36}", data={}).status_code == 400  # no CSRF token
+    refusals = security_log.recent("refused_csrf")
+    assert len(refusals) == 1 and refusals[0].count == 1000
+    assert refusals[0].username == "370102" and refusals[0].ip == "127.0.0.1"
+
+    clock.advance(timedelta(minutes=11))  # a pause longer than the window starts a new row
+    client.post(f"/tasks/{'0' * 36}", data={})
+    other_address = client.post(f"/tasks/{'0' * 36}", data={}, environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert other_address.status_code == 400
+    assert [e.count for e in security_log.recent("refused_csrf")] == [1, 1, 1000]
+
+
+def test_sign_ins_and_failed_sign_ins_are_never_aggregated(client):
+    login(client, "370102", "wrong")
+    login(client, "370102", "wrong")
+    login(client, "370102")
+    assert [e.count for e in security_log.recent("sign_in_failed")] == [1, 1]
+    assert len(security_log.recent("sign_in")) == 1
+
+
+def test_the_security_log_page_shows_fifty_rows_a_page_with_a_next_link_that_keeps_the_filter(client):
+    for n in range(120):
+        security_log.record("sign_in_failed", username=f"guess-{n}")
+        security_log.record("export", what="noise between the failures")
+    login(client, "auditor")
+    first = client.get("/audit/security?kind=sign_in_failed").get_data(as_text=True)
+    assert first.count('data-testid="security-event"') == 50 and "guess-119" in first and "guess-70" in first
+    next_url = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert "kind=sign_in_failed" in next_url
+    second = client.get(next_url).get_data(as_text=True)
+    assert second.count('data-testid="security-event"') == 50 and "guess-69" in second
+    assert "guess-70" not in second and "guess-20" in second
+    third = client.get(re.search(r'href="([^"]+)" rel="next"', second).group(1).replace("&amp;", "&"))
+    rows = third.get_data(as_text=True)
+    assert rows.count('data-testid="security-event"') == 20 and 'rel="next"' not in rows
+    assert client.get("/audit/security?before=99999999999999999999999").status_code == 200

@@ -7,7 +7,9 @@ from .incidents import Incident
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .organisations import Organisation
 from .programme import Call, ProcessDraft, ProcessVersion
+from .rate_limits import RateLimitCounter
 from .security import SecurityEvent
+from .sessions import LoginSession
 from .users import ApiToken, User, UserRole
 
 __all__ = [
@@ -19,9 +21,11 @@ __all__ = [
     "Incident",
     "Instance",
     "InstanceParticipant",
+    "LoginSession",
     "Organisation",
     "ProcessDraft",
     "ProcessVersion",
+    "RateLimitCounter",
     "ReadyTask",
     "SecurityEvent",
     "TaskDraft",

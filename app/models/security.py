@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -15,13 +15,25 @@ class SecurityEvent(db.Model):
 
     ``kind`` is one of sign_in, sign_in_failed, refused_not_found (an object missing or outside
     the user's scope: the two are indistinguishable on purpose), refused_forbidden (a role lacks
-    the right), refused_csrf, export.
+    the right), refused_csrf, export, password_changed (every session and token ended),
+    account_locked (a username failed too often; see services/sign_in_throttle.py), refused_locked
+    (an attempt while locked), refused_rate_limited (too many failed sign-ins from one address).
+
+    Refusals repeated by the same user from the same address within a few minutes are one row
+    with a ``count`` from ``at`` to ``last_at`` (see services/security_log.py), so a fuzzing run
+    makes a handful of rows; sign-ins, failed sign-ins and exports are one row each.
     """
 
     __tablename__ = "security_events"
+    __table_args__ = (
+        Index("ix_security_events_username_kind_at", "username", "kind", "at"),  # the lockout's counts
+        Index("ix_security_events_kind_ip_last_at", "kind", "ip", "last_at"),  # finding the row to add to
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # the first time
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the last time, for an aggregated row
+    count: Mapped[int] = mapped_column(default=1, server_default="1")
     kind: Mapped[str] = mapped_column(String(32), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     username: Mapped[str | None] = mapped_column(String(64))  # as typed, for failed sign-ins

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from .. import private_files
 from ..extensions import db
 from ..models import HistoryEvent, Instance
 from .history_chain import (
@@ -123,9 +124,7 @@ def _hmac_key() -> bytes:
         return configured.encode()
     path = Path(current_app.instance_path) / "audit_hmac_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        private_files.write_private(path, secrets.token_hex(32))
     return path.read_text().strip().encode()
 
 

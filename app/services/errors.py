@@ -28,6 +28,16 @@ class Conflict(ServiceError):
     status = 409
 
 
+class TooManyAttempts(ServiceError):
+    """Refused for now (e.g. too many failed sign-ins); ``retry_after`` seconds until it may succeed."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class RuleViolation(ServiceError):
     """A programme rule refuses the request (e.g. the call is closed)."""
 

@@ -30,6 +30,10 @@ SECURITY_LABELS = {
     "refused_forbidden": _l("Refused: role lacks the right"),
     "refused_csrf": _l("Refused: CSRF check"),
     "export": _l("Export"),
+    "password_changed": _l("Password changed"),
+    "account_locked": _l("Username locked after failed sign-ins"),
+    "refused_locked": _l("Refused: username locked"),
+    "refused_rate_limited": _l("Refused: too many attempts from this address"),
 }
 
 

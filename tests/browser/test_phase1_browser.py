@@ -39,7 +39,9 @@ def test_county_submits_city_returns_county_sees_comment(live_server, page, worl
     page.click(f"a[href='/tasks/{task_id}']")
     counter = page.locator("[data-doc-counter-text]")
     page.fill("textarea[name=plan_background]", "实验背景")
-    page.wait_for_function("document.querySelector('[data-doc-counter-text]').textContent.includes('4')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-doc-counter-text]').textContent.includes('4')"
+    )
     assert "4" in counter.inner_text()
     for name in SECTIONS:
         page.fill(f"textarea[name={name}]", data[name])

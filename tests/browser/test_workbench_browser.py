@@ -45,7 +45,7 @@ def test_owner_edits_a_label_checks_the_regression_report_and_deploys(live_serve
     source = page.locator("[data-testid=form-source]")
     source.fill(source.input_value().replace('"title": "审核结论"', '"title": "市级审核结论"', 1))
     page.wait_for_function(
-        "document.querySelector('[data-testid=form-preview]').innerText.includes('市级审核结论')"
+        "() => document.querySelector('[data-testid=form-preview]').innerText.includes('市级审核结论')"
     )
     page.click("[data-testid=form-save]")
     page.wait_for_selector("[data-testid=form-status]:has-text('已保存')")

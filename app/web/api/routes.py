@@ -16,6 +16,7 @@ from ...services import (
 )
 from ...services.deployment import form_for
 from ..exports import audit_package_response
+from ..sign_in_limits import address_limit
 from . import blp
 from .auth import api_user, bearer_token, token_required
 from .presenters import event_dict, instance_dict, task_dict
@@ -45,6 +46,8 @@ from .schemas import (
 class Tokens(MethodView):
     @blp.arguments(TokenRequest)
     @blp.response(201, TokenResponse)
+    @blp.alt_response(429, description="Too many failed sign-ins (address or username); see Retry-After")
+    @address_limit
     def post(self, body):
         """Exchange a username and password for a bearer token."""
         raw, token = accounts.issue_token(body["username"], body["password"])

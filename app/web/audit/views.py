@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ...clock import PROGRAMME_TZ
 from ...scope import can_read_security_log
 from ...services import audit, audit_exports, chain_check, queries, reexecution, replay_view, security_log
-from ...services.errors import ServiceError
+from ...services.errors import MAX_ID, ServiceError
 from ..exports import audit_package_response
 from . import bp
 
@@ -100,8 +100,20 @@ def events_xlsx():
 @bp.get("/security")
 @login_required
 def security():
+    """The security log, newest first, 50 rows a page; filters and the page position live in the URL."""
     audit.require_security_log_reader(current_user)
-    kind = request.args.get("kind") or None
+    args = request.args
+    filters = security_log.LogFilters(
+        kind=args.get("kind") if args.get("kind") in security_log.KINDS else None,
+        username=(args.get("username") or "").strip() or None,
+        ip=(args.get("ip") or "").strip() or None,
+    )
+    before = args.get("before", type=int)
+    log_page = security_log.page(filters, before if before is not None and 0 < before < MAX_ID else None)
     return render_template(
-        "audit/security.html", events=security_log.recent(kind), kind=kind, kinds=security_log.KINDS
+        "audit/security.html",
+        log_page=log_page,
+        filters=filters,
+        filter_args={name: value for name, value in vars(filters).items() if value},
+        kinds=security_log.KINDS,
     )

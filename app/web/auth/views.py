@@ -7,14 +7,20 @@ from flask_login import login_required, login_user, logout_user
 
 from ...extensions import login_manager
 from ...models import User
-from ...services.accounts import AuthenticationFailed, authenticate, user_by_id
+from ...services import login_sessions
+from ...services.accounts import AuthenticationFailed, authenticate
+from ..sign_in_limits import address_limit
 from . import bp
 from .forms import LoginForm
+
+# The key of this browser's LoginSession, inside Flask's signed session cookie.
+SESSION_KEY = "login_session"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return user_by_id(user_id)
+    """The user of an open server-side session; a cookie whose session has ended signs nobody in."""
+    return login_sessions.user_of_session(user_id, session.get(SESSION_KEY))
 
 
 def _safe_next(target: str | None) -> str:
@@ -25,6 +31,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@address_limit
 def login():
     form = LoginForm()
     error = None
@@ -34,6 +41,9 @@ def login():
         except AuthenticationFailed as exc:
             error = exc.message
         else:
+            session[SESSION_KEY] = login_sessions.open_session(
+                user, request.remote_addr, request.user_agent.string
+            )
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
@@ -42,6 +52,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    login_sessions.end_session(session.pop(SESSION_KEY, None))
     logout_user()
     return redirect(url_for("auth.login"))
 
