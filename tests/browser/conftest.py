@@ -4,33 +4,100 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
 
+from ..conftest import START
+from ..shared_clock import SharedClock
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+# Several gunicorn workers, as `scripts/run` starts them: each request may land in another process.
+WEB_WORKERS = int(os.environ.get("BROWSER_WEB_WORKERS", "3"))
+
+
+@pytest.fixture
+def clock(tmp_path):
+    """The test's clock, published to the server processes (they read it from a file)."""
+    return SharedClock(START, tmp_path / "clock")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_serving(base_url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/login", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 @pytest.fixture
 def live_server(template_db, tmp_path, clock):
-    """The app on 127.0.0.1 with its own copy of the template database; yields (base_url, app)."""
+    """gunicorn with several workers on 127.0.0.1, on its own copy of the template database.
+
+    Yields (base_url, app): ``app`` is an in-process app on the same database and clock, for the
+    test to build its world and read results; the browser only ever talks to gunicorn.
+    """
     path = tmp_path / "live.db"
     shutil.copy(template_db, path)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", CLOCK=clock)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    database = f"sqlite:///{path}"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SDZONES_TEST_DATABASE_URI": database,
+        "SDZONES_TEST_CLOCK_FILE": str(clock.path),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(WEB_WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "2",
+            "tests.browser.served_app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database, CLOCK=clock)
     try:
-        yield f"http://127.0.0.1:{server.server_port}", app
+        _wait_until_serving(base_url, server)
+        yield base_url, app
     finally:
-        server.shutdown()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
         with app.app_context():
             db.engine.dispose()
 
