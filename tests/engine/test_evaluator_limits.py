@@ -1,0 +1,189 @@
+"""Diagram code runs in evaluator processes under hard OS limits: C-level hangs and blow-ups are stopped.
+
+Each hostile snippet below passes the language policy (or is refused by it) and, before the
+evaluator processes, held the server's GIL for minutes or ate its memory in one C-level operation.
+The elapsed-time bounds are safety bounds (the limit plus 3 s on a shared machine), not
+performance assertions.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from app.engine import (
+    Engine,
+    EvaluatorLimits,
+    ProcessDefinition,
+    ScriptError,
+    ScriptLimitExceeded,
+    configure_evaluators,
+    evaluator_limits,
+)
+from app.engine.script_engine import RestrictedEnvironment
+from tests.engine.builders import T0, fixture_bytes, script_engine, timer_process
+
+CPU_BOUND = {"CPU time", "wall clock"}  # which one trips first depends on the machine's load
+NESTED = "((t := (1,)) and [(t := (t, t)) for i in range(64)] and len({t}) > 0)"
+
+
+@pytest.fixture(autouse=True)
+def limits():
+    """Short limits for these tests; the defaults come back afterwards."""
+    before = evaluator_limits()
+    tight = EvaluatorLimits(wall_seconds=1.5, cpu_seconds=0.5, memory_bytes=256 * 1024 * 1024)
+    configure_evaluators(tight)
+    yield tight
+    configure_evaluators(before)
+
+
+# (limits that may stop it, fragment of the message, script)
+HOSTILE_SCRIPTS = {
+    "nested-tuple-hash": (CPU_BOUND, "limit", f"found = {NESTED}"),
+    "isinstance-nested-tuple": (
+        CPU_BOUND,
+        "limit",
+        "t = (str,)\nfor i in range(64):\n    t = (t, t)\nfound = isinstance(1, t)",
+    ),
+    "equality-of-nested-tuples": (
+        CPU_BOUND,
+        "limit",
+        "a = (1,)\nb = (1,)\nfor i in range(64):\n    a = (a, a)\n    b = (b, b)\nsame = a == b",
+    ),
+    "million-bit-floor-division": (
+        CPU_BOUND,
+        "limit",
+        "x = 1 << 99999\ny = x * x * x * x * x * x * x * x * x\nz = y * x\n"
+        "for i in range(1000):\n    q = z // (y // 7)",
+    ),
+    "gigabyte-string": ({"memory"}, "memory limit", "x = str(['a' * 10**6] * 1000)"),
+    "memory-blow-up": ({"memory"}, "memory limit", "x = [[0] * 10**6 for i in range(100)]"),
+    "terabyte-result": ({"result size"}, "result size limit", "x = ['a' * 10**6] * 10**6"),
+}
+
+
+@pytest.mark.parametrize(
+    ("stopped_by", "fragment", "script"), HOSTILE_SCRIPTS.values(), ids=HOSTILE_SCRIPTS.keys()
+)
+def test_hostile_script_is_stopped_at_a_named_limit(limits, stopped_by, fragment, script) -> None:
+    engine = script_engine(script)
+    started = time.monotonic()
+    with pytest.raises(ScriptLimitExceeded) as caught:
+        engine.start({"count": 0}, T0)
+    assert time.monotonic() - started < limits.wall_seconds + 3
+    assert caught.value.element_id == "Script_Under_Test"
+    assert caught.value.limit in stopped_by
+    assert "被测脚本" in caught.value.message and fragment in caught.value.message
+
+
+# Refused by the language policy before anything runs, or stopped by Python itself.
+REFUSED_SCRIPTS = {
+    "fork-bomb-import": ("import", "import os\nwhile True:\n    os.fork()"),
+    "fork-bomb-dunder-import": ("underscore", "__import__('os').fork()"),
+    "fork-bomb-subclasses": ("underscore", "x = ().__class__.__base__.__subclasses__()"),
+    "deep-recursion": ("RecursionError", "f = lambda n: f(n + 1)\nx = f(0)"),
+    "deep-nesting-result": ("nested too deeply", "x = []\nfor i in range(5000):\n    x = [x]"),
+}
+
+
+@pytest.mark.parametrize(("fragment", "script"), REFUSED_SCRIPTS.values(), ids=REFUSED_SCRIPTS.keys())
+def test_fork_bombs_and_deep_recursion_are_refused(limits, fragment, script) -> None:
+    started = time.monotonic()
+    with pytest.raises(ScriptError) as caught:
+        script_engine(script).start({}, T0)
+    assert time.monotonic() - started < limits.wall_seconds + 3
+    assert caught.value.element_id == "Script_Under_Test"
+    assert fragment in caught.value.message
+
+
+def _condition_engine(condition: str) -> Engine:
+    bpmn = fixture_bytes("sub.bpmn").replace(b'city_decision == "return"', condition.encode())
+    return Engine(ProcessDefinition.from_files({"sub.bpmn": bpmn}, "sub"))
+
+
+def test_hostile_condition_stops_the_step_and_leaves_the_state_as_it_was(limits) -> None:
+    engine = _condition_engine(f'city_decision == "return" or {NESTED}')
+    run = engine.start({"count": 0}, T0)
+    run.complete_task(run.ready_user_tasks()[0].task_id, {}, T0)
+    stored = run.serialize()
+    review = run.ready_user_tasks()[0].task_id
+    started = time.monotonic()
+    with pytest.raises(ScriptLimitExceeded) as caught:
+        run.complete_task(review, {"city_decision": "forward"}, T0)
+    assert time.monotonic() - started < limits.wall_seconds + 3
+    assert caught.value.element_id == "Gateway_CityDecision" and caught.value.limit in CPU_BOUND
+    again = engine.restore(stored)
+    assert again.serialize() == stored
+    again.complete_task(review, {"city_decision": "return", "city_comments": "补充"}, T0)
+    assert [t.element_id for t in again.ready_user_tasks()] == ["Task_Declare"]
+
+
+def test_hostile_timer_expression_is_stopped_naming_the_timer(limits) -> None:
+    engine = Engine(ProcessDefinition.from_files({"timed.bpmn": timer_process(NESTED)}, "timed"))
+    with pytest.raises(ScriptLimitExceeded) as caught:
+        engine.start({}, T0)
+    assert caught.value.element_id == "Timer_Due" and caught.value.limit in CPU_BOUND
+
+
+def test_a_failed_script_leaves_the_task_data_untouched() -> None:
+    context = {"count": 1, "items": [1, 2]}
+    with pytest.raises(ScriptLimitExceeded):
+        RestrictedEnvironment().execute(f"count = 2\nitems.append(3)\nfound = {NESTED}", context)
+    assert context == {"count": 1, "items": [1, 2]}
+
+
+def test_after_a_breach_the_next_evaluation_gets_a_fresh_evaluator() -> None:
+    with pytest.raises(ScriptLimitExceeded):
+        script_engine(f"found = {NESTED}").start({}, T0)
+    run = script_engine("count = count + 1").start({"count": 1}, T0)
+    assert run.task_data(run.ready_user_tasks()[0].task_id)["count"] == 2
+
+
+def test_other_evaluations_are_answered_while_one_is_stuck(limits) -> None:
+    outcome: list[str] = []
+    stuck = threading.Thread(target=_run_nested, args=(outcome,))
+    stuck.start()
+    time.sleep(0.2)  # let the hostile evaluation take its evaluator (not a deadline: a head start)
+    started = time.monotonic()
+    run = script_engine("count = count + 1").start({"count": 1}, T0)
+    answered_after = time.monotonic() - started
+    still_stuck = stuck.is_alive()
+    stuck.join()
+    assert run.task_data(run.ready_user_tasks()[0].task_id)["count"] == 2
+    assert still_stuck and answered_after < limits.wall_seconds / 2
+    assert outcome and outcome[0] in CPU_BOUND
+
+
+def _run_nested(outcome: list[str]) -> None:
+    try:
+        script_engine(f"found = {NESTED}").start({}, T0)
+    except ScriptLimitExceeded as exc:
+        outcome.append(exc.limit)
+
+
+def test_task_data_keeps_its_types_across_the_evaluator() -> None:
+    start = {"when": T0, "pair": (1, "a"), "nested": {"list": [1.5, None, True]}}
+    run = script_engine("later = when.replace(year=2030)\nkeys = {1: 'one'}\nagain = pair").start(start, T0)
+    data = run.task_data(run.ready_user_tasks()[0].task_id)
+    assert data["later"] == T0.replace(year=2030) and data["again"] == (1, "a")
+    assert data["nested"] == {"list": [1.5, None, True]}
+    assert data["keys"] == {"1": "one"}, "keys become text, as in stored task data"
+
+
+def test_values_task_data_cannot_keep_are_a_clear_error() -> None:
+    with pytest.raises(ScriptError) as caught:
+        script_engine("tags = {'a', 'b'}").start({}, T0)
+    assert "cannot be stored" in caught.value.message and "set" in caught.value.message
+
+
+def test_set_order_is_the_same_in_every_evaluator_process(limits) -> None:
+    script = "names = list({'甲', '乙', '丙', '丁', 'alpha', 'beta', 'gamma'})"
+    orders = []
+    for wall in (1.4, 1.3):  # new limits: new evaluator processes
+        configure_evaluators(replace(limits, wall_seconds=wall))
+        run = script_engine(script).start({}, T0)
+        orders.append(run.task_data(run.ready_user_tasks()[0].task_id)["names"])
+    assert orders[0] == orders[1]
