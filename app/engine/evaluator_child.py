@@ -12,12 +12,14 @@ policy, the size guards and the trace budget of ``sandbox``.
 
 Protocol (frames of ``evaluator_wire``, read from fd 0, written to the original fd 1; fd 1 is then
 pointed at stderr so that nothing else can write into the protocol): the child first sends
-``{"ready": <address space in bytes at rest>}``; then per request one answer:
+``{"ready": <address space in bytes at rest>}``; then per request its answers:
 
 - ``{"op": "evaluate", "source", "context", "external"}`` → ``{"value": ...}``
 - ``{"op": "execute", "source", "context", "external"}`` → ``{"context": ...}``: the task data after
   the script, without the globals, functions and external context (SpiffWorkflow's
   ``TaskDataEnvironment._remove_globals_and_functions_from_context``)
+- ``{"op": "evaluate_each", "sources", "until_true", "context", "external"}`` → one ``{"value": ...,
+  "more": bool}`` per source evaluated, each with its own CPU budget (see ``replies``)
 - ``{"op": "check", "sources": [[source, "eval"|"exec"], ...]}`` → ``{"reasons": [None | str, ...]}``
 - a failure: ``{"error": str}``, plus ``"limit"`` when a limit stopped it (memory, result size) and
   ``"retire": true`` when the process should not be used again.
@@ -31,6 +33,7 @@ import resource
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .errors import ScriptError
@@ -83,31 +86,74 @@ def _failure(message: str, limit: str | None = None, retire: bool = False) -> di
 _OUT_OF_MEMORY = _failure("out of memory", limit="memory", retire=True)
 
 
-def answer(payload: bytes, result_bytes: int) -> tuple[bytes, bool]:
-    """The encoded answer to one request, and whether to retire this process after sending it.
-
-    Never raises for anything the request's code does: a MemoryError (the address-space cap) is
-    answered too, and the process retires because its heap may be left fragmented.
-    """
+def _encoded(reply: dict[str, Any], result_bytes: int) -> tuple[bytes, bool]:
+    """``reply`` encoded, or the failure saying why it cannot be (the result size limit, or a type)."""
     try:
-        request = decode(payload)
-        op = request["op"]
-        if op == "check":
-            return encode({"reasons": check(request["sources"])}, result_bytes), False
-        run = evaluate if op == "evaluate" else execute
-        result = run(request["source"], request["context"], request["external"])
-        reply = {"value" if op == "evaluate" else "context": result}
+        return encode(reply, result_bytes), False
+    except WireError as exc:
+        what = "the task data after the script" if "context" in reply else "the result"
+        if exc.too_large:
+            return encode(_failure(f"{what} is too large", limit="result size"), result_bytes), True
+        return encode(_failure(f"{what} cannot be stored: {exc}"), result_bytes), True
+
+
+class _Budget:
+    """The per-evaluation limits of this process: CPU seconds and the size of one reply."""
+
+    def __init__(self, cpu_seconds: float, result_bytes: int) -> None:
+        self.cpu_seconds = cpu_seconds
+        self.result_bytes = result_bytes
+
+    def reply(self, work: Callable[[], dict[str, Any]]) -> tuple[bytes, bool, bool]:
+        """``work()``'s reply encoded, computed under the CPU budget: (bytes, failed, retire).
+
+        Never raises for anything the code does: a MemoryError (the address-space cap) is answered
+        too, and the process then retires because its heap may be left fragmented.
+        """
+        backstop = math.ceil(time.process_time() + self.cpu_seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (backstop, resource.RLIM_INFINITY))
+        signal.setitimer(signal.ITIMER_PROF, self.cpu_seconds)
         try:
-            return encode(reply, result_bytes), False
-        except WireError as exc:
-            what = "the result" if op == "evaluate" else "the task data after the script"
-            if exc.too_large:
-                return encode(_failure(f"{what} is too large", limit="result size"), result_bytes), False
-            return encode(_failure(f"{what} cannot be stored: {exc}"), result_bytes), False
-    except MemoryError:
-        return encode(_OUT_OF_MEMORY, result_bytes), True
-    except Exception as exc:
-        return encode(_failure(describe_failure(exc)), result_bytes), False
+            return (*_encoded(work(), self.result_bytes), False)
+        except MemoryError:
+            return encode(_OUT_OF_MEMORY, self.result_bytes), True, True
+        except Exception as exc:
+            return encode(_failure(describe_failure(exc)), self.result_bytes), True, False
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+
+
+def replies(request: dict[str, Any], budget: _Budget) -> Iterator[tuple[bytes, bool]]:
+    """The encoded replies to one request, each with whether to retire the process after it.
+
+    ``evaluate_each`` evaluates its sources in order, one reply each (with ``"more": true`` when
+    another follows), until one fails or, with ``until_true``, one is true: SpiffWorkflow's own
+    order and stopping rule for a gateway's conditions. Each has its own CPU budget.
+    """
+    if request.get("op") != "evaluate_each":
+        reply, _failed, retire = budget.reply(lambda: _SINGLE[request["op"]](request))
+        yield reply, retire
+        return
+    sources, until_true = request["sources"], request["until_true"]
+    for index, source in enumerate(sources):
+        more = [False]
+
+        def work(index: int = index, source: str = source, more: list[bool] = more) -> dict[str, Any]:
+            value = evaluate(source, request["context"], request["external"])
+            more[0] = index + 1 < len(sources) and not (until_true and value)
+            return {"value": value, "more": more[0]}
+
+        reply, failed, retire = budget.reply(work)
+        yield reply, retire
+        if failed or not more[0]:
+            return
+
+
+_SINGLE: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "check": lambda req: {"reasons": check(req["sources"])},
+    "evaluate": lambda req: {"value": evaluate(req["source"], req["context"], req["external"])},
+    "execute": lambda req: {"context": execute(req["source"], req["context"], req["external"])},
+}
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:
@@ -147,19 +193,21 @@ def main() -> None:
     _warm_up()
     _limit_process(memory_bytes)
     write_all(answers, frame(encode({"ready": _address_space()}, result_bytes)))
+    budget = _Budget(cpu_seconds, result_bytes)
     while True:
         header = _read_exactly(requests, HEADER.size)
         payload = header and _read_exactly(requests, HEADER.unpack(header)[0])
         if payload is None:
             return
-        backstop = math.ceil(time.process_time() + cpu_seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (backstop, resource.RLIM_INFINITY))
-        signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
         try:
-            reply, retire = answer(payload, result_bytes)
+            request = decode(payload)
         except MemoryError:
-            reply, retire = encode(_OUT_OF_MEMORY, result_bytes), True
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        write_all(answers, frame(reply))
-        if retire:
+            write_all(answers, frame(encode(_OUT_OF_MEMORY, result_bytes)))
             return
+        except WireError as exc:
+            write_all(answers, frame(encode(_failure(str(exc)), result_bytes)))
+            continue
+        for reply, retire in replies(request, budget):
+            write_all(answers, frame(reply))
+            if retire:
+                return

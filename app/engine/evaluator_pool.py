@@ -24,13 +24,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ScriptError, ScriptLimitExceeded
 from .evaluator_wire import HEADER, WireError, decode, encode, frame, write_all
 
+T = TypeVar("T")
 WALL_CLOCK, CPU_TIME, MEMORY, RESULT_SIZE = "wall clock", "CPU time", "memory", "result size"
 _MB = 1024 * 1024
 # Task data sent to a child may be larger than a result may be (it was accepted before), up to this.
@@ -109,13 +111,15 @@ class _Evaluator:
             raise ScriptError(f"the evaluator process could not start: {exc.message}") from None
         self.resting_bytes = ready.get("ready")
 
-    def ask(self, data: bytes) -> dict[str, Any]:
-        """Send one framed request and wait for its answer until the wall-clock limit."""
-        deadline = time.monotonic() + self.limits.wall_seconds
+    def send(self, data: bytes) -> None:
         try:
             write_all(self.process.stdin.fileno(), data)
         except OSError:
             raise self._died() from None
+
+    def receive(self) -> dict[str, Any]:
+        """The next answer, waited for until the wall-clock limit (counted from now)."""
+        deadline = time.monotonic() + self.limits.wall_seconds
         return self._read_frame(deadline, self.limits.result_bytes + 64 * 1024)
 
     def _read_frame(self, deadline: float, max_bytes: int) -> dict[str, Any]:
@@ -203,22 +207,59 @@ class EvaluatorPool:
 
     def run(self, request: dict[str, Any]) -> dict[str, Any]:
         """One round trip with an evaluator; raises ScriptError (ScriptLimitExceeded for a limit)."""
+
+        def one(evaluator: _Evaluator) -> tuple[dict[str, Any], bool]:
+            evaluator.send(self._encoded(request))
+            answer = evaluator.receive()
+            return answer, answer.get("retire") is True
+
+        answer, limits = self._exchange(one)
+        return _checked(answer, limits)
+
+    def run_each(self, request: dict[str, Any]) -> list[dict[str, Any] | ScriptError]:
+        """The answers to an ``evaluate_each`` request, in one round trip: the answers the child
+        sent, in order, the last of them a ScriptError if that evaluation failed or was stopped."""
+
+        def each(evaluator: _Evaluator) -> tuple[list[dict[str, Any] | ScriptError], bool]:
+            evaluator.send(self._encoded(request))
+            results: list[dict[str, Any] | ScriptError] = []
+            while len(results) < len(request["sources"]):
+                try:
+                    answer = evaluator.receive()
+                except ScriptError as exc:  # stopped or died: the answers so far stand
+                    return [*results, exc], True
+                try:
+                    results.append(_checked(answer, evaluator.limits))
+                except ScriptError as exc:
+                    return [*results, exc], answer.get("retire") is True
+                if answer.get("more") is not True:
+                    break
+            return results, False
+
+        return self._exchange(each)[0]
+
+    def _encoded(self, request: dict[str, Any]) -> bytes:
         try:
-            data = frame(encode(request, self.limits.result_bytes * _REQUEST_BYTES_FACTOR))
+            return frame(encode(request, self.limits.result_bytes * _REQUEST_BYTES_FACTOR))
         except WireError as exc:
             raise ScriptError(f"the task data cannot be passed to the evaluator: {exc}") from None
+
+    def _exchange(self, talk: Callable[[_Evaluator], tuple[T, bool]]) -> tuple[T, EvaluatorLimits]:
+        """``talk`` with an idle evaluator; it is killed and replaced if it failed or asks to retire."""
         evaluator = self._checkout()
         try:
-            answer = evaluator.ask(data)
+            result, retire = talk(evaluator)
         except BaseException:
             evaluator.kill()
             self._checkin(None)
             raise
-        retire = answer.get("retire") is True or evaluator.limits != self.limits
-        if retire:
+        limits = evaluator.limits
+        if retire or limits != self.limits:
             evaluator.kill()
-        self._checkin(None if retire else evaluator)
-        return _checked(answer, evaluator.limits)
+            self._checkin(None)
+        else:
+            self._checkin(evaluator)
+        return result, limits
 
     def _checkout(self) -> _Evaluator:
         if os.getpid() != self._pid:
@@ -288,3 +329,7 @@ def evaluator_limits() -> EvaluatorLimits:
 
 def run_in_evaluator(request: dict[str, Any]) -> dict[str, Any]:
     return _POOL.run(request)
+
+
+def run_each_in_evaluator(request: dict[str, Any]) -> list[dict[str, Any] | ScriptError]:
+    return _POOL.run_each(request)

@@ -13,9 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.specs.ExclusiveChoice import ExclusiveChoice
+from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
 from .errors import ScriptError, ScriptLimitExceeded
-from .evaluator_pool import run_in_evaluator
+from .evaluator_pool import run_each_in_evaluator, run_in_evaluator
+from .evaluator_wire import WireError, encode
 from .sandbox import GUARDS, check_expression, describe_failure
 from .script_functions import SCRIPT_FUNCTIONS
 
@@ -74,11 +77,46 @@ def _failure(task: Any, what: str, exc: Exception) -> ScriptError:
     return ScriptError(message, element_id)
 
 
+def _gateway_conditions(task: Any, expression: str) -> tuple[list[str], bool] | None:
+    """The conditions of the task's gateway that SpiffWorkflow evaluates from ``expression`` on, in
+    its order, and whether it stops at the first true one (exclusive) or not (inclusive); None when
+    ``expression`` is not a gateway condition."""
+    spec = task.task_spec
+    if not isinstance(spec, MultiChoice) or spec.choice is not None:
+        return None
+    sources = [condition.args[0] for condition, _ in spec.cond_task_specs if condition is not None]
+    if expression not in sources:
+        return None
+    return sources[sources.index(expression) :], isinstance(spec, ExclusiveChoice)
+
+
+class _Prefetched:
+    """A gateway's conditions evaluated in one round trip, waiting to be asked for one by one.
+
+    Valid for the same task while its data and the data objects encode to the same bytes.
+    """
+
+    def __init__(self, task_id: Any, state: bytes, answers: dict[str, dict | ScriptError]) -> None:
+        self.task_id = task_id
+        self.state = state
+        self.answers = answers
+
+    def take(self, task_id: Any, state: bytes, expression: str) -> dict | ScriptError | None:
+        if task_id != self.task_id or state != self.state:
+            return None
+        return self.answers.pop(expression, None)
+
+
 class RestrictedScriptEngine(PythonScriptEngine):
-    """``PythonScriptEngine`` using ``RestrictedEnvironment`` and raising ``ScriptError``."""
+    """``PythonScriptEngine`` using ``RestrictedEnvironment`` and raising ``ScriptError``.
+
+    A gateway's conditions go to the evaluator in one round trip (``evaluate_each``, evaluated in
+    SpiffWorkflow's order and with its stopping rule), then are handed out as SpiffWorkflow asks.
+    """
 
     def __init__(self) -> None:
         super().__init__(environment=RestrictedEnvironment())
+        self._prefetched: _Prefetched | None = None
 
     def validate(self, expression: str) -> None:
         reason = check_expression(expression)
@@ -87,9 +125,39 @@ class RestrictedScriptEngine(PythonScriptEngine):
 
     def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            gateway = _gateway_conditions(task, expression)
+            if gateway is None:
+                return self.environment.evaluate(expression, task.data, external_context)
+            return self._gateway_condition(task, expression, external_context or {}, *gateway)
         except Exception as exc:
             raise _failure(task, f"expression {expression!r}", exc) from exc
+
+    def _gateway_condition(
+        self, task: Any, expression: str, external: dict, sources: list[str], until_true: bool
+    ) -> Any:
+        try:
+            state = encode([task.data, external], 1 << 30)
+        except WireError as exc:
+            raise ScriptError(f"the task data cannot be passed to the evaluator: {exc}") from None
+        answer = self._prefetched.take(task.id, state, expression) if self._prefetched else None
+        if answer is None and len(sources) == 1:
+            return self.environment.evaluate(expression, task.data, external)
+        if answer is None:
+            request = {
+                "op": "evaluate_each",
+                "sources": sources,
+                "until_true": until_true,
+                "context": task.data,
+                "external": external,
+            }
+            answers = run_each_in_evaluator(request)
+            self._prefetched = _Prefetched(task.id, state, dict(zip(sources, answers, strict=False)))
+            answer = self._prefetched.take(task.id, state, expression)
+        if isinstance(answer, ScriptError):
+            raise answer
+        if not isinstance(answer, dict):
+            raise ScriptError("the evaluator sent a malformed answer")
+        return answer.get("value")
 
     def execute(self, task: Any, script: str, external_context: dict | None = None) -> bool:
         try:

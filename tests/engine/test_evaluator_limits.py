@@ -187,3 +187,33 @@ def test_set_order_is_the_same_in_every_evaluator_process(limits) -> None:
         run = script_engine(script).start({}, T0)
         orders.append(run.task_data(run.ready_user_tasks()[0].task_id)["names"])
     assert orders[0] == orders[1]
+
+
+def test_a_gateways_conditions_take_one_round_trip(monkeypatch) -> None:
+    from app.engine import script_engine as module
+
+    trips = []
+    for name in ("run_in_evaluator", "run_each_in_evaluator"):
+        original = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda request, original=original: trips.append(request["op"]) or original(request)
+        )
+    engine = Engine(ProcessDefinition.from_files({"sub.bpmn": fixture_bytes("sub.bpmn")}, "sub"))
+    run = engine.start({"count": 0}, T0)
+    run.complete_task(run.ready_user_tasks()[0].task_id, {}, T0)
+    trips.clear()
+    run.complete_task(run.ready_user_tasks()[0].task_id, {"city_decision": "forward"}, T0)
+    assert trips == ["evaluate_each"], "the return and the forward condition in one round trip"
+    assert run.is_completed
+
+
+def test_a_hostile_later_condition_is_the_one_named(limits) -> None:
+    bpmn = fixture_bytes("sub.bpmn").replace(
+        b'city_decision == "forward"', f'city_decision == "forward" and {NESTED}'.encode()
+    )
+    run = Engine(ProcessDefinition.from_files({"sub.bpmn": bpmn}, "sub")).start({"count": 0}, T0)
+    run.complete_task(run.ready_user_tasks()[0].task_id, {}, T0)
+    with pytest.raises(ScriptLimitExceeded) as caught:
+        run.complete_task(run.ready_user_tasks()[0].task_id, {"city_decision": "forward"}, T0)
+    assert 'city_decision == "forward" and' in caught.value.message
+    assert caught.value.element_id == "Gateway_CityDecision"
