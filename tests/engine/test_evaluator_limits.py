@@ -8,6 +8,7 @@ performance assertions.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import replace
@@ -217,3 +218,27 @@ def test_a_hostile_later_condition_is_the_one_named(limits) -> None:
         run.complete_task(run.ready_user_tasks()[0].task_id, {"city_decision": "forward"}, T0)
     assert 'city_decision == "forward" and' in caught.value.message
     assert caught.value.element_id == "Gateway_CityDecision"
+
+
+def test_a_forked_server_process_starts_its_own_evaluators() -> None:
+    """gunicorn forks its workers after import: a worker must not share the master's evaluators."""
+    from app.engine import evaluator_pool
+
+    request = {"op": "evaluate", "source": "count + 1", "context": {"count": 1}, "external": {}}
+    assert evaluator_pool.run_in_evaluator(request)["value"] == 2
+    inherited = {evaluator.process.pid for evaluator in evaluator_pool._POOL._idle}
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the forked "worker": evaluate, report which evaluator answered, leave at once
+        try:
+            value = evaluator_pool.run_in_evaluator(request)["value"]
+            used = {evaluator.process.pid for evaluator in evaluator_pool._POOL._idle}
+            os.write(writing, f"{value} {int(used.isdisjoint(inherited))}".encode())
+            evaluator_pool._POOL.close()
+        finally:
+            os._exit(0)
+    os.close(writing)
+    os.waitpid(pid, 0)
+    assert os.read(reading, 100).decode() == "2 1"
+    os.close(reading)
+    assert evaluator_pool.run_in_evaluator(request)["value"] == 2, "the parent's evaluators still work"
