@@ -208,8 +208,10 @@ class EvaluatorPool:
     def run(self, request: dict[str, Any]) -> dict[str, Any]:
         """One round trip with an evaluator; raises ScriptError (ScriptLimitExceeded for a limit)."""
 
+        data = self._encoded(request)
+
         def one(evaluator: _Evaluator) -> tuple[dict[str, Any], bool]:
-            evaluator.send(self._encoded(request))
+            evaluator.send(data)
             answer = evaluator.receive()
             return answer, answer.get("retire") is True
 
@@ -220,8 +222,10 @@ class EvaluatorPool:
         """The answers to an ``evaluate_each`` request, in one round trip: the answers the child
         sent, in order, the last of them a ScriptError if that evaluation failed or was stopped."""
 
+        data = self._encoded(request)
+
         def each(evaluator: _Evaluator) -> tuple[list[dict[str, Any] | ScriptError], bool]:
-            evaluator.send(self._encoded(request))
+            evaluator.send(data)
             results: list[dict[str, Any] | ScriptError] = []
             while len(results) < len(request["sources"]):
                 try:

@@ -180,6 +180,12 @@ def test_values_task_data_cannot_keep_are_a_clear_error() -> None:
     assert "cannot be stored" in caught.value.message and "set" in caught.value.message
 
 
+def test_task_data_the_evaluator_cannot_receive_is_a_clear_error() -> None:
+    with pytest.raises(ScriptError) as caught:
+        script_engine("x = 1").start({"tags": {"a", "b"}}, T0)
+    assert "cannot be passed to the evaluator" in caught.value.message and "set" in caught.value.message
+
+
 def test_set_order_is_the_same_in_every_evaluator_process(limits) -> None:
     script = "names = list({'甲', '乙', '丙', '丁', 'alpha', 'beta', 'gamma'})"
     orders = []
