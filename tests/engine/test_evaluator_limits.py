@@ -180,10 +180,15 @@ def test_values_task_data_cannot_keep_are_a_clear_error() -> None:
     assert "cannot be stored" in caught.value.message and "set" in caught.value.message
 
 
-def test_task_data_the_evaluator_cannot_receive_is_a_clear_error() -> None:
+def test_task_data_the_evaluator_cannot_receive_is_a_clear_error_and_costs_no_evaluator() -> None:
+    from app.engine.evaluator_pool import _POOL
+
+    script_engine("x = 1").start({}, T0)
+    idle = {evaluator.process.pid for evaluator in _POOL._idle}
     with pytest.raises(ScriptError) as caught:
         script_engine("x = 1").start({"tags": {"a", "b"}}, T0)
     assert "cannot be passed to the evaluator" in caught.value.message and "set" in caught.value.message
+    assert idle <= {evaluator.process.pid for evaluator in _POOL._idle}, "no evaluator was killed"
 
 
 def test_set_order_is_the_same_in_every_evaluator_process(limits) -> None:
