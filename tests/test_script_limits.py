@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.engine import EvaluatorLimits, configure_evaluators, evaluator_limits
 from app.extensions import db
@@ -104,6 +104,25 @@ def test_a_hostile_script_after_the_deadline_does_not_hold_up_other_deadlines(wo
     assert fired == 1 and world.reload(fine).status == "completed"
     assert world.reload(fine).outcome_label == "逾期未报"
     assert _snapshot(world, hostile) == before
+
+
+def test_a_hostile_script_at_the_start_refuses_the_application_clearly(world, api, limits):
+    _deploy_changed(
+        "lifecycle.bpmn",
+        '<bpmn:sequenceFlow id="Flow_Start_To_Declaration" sourceRef="Start_Lifecycle" '
+        'targetRef="Call_Declaration" />',
+        '<bpmn:sequenceFlow id="Flow_Start_To_Declaration" sourceRef="Start_Lifecycle" '
+        'targetRef="Script_Init" />'
+        f'<bpmn:scriptTask id="Script_Init" name="初始化"><bpmn:script>found = {NESTED}</bpmn:script>'
+        "</bpmn:scriptTask>"
+        '<bpmn:sequenceFlow id="Flow_Init" sourceRef="Script_Init" targetRef="Call_Declaration" />',
+    )
+    world.open_call()
+    started = time.monotonic()
+    response = api.post("370102", "/api/instances")
+    assert time.monotonic() - started < limits.wall_seconds + 3
+    assert response.status_code == 400 and "Script_Init" in response.get_json()["message"]
+    assert db.session.scalar(select(func.count(Instance.id))) == 0
 
 
 def _draft_with_hostile_condition(world):
