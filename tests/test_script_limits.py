@@ -159,3 +159,20 @@ def test_the_deploy_page_names_the_element_and_the_limit_and_refuses_even_when_c
     )
     assert posted.status_code == 422 and "Gateway_CityDecision" in posted.get_data(as_text=True)
     assert workbench.draft(owner, draft.id).deployed_version_id is None
+
+
+def test_draft_checks_compile_scripts_and_expressions_in_an_evaluator(world):
+    """Conditions must be single expressions and scripts must compile, not only parse."""
+    owner = world.user("owner")
+    draft = workbench.create_draft(owner, "编译检查")
+    declaration = draft.bpmn_files["declaration.bpmn"].replace(RETURN, 'decided = "return"')
+    implementation = draft.bpmn_files["implementation.bpmn"].replace(
+        "<bpmn:script>experiment_year = 0", "<bpmn:script>return 0\nexperiment_year = 0", 1
+    )
+    workbench.save_file(owner, draft.id, "declaration.bpmn", declaration)
+    problems = workbench.save_file(owner, draft.id, "implementation.bpmn", implementation)
+    refused = {(p.file, p.rule) for p in problems if p.severity == "error"}
+    assert ("declaration.bpmn", "condition-parses") in refused
+    assert ("implementation.bpmn", "script-parses") in refused
+    messages = " ".join(p.message for p in problems)
+    assert "'return' outside function" in messages
