@@ -1,7 +1,7 @@
 """A small pool of evaluator processes: every piece of diagram code runs in one, under hard limits.
 
 The sandbox's own fence (policy, size guards, trace budget) cannot interrupt a single C-level
-operation: hashing a 64-level tuple of itself or dividing million-bit integers holds the GIL for
+operation: hashing a tuple nested 64 levels deep in itself or dividing million-bit integers holds the GIL for
 minutes. So the engine runs each evaluation in a child process (``evaluator_child``) that the
 kernel limits (address space, CPU time) and the parent gives a wall-clock deadline; on a breach the
 child is killed (SIGKILL) and replaced, and the caller gets a ``ScriptLimitExceeded`` naming the
@@ -76,7 +76,7 @@ class EvaluatorLimits:
 
 
 def _size(count: int) -> str:
-    return f"{count / _MB:g} MB" if count >= _MB else f"{count / 1024:g} KB"
+    return f"{count / _MB:.3g} MB" if count >= _MB else f"{count / 1024:.3g} KB"
 
 
 class _Evaluator:
@@ -105,11 +105,16 @@ class _Evaluator:
             start_new_session=True,
         )
         try:
-            ready = self._read_frame(time.monotonic() + _START_SECONDS, 1024)
+            resting = self._read_frame(time.monotonic() + _START_SECONDS, 1024).get("ready")
         except ScriptError as exc:
             self.kill()
             raise ScriptError(f"the evaluator process could not start: {exc.message}") from None
-        self.resting_bytes = ready.get("ready")
+        if not isinstance(resting, int) or resting >= limits.memory_bytes:
+            self.kill()
+            raise ScriptError(
+                f"the evaluator process could not start: the memory limit ({_size(limits.memory_bytes)}) "
+                f"is below what it needs at rest ({_size(resting if isinstance(resting, int) else 0)})"
+            )
 
     def send(self, data: bytes) -> None:
         try:

@@ -253,3 +253,10 @@ def test_a_forked_server_process_starts_its_own_evaluators() -> None:
     assert os.read(reading, 100).decode() == "2 1"
     os.close(reading)
     assert evaluator_pool.run_in_evaluator(request)["value"] == 2, "the parent's evaluators still work"
+
+
+def test_a_memory_limit_below_what_an_evaluator_needs_at_rest_is_named(limits) -> None:
+    configure_evaluators(replace(limits, memory_bytes=8 * 1024 * 1024))
+    with pytest.raises(ScriptError) as caught:
+        script_engine("x = 1").start({}, T0)
+    assert "memory limit (8 MB) is below what it needs at rest" in caught.value.message
