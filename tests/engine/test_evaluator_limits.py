@@ -25,7 +25,7 @@ from app.engine import (
     evaluator_limits,
 )
 from app.engine.script_engine import RestrictedEnvironment
-from tests.engine.builders import T0, fixture_bytes, script_engine, timer_process
+from tests.engine.builders import BPMN_HEADER, T0, fixture_bytes, script_engine, timer_process
 
 CPU_BOUND = {"CPU time", "wall clock"}  # which one trips first depends on the machine's load
 NESTED = "((t := (1,)) and [(t := (t, t)) for i in range(64)] and len({t}) > 0)"
@@ -127,6 +127,23 @@ def test_hostile_timer_expression_is_stopped_naming_the_timer(limits) -> None:
     with pytest.raises(ScriptLimitExceeded) as caught:
         engine.start({}, T0)
     assert caught.value.element_id == "Timer_Due" and caught.value.limit in CPU_BOUND
+
+
+def test_hostile_multi_instance_cardinality_is_stopped_naming_the_task(limits) -> None:
+    cardinality = NESTED.replace(">", "&gt;")
+    bpmn = (
+        BPMN_HEADER + '<bpmn:process id="multi" name="多实例" isExecutable="true">'
+        '<bpmn:startEvent id="StartEvent_1"/>'
+        '<bpmn:sequenceFlow id="F1" sourceRef="StartEvent_1" targetRef="Task_Each"/>'
+        '<bpmn:userTask id="Task_Each" name="逐个"><bpmn:multiInstanceLoopCharacteristics>'
+        f"<bpmn:loopCardinality>{cardinality}</bpmn:loopCardinality>"
+        "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>"
+        '<bpmn:sequenceFlow id="F2" sourceRef="Task_Each" targetRef="EndEvent_1"/>'
+        '<bpmn:endEvent id="EndEvent_1"/></bpmn:process></bpmn:definitions>'
+    ).encode()
+    with pytest.raises(ScriptLimitExceeded) as caught:
+        Engine(ProcessDefinition.from_files({"multi.bpmn": bpmn}, "multi")).start({}, T0)
+    assert caught.value.element_id == "Task_Each" and caught.value.limit in CPU_BOUND
 
 
 def test_a_failed_script_leaves_the_task_data_untouched() -> None:
