@@ -21,14 +21,10 @@ The run-time guards of layers 2 and 3 live in ``sandbox_guards`` and the shared 
 ``sandbox_limits``; this module keeps the policy, the rewrite, the trace budget and the entry
 points, and re-exports ``GUARDS``, ``SAFE_BUILTINS``, the limits and ``SandboxViolation``.
 
-These layers are the first fence, not the last: they run inside an evaluator process
-(``evaluator_child``) whose CPU time, memory and wall clock the operating system bounds, because
-no Python-level check can interrupt one C-level operation (hashing a tuple nested 64 times in
-itself takes 2**64 steps). RestrictedPython (Zope's restricted compiler) was considered for this
-policy and not taken: it refuses ``d['k'] += 1`` (our scripts use it), allows ``try``/``except`` and
-classes (which could swallow the trace budget's exception), and has no size guards at all (every
-amplifying operation of ``tests/engine/test_sandbox.py`` compiles), so this rewrite would still be
-needed behind it, as a second AST pass and a new dependency.
+These layers are the first fence: they run inside an evaluator process (``evaluator_child``)
+whose CPU time, memory and wall clock the operating system bounds, since no Python-level check
+interrupts one C-level operation. RestrictedPython was not taken for the policy: it refuses
+``d['k'] += 1``, allows ``try`` and classes, and has no size guards, so this rewrite stays anyway.
 """
 
 from __future__ import annotations
