@@ -56,6 +56,21 @@ def _instance_secret_key(directory: Path) -> str:
     return path.read_text().strip()
 
 
+def _configure_evaluators(config: dict) -> None:
+    """The limits every evaluation of diagram code runs under (one pool per server process)."""
+    from .engine import EvaluatorLimits, configure_evaluators
+
+    configure_evaluators(
+        EvaluatorLimits(
+            wall_seconds=config["SCRIPT_WALL_SECONDS"],
+            cpu_seconds=config["SCRIPT_CPU_SECONDS"],
+            memory_bytes=config["SCRIPT_MEMORY_MB"] * 1024 * 1024,
+            result_bytes=config["SCRIPT_RESULT_KB"] * 1024,
+            processes=config["SCRIPT_EVALUATORS"],
+        )
+    )
+
+
 def create_app(config: type = Config, **overrides) -> Flask:
     """Build the app from a config class plus overrides (e.g. a test database or a frozen CLOCK)."""
     app = Flask(__name__, instance_relative_config=True)
@@ -65,6 +80,7 @@ def create_app(config: type = Config, **overrides) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     app.extensions["clock"] = app.config.get("CLOCK") or SystemClock()
+    _configure_evaluators(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

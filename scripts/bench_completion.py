@@ -7,7 +7,10 @@ Raw: per task, restore the workflow from JSON, complete the ready user task, do_
 serialize (what a server without our design must do). Ours: per task, one HTTP request to
 POST /api/tasks/<id>/complete on a real local server (validation, engine, state + ready tasks +
 hash-chained history committed to SQLite in WAL mode, synchronous=FULL). Prints medians, p95, the
-ratio of medians, and stored bytes per completed task. Usage: bench_completion.py [--n 50 200] [--reps 3]
+ratio of medians, and stored bytes per completed task. Every script and condition of ours runs in an
+evaluator process (app/engine/evaluator_pool.py): it also prints how many evaluations a completion
+makes and what one costs, as a round trip to an evaluator and, for comparison, run in-process
+through the same sandbox. Usage: bench_completion.py [--n 50 200] [--reps 3]
 """
 
 from __future__ import annotations
@@ -130,7 +133,48 @@ def _request(conn, method, path, token=None, body=None):
     return json.loads(data) if data else None
 
 
-def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float]:
+class EvaluationCounter:
+    """Counts the round trips to evaluator processes made through the engine's script engine."""
+
+    def __init__(self):
+        from app.engine import script_engine
+
+        self.module = script_engine
+        self.original = script_engine.run_in_evaluator
+        self.count = 0
+
+    def __enter__(self):
+        def counted(request):
+            self.count += 1
+            return self.original(request)
+
+        self.module.run_in_evaluator = counted
+        return self
+
+    def __exit__(self, *exc):
+        self.module.run_in_evaluator = self.original
+
+
+def bench_evaluation(rounds: int = 2000) -> tuple[float, float]:
+    """Median seconds of one condition evaluation: a round trip to an evaluator, and in-process."""
+    from app.engine.evaluator_pool import run_in_evaluator
+    from app.engine.sandbox import SAFE_BUILTINS, compile_restricted, run_bounded
+
+    context = {"count": 7, **PAYLOAD}
+    request = {"op": "evaluate", "source": "count < 200", "context": context, "external": {}}
+    run_in_evaluator(request)  # start the evaluator
+    trips, local = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        run_in_evaluator(request)
+        trips.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        run_bounded(compile_restricted("count < 200", "eval"), {**context, "__builtins__": SAFE_BUILTINS})
+        local.append(time.perf_counter() - t0)
+    return statistics.median(trips), statistics.median(local)
+
+
+def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float, float]:
     from flask_migrate import upgrade
 
     from app import create_app
@@ -163,11 +207,12 @@ def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float]:
         size_before = db_path.stat().st_size
         task_id = instance["ready_tasks"][0]["id"]
         timings = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            result = _request(conn, "POST", f"/api/tasks/{task_id}/complete", token, {"data": PAYLOAD})
-            timings.append(time.perf_counter() - t0)
-            task_id = result["ready_tasks"][0]["id"] if result["ready_tasks"] else None
+        with EvaluationCounter() as evaluations:
+            for _ in range(n):
+                t0 = time.perf_counter()
+                result = _request(conn, "POST", f"/api/tasks/{task_id}/complete", token, {"data": PAYLOAD})
+                timings.append(time.perf_counter() - t0)
+                task_id = result["ready_tasks"][0]["id"] if result["ready_tasks"] else None
         assert result["status"] == "completed", result["status"]
         with app.app_context():
             db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
@@ -176,7 +221,7 @@ def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float]:
     finally:
         conn.close()
         server.stop()
-    return timings, stored_per_task
+    return timings, stored_per_task, evaluations.count / n
 
 
 def p95(values: list[float]) -> float:
@@ -192,6 +237,11 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", "bench")
+    trip, local = bench_evaluation()
+    print(
+        f"one evaluation: round trip to an evaluator process median {trip * 1e6:.0f} us, "
+        f"in-process (same sandbox) {local * 1e6:.0f} us"
+    )
     print(
         f"{'N':>4} {'rep':>3} {'raw med ms':>10} {'raw p95':>8} {'ours med ms':>11} {'ours p95':>8} "
         f"{'ratio':>6} {'stored/task':>11}"
@@ -202,7 +252,7 @@ def main() -> None:
             ratios = []
             for rep in range(args.reps):
                 raw = bench_raw(xml, n)
-                ours, stored = bench_ours(xml, n, Path(tmp) / f"rep{rep}")
+                ours, stored, per_completion = bench_ours(xml, n, Path(tmp) / f"rep{rep}")
                 ratio = statistics.median(ours) / statistics.median(raw)
                 ratios.append(ratio)
                 print(
@@ -212,7 +262,9 @@ def main() -> None:
                 )
             print(
                 f"N={n}: ratio of medians (ours/raw) min {min(ratios):.2f}x, "
-                f"median {statistics.median(ratios):.2f}x over {args.reps} repetitions"
+                f"median {statistics.median(ratios):.2f}x over {args.reps} repetitions; "
+                f"{per_completion:.1f} evaluations per completion "
+                f"(~{per_completion * trip * 1e3:.2f} ms of round trips)"
             )
 
 

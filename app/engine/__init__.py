@@ -13,11 +13,13 @@ Typical use from the service layer::
 from . import clock as _clock
 from .definition import ProcessDefinition, UserTaskSpec, lanes_by_element
 from .engine import Engine
-from .errors import DiagramError, EngineError, ScriptError, TaskNotReady
+from .errors import DiagramError, EngineError, ScriptError, ScriptLimitExceeded, TaskNotReady
+from .evaluator_pool import EvaluatorLimits, configure_evaluators, evaluator_limits
 from .event_subprocesses import MessageStart
 from .properties import FORM_PROPERTY
 from .run import FiredTimer, ReadyTask, WorkflowRun
 from .sandbox import check_expression
+from .script_engine import check_snippets
 from .xml_safety import parse_bpmn_xml
 
 _clock.install()
@@ -26,16 +28,21 @@ __all__ = [
     "DiagramError",
     "Engine",
     "EngineError",
+    "EvaluatorLimits",
     "FORM_PROPERTY",
     "FiredTimer",
     "MessageStart",
     "ProcessDefinition",
     "ReadyTask",
     "ScriptError",
+    "ScriptLimitExceeded",
     "TaskNotReady",
     "UserTaskSpec",
     "WorkflowRun",
     "check_expression",
+    "check_snippets",
+    "configure_evaluators",
+    "evaluator_limits",
     "lanes_by_element",
     "parse_bpmn_xml",
 ]

@@ -1,7 +1,8 @@
 """Exceptions raised by the engine adapter.
 
 Callers never see SpiffWorkflow's own exception types: every failure is mapped to one of these
-three, so the service layer can decide between "bad diagram", "bad script/data" and "stale click".
+three, so the service layer can decide between "bad diagram", "bad script/data" and "stale click"
+(a ``ScriptLimitExceeded`` is a ``ScriptError`` that also names the limit it hit).
 """
 
 from __future__ import annotations
@@ -38,6 +39,15 @@ class ScriptError(EngineError):
     The workflow object that raised it is in an undefined state and must be discarded; callers
     restore a fresh one from the last stored state.
     """
+
+
+class ScriptLimitExceeded(ScriptError):
+    """Diagram code was stopped at a hard limit: ``limit`` is "wall clock", "CPU time", "memory" or
+    "result size". Nothing the code did reaches the workflow."""
+
+    def __init__(self, message: str, element_id: str | None = None, limit: str = "") -> None:
+        super().__init__(message, element_id)
+        self.limit = limit
 
 
 class TaskNotReady(EngineError):

@@ -20,6 +20,11 @@ Everything else keeps SpiffWorkflow's semantics: the task data dict is the globa
 The run-time guards of layers 2 and 3 live in ``sandbox_guards`` and the shared limits in
 ``sandbox_limits``; this module keeps the policy, the rewrite, the trace budget and the entry
 points, and re-exports ``GUARDS``, ``SAFE_BUILTINS``, the limits and ``SandboxViolation``.
+
+These layers are the first fence: they run inside an evaluator process (``evaluator_child``)
+whose CPU time, memory and wall clock the operating system bounds, since no Python-level check
+interrupts one C-level operation. RestrictedPython was not taken for the policy: it refuses
+``d['k'] += 1``, allows ``try`` and classes, and has no size guards, so this rewrite stays anyway.
 """
 
 from __future__ import annotations

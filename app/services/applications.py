@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -9,13 +11,16 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..clock import PROGRAMME_TZ
+from ..engine import ScriptError
 from ..extensions import db
 from ..models import Call, Instance, User
 from ..scope import can_start_application
 from .calls import open_calls
 from .deployment import current_version, engine_for
-from .errors import MAX_ID, Forbidden, RuleViolation
+from .errors import MAX_ID, Forbidden, RuleViolation, ServiceError
 from .transitions import EventRecord, commit_transition
+
+log = logging.getLogger(__name__)
 
 
 def _choose_call(call_id: int | None) -> Call:
@@ -60,7 +65,16 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
         "city_adcode": city.adcode,
         "city_name": city.name,
     }
-    run = engine_for(version).start(start_data, now)
+    try:
+        run = engine_for(version).start(start_data, now)
+    except ScriptError as exc:  # e.g. a script stopped at a limit: nothing is stored
+        log.error("starting on version %s failed at %s: %s", version.id, exc.element_id, exc.message)
+        raise ServiceError(
+            _(
+                "The process cannot continue at step %(element)s; please tell the process owner.",
+                element=exc.element_id or "?",
+            )
+        ) from exc
     already = _("%(county)s already has an application in this call.", county=county.full_name)
     instance = Instance(
         version_id=version.id,

@@ -3,8 +3,9 @@
 The browser lints as the owner draws (bpmnlint with the same rules); the server repeats them on
 every save and before every deploy, because only the server's word counts: an uploaded or saved
 diagram is untrusted XML (parsed with entities and network off, size-limited), every script,
-condition and timer expression must be accepted by the restricted evaluator, and the whole set
-must parse with SpiffWorkflow. Each problem names its file and, where it has one, its element.
+condition and timer expression must be accepted by the restricted evaluator and compile (checked
+in an evaluator process, under the same limits as running them), and the whole set must parse with
+SpiffWorkflow. Each problem names its file and, where it has one, its element.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from ..engine import (
     FORM_PROPERTY,
     DiagramError,
     ProcessDefinition,
-    check_expression,
+    ScriptError,
+    check_snippets,
     lanes_by_element,
     parse_bpmn_xml,
 )
@@ -105,8 +107,30 @@ def _gateways(file: str, root) -> list[Problem]:
     return problems
 
 
+# Scripts are statements; conditions and timer expressions are single expressions.
+_MODES = {"script": "exec", "condition": "eval", "timer": "eval"}
+
+
+def _refusals(snippets: list[tuple[str, str]]) -> list[str | None]:
+    """Why each (source, mode) is refused, checked in an evaluator under the scripts' limits.
+
+    One round trip for all of them; if that one is stopped at a limit, each is checked alone so
+    that the refusal lands on the element that caused it.
+    """
+    try:
+        return check_snippets(snippets)
+    except ScriptError:
+        reasons: list[str | None] = []
+        for snippet in snippets:
+            try:
+                reasons += check_snippets([snippet])
+            except ScriptError as exc:
+                reasons.append(exc.message)
+        return reasons
+
+
 def _code(file: str, root) -> list[Problem]:
-    """Scripts, conditions and timer expressions: accepted by the restricted evaluator."""
+    """Scripts, conditions and timer expressions: accepted by the restricted evaluator and compiled."""
     problems = []
     sources = [
         *(
@@ -122,13 +146,16 @@ def _code(file: str, root) -> list[Problem]:
             for e in root.xpath(_TIMER_EXPRESSIONS, namespaces=_NS)
         ),
     ]
+    filled = []
     for element_id, source, kind in sources:
-        if not (source or "").strip():
+        if (source or "").strip():
+            filled.append((element_id, source, kind))
+        else:
             problems.append(
                 Problem(file, element_id, f"{kind}-empty", _("The %(kind)s is empty.", kind=kind))
             )
-            continue
-        reason = check_expression(source)
+    reasons = _refusals([(source, _MODES[kind]) for _, source, kind in filled])
+    for (element_id, _source, kind), reason in zip(filled, reasons, strict=True):
         if reason:
             problems.append(
                 Problem(

@@ -4,7 +4,10 @@ Before a draft is deployed, every application of the version it was drawn from (
 running) is replayed twice, step by step: as recorded (on its own version) and on the draft. After
 each step the two are compared by what the process waits for and how it ended. The first step
 where they part is reported with both sides; a step the draft cannot even take is reported as a
-failure with the engine's reason.
+failure with the engine's reason. The draft's code runs under the same hard limits as in
+production (the engine's evaluator processes): a step stopped at a limit is a ``breach``, which
+refuses the deploy; the replay stops there, so a hostile draft costs one limit, not one per
+application.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from functools import lru_cache
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..engine import Engine, EngineError, ProcessDefinition, WorkflowRun
+from ..engine import Engine, EngineError, ProcessDefinition, ScriptLimitExceeded, WorkflowRun
 from ..extensions import db
 from ..models import Instance, ProcessDraft
 from .deployment import content_hash, engine_for
@@ -36,6 +39,8 @@ class RegressionRow:
     recorded: list[str] = field(default_factory=list)  # what the history waited for / ended with
     draft: list[str] = field(default_factory=list)  # what the draft waits for / ended with
     reason: str | None = None
+    limit: str | None = None  # the hard limit that stopped the draft's code ("CPU time", "memory", ...)
+    stopped_at: str | None = None  # the element whose code was stopped there: "name (id)"
 
 
 @dataclass
@@ -49,6 +54,11 @@ class RegressionReport:
     def all_same(self) -> bool:
         return all(r.status == SAME for r in self.rows)
 
+    @property
+    def breach(self) -> RegressionRow | None:
+        """The application whose replay stopped the draft's code at a hard limit, if any."""
+        return next((r for r in self.rows if r.limit), None)
+
 
 @lru_cache(maxsize=8)
 def _draft_engine(digest: str, files: tuple[tuple[str, str], ...], main_process_id: str) -> Engine:
@@ -60,6 +70,12 @@ def _draft_engine(digest: str, files: tuple[tuple[str, str], ...], main_process_
 def draft_engine(draft: ProcessDraft) -> Engine:
     digest = content_hash(draft.bpmn_files, draft.form_files, draft.main_process_id)
     return _draft_engine(digest, tuple(sorted(draft.bpmn_files.items())), draft.main_process_id)
+
+
+def _named(element_id: str | None, names: dict[str, str]) -> str:
+    """An element as an owner finds it in the modeler: its name and its id."""
+    name = names.get(element_id or "")
+    return f"{name} ({element_id})" if name and name != element_id else element_id or "?"
 
 
 def _where(run: WorkflowRun, names: dict[str, str]) -> list[str]:
@@ -112,6 +128,8 @@ def _compare(instance: Instance, steps: list[Step], draft: Engine) -> Regression
             reason = exc.message if isinstance(exc, ReplayError) else str(exc)
             row.status, row.step, row.reason = FAILS, number, reason
             row.element = step.events[0].element_name or step.events[0].element_id
+            if isinstance(exc, ScriptLimitExceeded):
+                row.limit, row.stopped_at = exc.limit, _named(exc.element_id, names)
             row.recorded, row.draft = _where(recorded_run, names), []
             return row
         recorded, on_draft = _where(recorded_run, names), _where(draft_run, names)
@@ -143,4 +161,6 @@ def regression_report(draft: ProcessDraft) -> RegressionReport:
             rows.append(
                 RegressionRow(instance.id, instance.applicant.full_name, FAILS, len(steps), reason=reason)
             )
+        if rows[-1].limit:
+            break
     return RegressionReport(rows)

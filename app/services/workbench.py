@@ -3,8 +3,9 @@
 Only process owners and administrators reach any of this (``scope.can_model``). A draft is a
 working copy of every diagram and form; saving stores a file only if it is safe, well-formed
 (diagrams) or valid JSON (forms) — anything else is refused and nothing changes — and reports the
-draft's remaining problems; deploying requires no errors and, when the regression replay found
-different paths, an explicit confirmation.
+draft's remaining problems; deploying requires no errors, no code of the draft stopped at a hard
+limit while replaying the recorded applications and, when the replay found different paths, an
+explicit confirmation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import clock
@@ -24,7 +26,7 @@ from ..extensions import db
 from ..forms import FieldError
 from ..models import Instance, ProcessDraft, ProcessVersion, User
 from ..scope import can_model
-from . import deployment
+from . import deployment, regression
 from .draft_checks import Problem, check_files, parse_problem
 from .errors import Forbidden, NotFound, RuleViolation, ServiceError, ValidationFailed
 
@@ -190,8 +192,33 @@ def errors_of(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def deploy_draft(user: User, draft_id: int, note: str) -> ProcessVersion:
-    """Deploy the draft as the next version (the caller has shown the regression report)."""
+_LIMITS = {
+    "wall clock": _l("wall-clock time"),
+    "CPU time": _l("CPU time"),
+    "memory": _l("memory"),
+    "result size": _l("result size"),
+}
+
+
+def breach_refusal(report: regression.RegressionReport) -> str | None:
+    """Why the draft cannot be deployed when its code was stopped at a hard limit while replaying."""
+    row = report.breach
+    if row is None:
+        return None
+    return _(
+        "The draft cannot be deployed: replaying application #%(instance)s, the code at %(element)s "
+        "was stopped at the %(limit)s limit. Fix it first.",
+        instance=row.instance_id,
+        element=row.stopped_at or "?",
+        limit=_LIMITS.get(row.limit or "", row.limit),
+    )
+
+
+def deploy_draft(
+    user: User, draft_id: int, note: str, report: regression.RegressionReport | None = None
+) -> ProcessVersion:
+    """Deploy the draft as the next version (the caller has shown the regression ``report``;
+    without one it is made here)."""
     found = draft(user, draft_id)
     if found.deployed_version_id is not None:
         raise RuleViolation(_("This draft was deployed already."))
@@ -203,6 +230,9 @@ def deploy_draft(user: User, draft_id: int, note: str) -> ProcessVersion:
         raise RuleViolation(
             _("The draft still has %(n)s error(s); fix them before deploying.", n=len(errors))
         )
+    refusal = breach_refusal(report or regression.regression_report(found))
+    if refusal:
+        raise RuleViolation(refusal)
     deployed = deployment.deploy(
         found.process_key,
         found.main_process_id,

@@ -159,13 +159,13 @@ def deploy(draft_id: int):
     report = regression.regression_report(found)
     note = request.form.get("note", "")
     if request.method == "POST":
-        if not report.all_same and request.form.get("confirm") != "yes":
+        if not report.all_same and report.breach is None and request.form.get("confirm") != "yes":
             flash(
                 _("Some applications would have gone differently: confirm that you deploy anyway."), "error"
             )
         else:
             try:
-                deployed = workbench.deploy_draft(current_user, draft_id, note)
+                deployed = workbench.deploy_draft(current_user, draft_id, note, report)
             except ServiceError as exc:
                 flash(exc.message, "error")
             else:
@@ -177,6 +177,7 @@ def deploy(draft_id: int):
         problems=problems,
         errors=workbench.errors_of(problems),
         report=report,
+        breach=workbench.breach_refusal(report),
         note=note,
     ), (422 if request.method == "POST" else 200)
 
