@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from .clock import SystemClock
 from .config import PROJECT_ROOT, Config
 from .extensions import api, babel, csrf, db, login_manager, migrate
+from .untrusted_json import BoundedJSONProvider
 
 
 def _select_locale() -> str:
@@ -59,6 +60,7 @@ def _instance_secret_key(directory: Path) -> str:
 def create_app(config: type = Config, **overrides) -> Flask:
     """Build the app from a config class plus overrides (e.g. a test database or a frozen CLOCK)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json = BoundedJSONProvider(app)
     app.config.from_object(config)
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
@@ -79,8 +81,10 @@ def create_app(config: type = Config, **overrides) -> Flask:
 
     from . import audit_cli, cli
     from .web import register_blueprints
+    from .web.errors import register_error_handlers
 
     register_blueprints(app)
+    register_error_handlers(app)  # after api.init_app, whose HTTPException handler it replaces
     cli.register(app)
     audit_cli.register(app)
     return app
