@@ -237,3 +237,17 @@ def test_a_method_an_address_does_not_take_is_answered_with_allow(api):
         "status": "Method Not Allowed",
         "message": "此地址不接受 DELETE 请求方法。",
     }
+
+
+def test_a_body_of_another_type_is_refused_not_ignored(api, client, world):
+    world.open_call()
+    before = rows_of(*STATE_TABLES)
+    response = client.post(
+        "/api/instances",
+        data="call_id=1",
+        content_type="text/plain",
+        headers={"Authorization": f"Bearer {api.token('370102')}"},
+    )
+    assert response.status_code == 415
+    assert response.json["message"] == "此地址不接受该类型的请求内容。"
+    assert rows_of(*STATE_TABLES) == before

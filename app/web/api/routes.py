@@ -34,8 +34,7 @@ from .schemas import (
     TaskListItemSchema,
     TokenRequest,
     TokenResponse,
-    UploadFile,
-    UploadForm,
+    UploadRequest,
 )
 
 
@@ -102,18 +101,17 @@ class TaskCompletion(MethodView):
 @blp.route("/tasks/<task_id>/attachments")
 class TaskAttachments(MethodView):
     @token_required
-    @blp.arguments(UploadForm, location="form")
-    @blp.arguments(UploadFile, location="files")
+    @blp.arguments(UploadRequest, location="form_and_files")
     @blp.response(201, AttachmentSchema)
     @blp.alt_response(422, schema=ApiError, description="Not a PDF/Office file, or too large")
-    def post(self, form, files, task_id: str):
+    def post(self, body, task_id: str):
         """Upload a file (PDF, Word or Excel) for one of the task's file fields.
 
         Send multipart/form-data with `field` and `file`; put the returned reference into the
         task's data under that field when completing it.
         """
-        upload = files["file"]
-        return tasks.upload_file(api_user(), task_id, form["field"], upload.filename, upload.stream)
+        upload = body["file"]
+        return tasks.upload_file(api_user(), task_id, body["field"], upload.filename, upload.stream)
 
 
 @blp.route("/tasks/<task_id>/draft")

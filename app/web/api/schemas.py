@@ -140,11 +140,8 @@ class InstanceQuery(Schema):
     status = fields.String(required=False)
 
 
-class UploadForm(Schema):
+class UploadRequest(Schema):
     field = fields.String(required=True, metadata={"description": "the form field the file belongs to"})
-
-
-class UploadFile(Schema):
     file = Upload(required=True)
 
 
