@@ -82,7 +82,9 @@ def create_app(config: type = Config, **overrides) -> Flask:
     from . import audit_cli, cli
     from .web import register_blueprints
     from .web.errors import register_error_handlers
+    from .web.request_guard import register_request_guard
 
+    register_request_guard(app)
     register_blueprints(app)
     register_error_handlers(app)  # after api.init_app, whose HTTPException handler it replaces
     cli.register(app)

@@ -75,7 +75,10 @@ def test_a_lone_surrogate_is_refused_on_completion_naming_the_field(api, world):
     response = _send(api.client, "POST", f"/api/tasks/{task_id}/complete", body, api.token("370100"))
     assert response.status_code == 422
     assert response.json["errors"] == [
-        {"field": "city_comments", "message": "此处文字含有无效字符（孤立的 UTF-16 代理码元），请重新输入。"}
+        {
+            "field": "city_comments",
+            "message": "此处文字含有无效字符（NUL 或孤立的 UTF-16 代理码元），请重新输入。",
+        }
     ]
     assert rows_of(*STATE_TABLES) == before
 
@@ -251,3 +254,33 @@ def test_a_body_of_another_type_is_refused_not_ignored(api, client, world):
     assert response.status_code == 415
     assert response.json["message"] == "此地址不接受该类型的请求内容。"
     assert rows_of(*STATE_TABLES) == before
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("/api/tasks/a%00b", ""), ("/api/instances?city=37%000", "city")],
+    ids=["path", "query"],
+)
+def test_a_nul_in_an_address_is_refused_before_any_view(api, url, field):
+    response = api.get("370102", url)
+    assert response.status_code == 400
+    assert response.json["errors"] == [{"field": field, "message": "请求中含有无效字符（NUL）。"}]
+
+
+def test_a_nul_in_text_is_refused_on_every_entry(api, client, world):
+    instance = world.start()
+    world.declare(instance)
+    task_id = world.task(instance, "Task_CityReview").id
+    api.token("370100")  # signing in is logged: before the snapshot
+    before = rows_of(*STATE_TABLES, "security_events")
+    token = api.client.post("/api/tokens", json={"username": "370\u0000102", "password": "x"})
+    assert token.status_code == 422 and token.json["errors"][0]["field"] == "username"
+    data = {"city_decision": "return", "city_comments": "请补充\u0000"}
+    completion = api.post("370100", f"/api/tasks/{task_id}/complete", {"data": data})
+    assert completion.status_code == 422 and completion.json["errors"][0]["field"] == "city_comments"
+    page = client.get("/login").get_data(as_text=True)
+    signed_in = client.post(
+        "/login", data={"csrf_token": csrf_token(page), "username": "370\u0000100", "password": "x"}
+    )
+    assert signed_in.status_code == 400 and "请求中含有无效字符（NUL）。" in signed_in.get_data(as_text=True)
+    assert rows_of(*STATE_TABLES, "security_events") == before

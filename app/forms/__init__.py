@@ -30,7 +30,7 @@ from app.forms.storable import (
     DRAFT_FIELD_MAX_BYTES,
     DRAFT_MAX_BYTES,
     draft_problems,
-    has_lone_surrogate,
+    has_unstorable_character,
     readable,
 )
 from app.forms.validation import validate_submission
@@ -52,7 +52,7 @@ __all__ = [
     "count_plan_characters",
     "decode_submission",
     "draft_problems",
-    "has_lone_surrogate",
+    "has_unstorable_character",
     "settle_submission",
     "load_form",
     "period_months",

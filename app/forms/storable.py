@@ -2,8 +2,9 @@
 
 JSON lets a client send a lone UTF-16 surrogate (``"\\ud800"``): Python holds it in a ``str`` but
 cannot encode it, so it would break the history hash, PostgreSQL and every page that shows it.
-Such text is refused on every entry (:func:`unstorable_text`, part of validation and of the draft
-checks), and what was stored before this rule is shown with U+FFFD instead (:func:`readable`).
+A NUL (``"\\u0000"``) is refused by PostgreSQL in any text it compares or stores as such. Text
+holding either is refused on every entry (:func:`unstorable_text`, part of validation and of the
+draft checks), and what was stored before this rule is shown with U+FFFD instead (:func:`readable`).
 
 Drafts are saved unvalidated, so their size is capped here (:func:`draft_problems`): a text field
 at most its schema's ``maxLength``, any field at most ``DRAFT_FIELD_MAX_BYTES`` and the whole
@@ -27,23 +28,26 @@ from app.forms.messages import too_long_message
 DRAFT_FIELD_MAX_BYTES = 200 * 1024
 DRAFT_MAX_BYTES = 1024 * 1024
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def has_lone_surrogate(text: str) -> bool:
-    return _LONE_SURROGATE.search(text) is not None
+def has_unstorable_character(text: str) -> bool:
+    """A NUL or a lone surrogate (in a Python ``str`` every surrogate code point is a lone one)."""
+    return _UNSTORABLE.search(text) is not None
 
 
 def unstorable_text(data: Mapping[str, Any]) -> list[FieldError]:
-    """A field error for each field whose text (or key) holds a lone surrogate."""
-    message = _("This text contains an invalid character (a lone UTF-16 surrogate); please type it again.")
+    """A field error for each field whose text (or key) holds a NUL or a lone surrogate."""
+    message = _(
+        "This text contains an invalid character (NUL or a lone UTF-16 surrogate); please type it again."
+    )
     return [FieldError(path, message) for path in _surrogate_paths(data, ())]
 
 
 def readable(value: Any) -> Any:
-    """``value`` with every lone surrogate replaced by U+FFFD, so stored data can always be shown."""
+    """``value`` with every NUL and lone surrogate replaced by U+FFFD, so stored data can be shown."""
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
+        return _UNSTORABLE.sub("\ufffd", value)
     if isinstance(value, list):
         return [readable(v) for v in value]
     if isinstance(value, dict):
@@ -92,7 +96,7 @@ def _size(value: Any) -> int:
 
 def _surrogate_paths(value: Any, path: tuple[str, ...]) -> Iterator[str]:
     if isinstance(value, str):
-        if has_lone_surrogate(value):
+        if has_unstorable_character(value):
             yield ".".join(path)
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -100,7 +104,7 @@ def _surrogate_paths(value: Any, path: tuple[str, ...]) -> Iterator[str]:
     elif isinstance(value, Mapping):
         for key, item in value.items():
             key_text = str(key)
-            if has_lone_surrogate(key_text):
+            if has_unstorable_character(key_text):
                 yield ".".join((*path, readable(key_text)))
             else:
                 yield from _surrogate_paths(item, (*path, key_text))

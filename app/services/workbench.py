@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
-from ..forms import FieldError, has_lone_surrogate
+from ..forms import FieldError, has_unstorable_character
 from ..models import Instance, ProcessDraft, ProcessVersion, User
 from ..scope import can_model
 from ..untrusted_json import UnreadableJSON, loads_bounded
@@ -165,8 +165,8 @@ def save_file(user: User, draft_id: int, filename: str, content: str) -> list[Pr
         )
     if not isinstance(content, str) or len(content.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise FileRefused(Problem(filename, None, "file-size", _("The file is empty or larger than 2 MB.")))
-    if has_lone_surrogate(content):
-        message = _("The file contains an invalid character (a lone UTF-16 surrogate).")
+    if has_unstorable_character(content):
+        message = _("The file contains an invalid character (NUL or a lone UTF-16 surrogate).")
         raise FileRefused(Problem(filename, None, "file-text", message))
     if filename.endswith(".bpmn"):
         problem = parse_problem(filename, content)

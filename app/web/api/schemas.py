@@ -4,16 +4,17 @@ from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields
 
-from ...forms import has_lone_surrogate
+from ...forms import has_unstorable_character
 
 
 class Text(fields.String):
-    """A string the system can store and compare: one holding a lone UTF-16 surrogate (JSON lets a
-    client send "\\ud800") is refused as malformed, as form data is by its validation."""
+    """A string the system can store and compare: one holding a NUL or a lone UTF-16 surrogate (JSON
+    lets a client send "\\u0000" and "\\ud800") is refused as malformed, as form data is by its
+    validation."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if has_lone_surrogate(text):
+        if has_unstorable_character(text):
             raise ValidationError(_("This text contains an invalid character."))
         return text
 
