@@ -80,10 +80,10 @@ def http_error(exc: HTTPException):
     status = exc.code or 500
     data = getattr(exc, "data", None) or {}
     message = data.get("message") or _status_messages().get(status)
-    if message is None:
+    if message is None and status >= 500:
+        message = _("Something went wrong on our side; please try again later.")
+    elif message is None:
         message = _("The request was refused (%(status)s).", status=status)
-        if status >= 500:
-            message = _("Something went wrong on our side; please try again later.")
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     return error_response(status, message, headers=headers)
 
