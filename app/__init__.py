@@ -17,6 +17,7 @@ from . import (
 from .clock import SystemClock
 from .config import PROJECT_ROOT, Config
 from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from .untrusted_json import BoundedJSONProvider
 
 
 def _select_locale() -> str:
@@ -74,6 +75,7 @@ def _configure_evaluators(config: dict) -> None:
 def create_app(config: type = Config, **overrides) -> Flask:
     """Build the app from a config class plus overrides (e.g. a test database or a frozen CLOCK)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json = BoundedJSONProvider(app)
     app.config.from_object(config)
     app.config.update(overrides)
     private_files.protect(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
@@ -97,8 +99,12 @@ def create_app(config: type = Config, **overrides) -> Flask:
 
     from . import audit_cli, cli
     from .web import register_blueprints, security_headers, sign_in_limits
+    from .web.errors import register_error_handlers
+    from .web.request_guard import register_request_guard
 
+    register_request_guard(app)
     register_blueprints(app)
+    register_error_handlers(app)  # after api.init_app, whose HTTPException handler it replaces
     sign_in_limits.register(app)
     security_headers.register(app)
     cli.register(app)

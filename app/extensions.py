@@ -1,18 +1,41 @@
 """Flask extension singletons, bound to the app in create_app()."""
 
+import flask_smorest
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from marshmallow import Schema, fields
 from sqlalchemy.orm import DeclarativeBase
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class ApiErrorItem(Schema):
+    field = fields.String(metadata={"description": "dotted path of the field at fault; empty: the whole"})
+    message = fields.String()
+
+
+class ApiError(Schema):
+    """The body of every API error response (``web.errors`` builds it)."""
+
+    code = fields.Integer(metadata={"description": "HTTP status code"})
+    status = fields.String(metadata={"description": "HTTP status phrase"})
+    message = fields.String(metadata={"description": "what went wrong, in the user's language"})
+    errors = fields.List(
+        fields.Nested(ApiErrorItem), metadata={"description": "one entry per field at fault"}
+    )
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api, documenting our error body instead of its own (where errors is an object)."""
+
+    ERROR_SCHEMA = ApiError
 
 
 db = SQLAlchemy(model_class=Base)

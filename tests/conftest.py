@@ -11,6 +11,7 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from app import create_app
 from app.clock import PROGRAMME_TZ, FrozenClock
@@ -175,6 +176,11 @@ class Api:
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+def rows_of(*tables: str) -> dict[str, list]:
+    """Every row of the tables, to show that a refused request changed nothing (compare before/after)."""
+    return {t: db.session.execute(text(f"SELECT * FROM {t} ORDER BY 1")).all() for t in tables}
 
 
 def race(app, attempts: int, attempt) -> list[str]:

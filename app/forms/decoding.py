@@ -3,19 +3,21 @@
 Decoding never rejects anything: a value that does not convert (``"abc"`` for an integer) is kept
 as typed, so validation can report it and the form can show it again unchanged. Empty inputs are
 left out; so the result is the complete state of the form, and a caller saving it should replace
-the form's fields rather than merge into older data (``form.field_names()`` lists them).
+the form's fields rather than merge into older data (``form.field_names()`` lists them). Text is
+cleaned by :mod:`normalising`, the same rules the JSON API's data goes through.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from app.forms.definition import Field, FormDefinition
+from app.forms.normalising import clean_text, normalise_submission, row_is_empty
 from app.reference import find_theme
+from app.untrusted_json import loads_bounded
 
 _MISSING = object()
 _TRUE = frozenset({"on", "true", "1", "yes"})
@@ -44,11 +46,13 @@ def decode_submission(form: FormDefinition, formdata: Mapping[str, Any]) -> dict
 
 
 def settle_submission(form: FormDefinition, data: dict[str, Any]) -> dict[str, Any]:
-    """The fields the server decides whatever the client sent (a reference theme's title).
+    """What the server makes of a submission whatever its entry: text normalised (outer spaces,
+    blank values, empty rows) and the fields the server decides (a reference theme's title).
 
-    Both the HTML decoder and the JSON API go through this, so neither can smuggle in a title.
+    Both the HTML decoder and the JSON API go through this, so neither can smuggle in a title, and
+    a value refused on one entry is refused on the other.
     """
-    settled = dict(data)
+    settled = normalise_submission(form, data)
     for picker in (f for f in form.fields() if f.widget == "theme"):
         _settle_theme(picker, settled)
     return settled
@@ -59,20 +63,18 @@ def _decode_file_reference(raw: Any) -> Any:
     if not isinstance(raw, str) or not raw.strip():
         return _MISSING
     try:
-        value = json.loads(raw)
+        value = loads_bounded(raw)
     except ValueError:
         return _MISSING
     return value if isinstance(value, dict) else _MISSING
 
 
 def _decode_people(field: Field, formdata: Mapping[str, Any]) -> Any:
-    """The usernames ticked in a people picker, in order, each once."""
+    """The usernames ticked in a people picker, in order (normalising drops blanks and repeats)."""
     raw = formdata.getlist(field.name) if hasattr(formdata, "getlist") else formdata.get(field.name)
     if raw is None:
         return _MISSING
-    values = [raw] if isinstance(raw, str) else list(raw)
-    chosen = list(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
-    return chosen or _MISSING
+    return [raw] if isinstance(raw, str) else list(raw)
 
 
 def _decode_scalar(field: Field, formdata: Mapping[str, Any], name: str) -> Any:
@@ -81,9 +83,8 @@ def _decode_scalar(field: Field, formdata: Mapping[str, Any], name: str) -> Any:
         return raw is not None and raw.strip().lower() in _TRUE
     if raw is None:
         return _MISSING
-    # line breaks of long texts are kept (as \n); a one-line input loses its outer spaces
-    text = raw.replace("\r\n", "\n") if field.widget == "textarea" else raw.strip()
-    if not text.strip():
+    text = clean_text(field.widget, raw)
+    if text is None:
         return _MISSING
     return _typed(field.type, text)
 
@@ -124,7 +125,7 @@ def _decode_rows(field: Field, formdata: Mapping[str, Any]) -> Any:
             value = _decode_scalar(column, formdata, f"{field.name}-{index}-{column.name}")
             if value is not _MISSING:
                 row[column.name] = value
-        if any(value is not False for value in row.values()):
+        if not row_is_empty(row):
             rows.append(row)
     return rows if rows else _MISSING
 

@@ -23,6 +23,7 @@ from jsonschema.exceptions import SchemaError
 from app.forms.checks import CHECK_NEEDS, CHECKS
 from app.forms.errors import FormDefinitionError
 from app.roles import ROLE_LABELS
+from app.untrusted_json import UnreadableJSON, loads_bounded
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -180,7 +181,9 @@ class FormDefinition:
 def load_form(name: str, content: str | bytes) -> FormDefinition:
     """Parse and check a form file; raise :class:`FormDefinitionError` with the reason if unusable."""
     try:
-        raw = json.loads(content)
+        raw = loads_bounded(content)
+    except UnreadableJSON as exc:
+        raise FormDefinitionError(name, exc.message) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise FormDefinitionError(name, _("The file is not valid JSON: %(detail)s", detail=str(exc))) from exc
     if not isinstance(raw, dict):

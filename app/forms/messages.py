@@ -22,12 +22,7 @@ def message_for(error: ValidationError, field: Field | None) -> str:
             return _("This field is required.")
         return ngettext("Enter at least %(num)d character.", "Enter at least %(num)d characters.", limit)
     if keyword == "maxLength":
-        return ngettext(
-            "Enter at most %(num)d character (now %(count)d).",
-            "Enter at most %(num)d characters (now %(count)d).",
-            limit,
-            count=len(error.instance),
-        )
+        return too_long_message(limit, len(error.instance))
     if keyword == "pattern":
         return _pattern_message(widget)
     if keyword == "format":
@@ -55,6 +50,15 @@ def message_for(error: ValidationError, field: Field | None) -> str:
     if keyword == "exclusiveMaximum":
         return _("Enter a number less than %(limit)s.", limit=limit)
     return _("The value is not valid.")
+
+
+def too_long_message(limit: int, count: int) -> str:
+    return ngettext(
+        "Enter at most %(num)d character (now %(count)d).",
+        "Enter at most %(num)d characters (now %(count)d).",
+        limit,
+        count=count,
+    )
 
 
 def _pattern_message(widget: str | None) -> str:

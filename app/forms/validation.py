@@ -12,6 +12,7 @@ from app.forms.checks import CHECKS
 from app.forms.definition import Field, FormDefinition
 from app.forms.errors import FieldError
 from app.forms.messages import message_for
+from app.forms.storable import unstorable_text
 
 
 def validate_submission(
@@ -21,7 +22,7 @@ def validate_submission(
 
     ``context`` is handed to the named checks (task data such as the call's deadline), untouched.
     """
-    errors: list[FieldError] = []
+    errors: list[FieldError] = unstorable_text(data)  # first: the other messages would be beside the point
     for error in form.validator.iter_errors(data):
         for path in _paths_of(error):
             errors.append(FieldError(path, message_for(error, field_at(form, path))))

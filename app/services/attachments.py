@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 import zipfile
 from pathlib import PurePath
 
@@ -29,6 +30,18 @@ ALLOWED_TYPES = {
 }
 # what a genuine OOXML package of that kind holds
 _OOXML_PART = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
+
+
+def safe_filename(name: str | None) -> str:
+    """A file name fit for storage and a Content-Disposition header: no folders, no control or
+    format characters (NUL, line breaks, right-to-left overrides), at most 200 characters.
+
+    Applied when a file is stored and again when it is downloaded, so a name stored before this
+    rule still downloads.
+    """
+    base = PurePath((name or "").replace("\\", "/")).name
+    kept = "".join(c if unicodedata.category(c)[0] != "C" else "" for c in base)
+    return " ".join(kept.split())[:200] or "upload"
 
 
 def file_fields(form: FormDefinition) -> list[str]:
@@ -74,7 +87,7 @@ def store_upload(
         raise _problem(field, _("The uploaded file is empty."))
     if len(content) > limit:
         raise _problem(field, _("The file is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
-    name = PurePath((filename or "").replace("\\", "/")).name[:200] or "upload"
+    name = safe_filename(filename)
     content_type = _check_type(field, name, content)
     attachment = Attachment(
         instance_id=instance_id,

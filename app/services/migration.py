@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import Instance, ProcessVersion, User
 from .deployment import engine_for, form_for
 from .errors import Conflict, RuleViolation
+from .runs import load_run
 from .transitions import EventRecord, StaleRevision, commit_transition
 from .workbench import require_owner, version
 
@@ -43,6 +44,20 @@ class MigrationCheck:
 def _restored(instance: Instance, target: ProcessVersion) -> WorkflowRun:
     state = db.session.scalar(select(Instance.state).where(Instance.id == instance.id))
     return engine_for(target).restore(state)
+
+
+def _elements_missing_in(instance: Instance, target: ProcessVersion) -> list[str]:
+    """The elements the instance's state holds (done or under way) that the target lacks, by id and
+    name, in the order they were reached; what a failed restore under the target is usually about."""
+    run = load_run(instance)
+    names = engine_for(instance.version).definition.element_names()
+    present = engine_for(target).definition.element_names()
+    held = [*run.completed_element_ids(), *run.active_element_ids()]
+    return [
+        f"{element}（{names.get(element, element)}）"
+        for element in dict.fromkeys(held)
+        if element not in present
+    ]
 
 
 def _form_problems(run: WorkflowRun, target: ProcessVersion) -> list[str]:
@@ -82,9 +97,20 @@ def check_instance(instance: Instance, target: ProcessVersion) -> MigrationCheck
     try:
         run = _restored(instance, target)
     except DiagramError as exc:
-        check.problems.append(
-            _("Its state does not fit version %(n)s: %(reason)s", n=target.version, reason=exc.message)
-        )
+        missing = _elements_missing_in(instance, target)
+        if missing:
+            check.problems.append(
+                _(
+                    "It has reached or waits in %(elements)s, which version %(n)s does not have "
+                    "(an element must keep its id to move).",
+                    elements="、".join(missing),
+                    n=target.version,
+                )
+            )
+        else:
+            check.problems.append(
+                _("Its state does not fit version %(n)s: %(reason)s", n=target.version, reason=exc.message)
+            )
         return check
     check.waiting = [t.name for t in run.ready_user_tasks()]
     check.problems += _form_problems(run, target)

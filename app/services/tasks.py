@@ -12,7 +12,14 @@ from sqlalchemy import select
 from .. import clock
 from ..engine import ScriptError, TaskNotReady, WorkflowRun
 from ..extensions import db
-from ..forms import FieldError, FormDefinition, settle_submission, validate_submission
+from ..forms import (
+    FieldError,
+    FormDefinition,
+    draft_problems,
+    readable,
+    settle_submission,
+    validate_submission,
+)
 from ..models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
 from ..scope import can_act_on
 from . import attachments, incidents
@@ -61,7 +68,7 @@ def task_context(user: User, task_id: str) -> TaskContext:
     values = expand_documents(form, load_run(task.instance).task_data(task.id))
     draft = db.session.get(TaskDraft, task.id)
     if draft is not None:
-        values.update(draft.data)
+        values.update(readable(draft.data))  # a draft stored before text was checked
     saved_at = draft.saved_at if draft else None
     return TaskContext(task, task.instance, form, values, saved_at, people_choices(form))
 
@@ -94,9 +101,12 @@ def upload_file(user: User, task_id: str, field: str, filename: str, stream) -> 
 
 
 def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
-    """Keep what the user typed, unvalidated, until they submit."""
+    """Keep what the user typed, unvalidated but storable and size-capped, until they submit."""
     task, form = task_form(user, task_id)
     data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
+    problems = draft_problems(form, data)
+    if problems:
+        raise ValidationFailed(problems, _("The draft was not saved: please correct the marked fields."))
     draft = db.session.get(TaskDraft, task.id) or TaskDraft(task_id=task.id, instance_id=task.instance_id)
     draft.data, draft.saved_by_id, draft.saved_at = data, user.id, clock.now()
     db.session.add(draft)

@@ -23,9 +23,10 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..extensions import db
-from ..forms import FieldError
+from ..forms import FieldError, has_unstorable_character
 from ..models import Instance, ProcessDraft, ProcessVersion, User
 from ..scope import can_model
+from ..untrusted_json import UnreadableJSON, loads_bounded
 from . import deployment, regression
 from .draft_checks import Problem, check_files, parse_problem
 from .errors import Forbidden, NotFound, RuleViolation, ServiceError, ValidationFailed
@@ -164,8 +165,11 @@ def save_file(user: User, draft_id: int, filename: str, content: str) -> list[Pr
                 _("File names are letters, digits, _ . - and end in .bpmn or .json."),
             )
         )
-    if not isinstance(content, str) or len(content.encode()) > MAX_FILE_BYTES:
+    if not isinstance(content, str) or len(content.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise FileRefused(Problem(filename, None, "file-size", _("The file is empty or larger than 2 MB.")))
+    if has_unstorable_character(content):
+        message = _("The file contains an invalid character (NUL or a lone UTF-16 surrogate).")
+        raise FileRefused(Problem(filename, None, "file-text", message))
     if filename.endswith(".bpmn"):
         problem = parse_problem(filename, content)
         if problem is not None:
@@ -173,7 +177,9 @@ def save_file(user: User, draft_id: int, filename: str, content: str) -> list[Pr
         found.bpmn_files = {**found.bpmn_files, filename: content}
     else:
         try:
-            json.loads(content)
+            loads_bounded(content)
+        except UnreadableJSON as exc:
+            raise FileRefused(Problem(filename, None, "json", exc.message)) from None
         except ValueError as exc:
             raise FileRefused(
                 Problem(filename, None, "json", _("The form is not valid JSON: %(reason)s", reason=str(exc)))

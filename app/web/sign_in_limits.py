@@ -17,7 +17,7 @@ from ..extensions import limiter
 from ..services import security_log
 from ..services.errors import TooManyAttempts
 from ..services.sign_in_throttle import seconds_until, wait_phrase
-from . import _error_response
+from .errors import error_response
 
 
 def _address_limit() -> str:
@@ -40,7 +40,7 @@ def _throttled(message: str, retry_after: int) -> Response:
             (render_template("auth/login.html", form=LoginForm(), error=message), 429)
         )
     else:
-        response = current_app.make_response(_error_response(429, message))
+        response = current_app.make_response(error_response(429, message))
     response.headers["Retry-After"] = str(retry_after)
     return response
 

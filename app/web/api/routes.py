@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from ... import clock
+from ...extensions import ApiError
 from ...services import (
     accounts,
     applications,
@@ -36,9 +37,7 @@ from .schemas import (
     TaskListItemSchema,
     TokenRequest,
     TokenResponse,
-    UploadFile,
-    UploadForm,
-    ValidationErrorResponse,
+    UploadRequest,
 )
 
 
@@ -96,9 +95,9 @@ class TaskCompletion(MethodView):
     @token_required
     @blp.arguments(CompleteRequest)
     @blp.response(200, InstanceStateSchema)
-    @blp.alt_response(422, schema=ValidationErrorResponse, description="The data does not satisfy the form")
-    @blp.alt_response(409, description="Already completed by someone else")
-    @blp.alt_response(404, description="No such task in your scope")
+    @blp.alt_response(422, schema=ApiError, description="The data does not satisfy the form")
+    @blp.alt_response(409, schema=ApiError, description="Already completed by someone else")
+    @blp.alt_response(404, schema=ApiError, description="No such task in your scope")
     def post(self, body, task_id: str):
         """Complete a task with the form's data; answers the instance's new state and ready tasks."""
         return _instance_state(tasks.complete_task(api_user(), task_id, body["data"]))
@@ -107,18 +106,17 @@ class TaskCompletion(MethodView):
 @blp.route("/tasks/<task_id>/attachments")
 class TaskAttachments(MethodView):
     @token_required
-    @blp.arguments(UploadForm, location="form")
-    @blp.arguments(UploadFile, location="files")
+    @blp.arguments(UploadRequest, location="form_and_files")
     @blp.response(201, AttachmentSchema)
-    @blp.alt_response(422, schema=ValidationErrorResponse, description="Not a PDF/Office file, or too large")
-    def post(self, form, files, task_id: str):
+    @blp.alt_response(422, schema=ApiError, description="Not a PDF/Office file, or too large")
+    def post(self, body, task_id: str):
         """Upload a file (PDF, Word or Excel) for one of the task's file fields.
 
         Send multipart/form-data with `field` and `file`; put the returned reference into the
         task's data under that field when completing it.
         """
-        upload = files["file"]
-        return tasks.upload_file(api_user(), task_id, form["field"], upload.filename, upload.stream)
+        upload = body["file"]
+        return tasks.upload_file(api_user(), task_id, body["field"], upload.filename, upload.stream)
 
 
 @blp.route("/tasks/<task_id>/draft")
@@ -153,10 +151,13 @@ class Instances(MethodView):
         return [instance_dict(i) for i in queries.list_instances(api_user(), queries.InstanceFilters(**args))]
 
     @token_required
-    @blp.arguments(StartRequest)
+    @blp.arguments(StartRequest, required=False)
     @blp.response(201, InstanceDetailSchema)
     def post(self, body):
-        """Start an application for the caller's county in the open call."""
+        """Start an application for the caller's county: in the call named, or else the open call.
+
+        The body may be left out: most clients start in the one open call.
+        """
         return _instance_detail(applications.start_application(api_user(), body.get("call_id")))
 
 
@@ -192,8 +193,8 @@ class InstanceActionStart(MethodView):
     @token_required
     @blp.arguments(CompleteRequest)
     @blp.response(200, InstanceStateSchema)
-    @blp.alt_response(422, schema=ValidationErrorResponse, description="Invalid data, or not possible now")
-    @blp.alt_response(404, description="No such application or action in your scope")
+    @blp.alt_response(422, schema=ApiError, description="Invalid data, or not possible now")
+    @blp.alt_response(404, schema=ApiError, description="No such application or action in your scope")
     def post(self, body, instance_id: int, element_id: str):
         """Start the action (its event sub-process) with the form's data; answers the new state."""
         instance_actions.start_action(api_user(), instance_id, element_id, body["data"])
@@ -204,7 +205,7 @@ class InstanceActionStart(MethodView):
 class InstanceVerify(MethodView):
     @token_required
     @blp.response(200, ChainReportSchema)
-    @blp.alt_response(403, description="Only auditors and the province")
+    @blp.alt_response(403, schema=ApiError, description="Only auditors and the province")
     def get(self, instance_id: int):
         """Walk the application's hash chain; names the first broken link (event and field)."""
         return chain_check.verify_chain(audit.audited_instance(api_user(), instance_id))
@@ -214,7 +215,7 @@ class InstanceVerify(MethodView):
 class InstanceReexecution(MethodView):
     @token_required
     @blp.response(200, ReexecutionSchema)
-    @blp.alt_response(403, description="Only auditors and the province")
+    @blp.alt_response(403, schema=ApiError, description="Only auditors and the province")
     def get(self, instance_id: int):
         """Replay the history from the pinned diagram version; compares every step's state hash."""
         return reexecution.reexecute(audit.audited_instance(api_user(), instance_id))
@@ -224,7 +225,7 @@ class InstanceReexecution(MethodView):
 class InstanceAuditPackage(MethodView):
     @token_required
     @blp.response(200, description="application/zip: events, diagram and form versions, reports, 申报表")
-    @blp.alt_response(403, description="Only auditors and the province")
+    @blp.alt_response(403, schema=ApiError, description="Only auditors and the province")
     def get(self, instance_id: int):
         """The application's audit package as a zip (recorded in the security log)."""
         return audit_package_response(api_user(), instance_id)
@@ -234,7 +235,7 @@ class InstanceAuditPackage(MethodView):
 class Incidents(MethodView):
     @token_required
     @blp.response(200, IncidentSchema(many=True))
-    @blp.alt_response(403, description="Only administrators, auditors and process owners")
+    @blp.alt_response(403, schema=ApiError, description="Only administrators, auditors and process owners")
     def get(self):
         """Open incidents: running applications that cannot go on by themselves, newest first."""
         return incidents.open_incidents(api_user())

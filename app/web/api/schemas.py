@@ -1,12 +1,27 @@
 """Marshmallow schemas of the API's requests and responses (they also generate the OpenAPI document)."""
 
+from flask_babel import gettext as _
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
+
+from ...forms import has_unstorable_character
+
+
+class Text(fields.String):
+    """A string the system can store and compare: one holding a NUL or a lone UTF-16 surrogate (JSON
+    lets a client send "\\u0000" and "\\ud800") is refused as malformed, as form data is by its
+    validation."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if has_unstorable_character(text):
+            raise ValidationError(_("This text contains an invalid character."))
+        return text
 
 
 class TokenRequest(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
+    username = Text(required=True)
+    password = Text(required=True, load_only=True)
 
 
 class TokenResponse(Schema):
@@ -126,11 +141,8 @@ class InstanceQuery(Schema):
     status = fields.String(required=False)
 
 
-class UploadForm(Schema):
+class UploadRequest(Schema):
     field = fields.String(required=True, metadata={"description": "the form field the file belongs to"})
-
-
-class UploadFile(Schema):
     file = Upload(required=True)
 
 
@@ -157,14 +169,3 @@ class IncidentSchema(Schema):
     message = fields.String()
     opened_at = fields.DateTime()
 
-
-class ErrorItem(Schema):
-    field = fields.String()
-    message = fields.String()
-
-
-class ValidationErrorResponse(Schema):
-    code = fields.Integer()
-    status = fields.String()
-    message = fields.String()
-    errors = fields.List(fields.Nested(ErrorItem))

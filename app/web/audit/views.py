@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import render_template, request, send_file
 from flask_babel import get_locale
@@ -64,6 +64,11 @@ def package(instance_id: int):
     return audit_package_response(current_user, instance_id)
 
 
+# Filter dates outside these cannot match an event and, at the ends of the calendar, cannot be
+# converted between time zones at all (0001-01-01 in Beijing is before year 1 in UTC).
+FIRST_FILTER_DAY, LAST_FILTER_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def _day(value: str | None, end: bool = False) -> datetime | None:
     """A YYYY-MM-DD filter in Beijing time (through the whole day when it ends a range)."""
     if not value:
@@ -72,6 +77,14 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
         day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=PROGRAMME_TZ)
     except ValueError:
         raise ServiceError(_("Dates are written YYYY-MM-DD, e.g. 2026-11-25.")) from None
+    if not FIRST_FILTER_DAY <= day.date() <= LAST_FILTER_DAY:
+        raise ServiceError(
+            _(
+                "Choose dates between %(first)s and %(last)s.",
+                first=FIRST_FILTER_DAY.isoformat(),
+                last=LAST_FILTER_DAY.isoformat(),
+            )
+        )
     return day + timedelta(days=1) - timedelta(microseconds=1) if end else day
 
 

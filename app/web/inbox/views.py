@@ -68,7 +68,10 @@ def submit(task_id: str):
         return _render_task(tasks.task_context(current_user, task_id), data, exc.errors, 422)
     data = decode_submission(form, formdata)
     if request.form.get("action") == "draft":
-        tasks.save_draft(current_user, task_id, data)
+        try:
+            tasks.save_draft(current_user, task_id, data)
+        except ValidationFailed as exc:
+            return _render_task(tasks.task_context(current_user, task_id), data, exc.errors, 422)
         flash(_("Draft saved. Nothing has been submitted yet."), "info")
         return redirect(url_for("inbox.task", task_id=task_id))
     instance_id = task.instance_id

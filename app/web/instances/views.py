@@ -119,7 +119,7 @@ def attachment(instance_id: int, attachment_id: int):
         io.BytesIO(stored.content),
         mimetype=stored.content_type,
         as_attachment=True,
-        download_name=stored.filename,
+        download_name=attachments.safe_filename(stored.filename),
     )
 
 
