@@ -45,7 +45,9 @@ from .schemas import (
 class Tokens(MethodView):
     @blp.arguments(TokenRequest)
     @blp.response(201, TokenResponse)
-    @blp.alt_response(429, description="Too many failed sign-ins (address or username); see Retry-After")
+    @blp.alt_response(
+        429, schema=ApiError, description="Too many failed sign-ins (address or username); see Retry-After"
+    )
     @address_limit
     def post(self, body):
         """Exchange a username and password for a bearer token."""

@@ -168,4 +168,3 @@ class IncidentSchema(Schema):
     element_names = fields.String(allow_none=True)
     message = fields.String()
     opened_at = fields.DateTime()
-
