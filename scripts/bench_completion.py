@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import logging
 import os
 import statistics
 import sys
@@ -236,6 +237,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
+    logging.disable(logging.INFO)  # the migrations and the test server would log every step and request
     os.environ.setdefault("SECRET_KEY", "bench")
     trip, local = bench_evaluation()
     print(
