@@ -13,7 +13,7 @@ from sqlalchemy import select
 from . import clock
 from .extensions import db
 from .models import Instance
-from .services import chain_check, reexecution
+from .services.audit import chain_check, reexecution
 
 audit = AppGroup(
     "audit", help="Verify history chains, re-execute histories, export or check signed chain heads."

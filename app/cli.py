@@ -8,9 +8,12 @@ import time
 import click
 from flask import Flask, current_app
 
+from .demo import seeding
 from .extensions import db
-from .services import accounts, deployment, seeding, timers
+from .services.accounts import credentials
 from .services.errors import ServiceError
+from .services.lifecycle import timers
+from .services.store import deployment, reference_data
 
 
 def register(app: Flask) -> None:
@@ -26,7 +29,7 @@ def register(app: Flask) -> None:
     @click.option("--password", envvar="DEMO_PASSWORD", default=seeding.DEMO_PASSWORD, show_default=True)
     def seed_command(demo: bool, password: str) -> None:
         """Load reference data, deploy bpmn/ and forms/, and (with --demo) demo accounts and applications."""
-        counts = seeding.load_reference_data()
+        counts = reference_data.load_reference_data()
         click.echo(f"organisations: {counts}")
         config = current_app.config
         version, deployed = deployment.seed_directories(
@@ -53,11 +56,11 @@ def register(app: Flask) -> None:
     @click.password_option(help="The new password (asked twice when not given).")
     def reset_password_command(username: str, password: str) -> None:
         """Give a user a new password; every web session and API token of theirs ends at once."""
-        user = accounts.user_named(username)
+        user = credentials.user_named(username)
         if user is None:
             raise click.ClickException(f"no user named {username!r}")
         try:
-            changed = accounts.set_password(user, password)
+            changed = credentials.set_password(user, password)
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None
         click.echo(

@@ -181,9 +181,10 @@ def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float, flo
     from app import create_app
     from app.clock import PROGRAMME_TZ, FrozenClock
     from app.config import Config
+    from app.demo import seeding
     from app.extensions import db
-    from app.services import deployment, seeding
-    from app.services.calls import open_call
+    from app.services.lifecycle.calls import open_call
+    from app.services.store import deployment, reference_data
 
     workdir.mkdir(parents=True, exist_ok=True)
     db_path = workdir / f"bench-{n}.db"
@@ -191,7 +192,7 @@ def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float, flo
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}", CLOCK=clock, PROCESS_KEY="bench")
     with app.app_context():
         upgrade()
-        seeding.load_reference_data()
+        reference_data.load_reference_data()
         seeding.create_demo_users("bench-pass")
         deployment.deploy("bench", "bench_loop", {"bench.bpmn": xml}, {"bench_review.json": json.dumps(FORM)})
         open_call(None, "基准批次", 2026, clock.now() + timedelta(days=365))

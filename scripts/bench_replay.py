@@ -74,16 +74,18 @@ def main() -> None:
 
     from app import create_app
     from app.config import Config
+    from app.demo import seeding
     from app.extensions import db
     from app.models import HistoryEvent, Instance
-    from app.services import reexecution, seeding
-    from app.services.runs import load_run
+    from app.services.audit import reexecution
+    from app.services.store import reference_data
+    from app.services.store.runs import load_run
 
     with tempfile.TemporaryDirectory() as workdir:
         app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{workdir}/bench.db", SECRET_KEY="bench")
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
-            seeding.load_reference_data()
+            reference_data.load_reference_data()
             from app.cli import _deploy
 
             _deploy("bench")

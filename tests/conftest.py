@@ -16,10 +16,12 @@ from sqlalchemy import text
 from app import create_app
 from app.clock import PROGRAMME_TZ, FrozenClock
 from app.config import TestConfig
+from app.demo import driver, seeding
 from app.extensions import db
 from app.models import Instance, ReadyTask
-from app.services import calls, driver, seeding, timers
 from app.services.errors import ServiceError
+from app.services.lifecycle import calls, timers
+from app.services.store import reference_data
 
 START = datetime(2026, 5, 4, 9, 0, tzinfo=PROGRAMME_TZ)
 DEADLINE = datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
@@ -42,7 +44,7 @@ def template_db(tmp_path_factory):
     app = create_app(TestConfig, **_config(path, FrozenClock(START - timedelta(days=30))))
     with app.app_context():
         upgrade()
-        seeding.load_reference_data()
+        reference_data.load_reference_data()
         seeding.create_demo_users(PASSWORD)
         from app.cli import _deploy
 
@@ -69,7 +71,7 @@ def app(template_db, tmp_path, clock):
 
 
 class World:
-    """Builds scenarios through the real services (see app.services.driver), with the test's call."""
+    """Builds scenarios through the real services (see app.demo.driver), with the test's call."""
 
     def __init__(self, app, clock: FrozenClock):
         self.app = app

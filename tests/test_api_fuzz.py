@@ -28,8 +28,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from app import create_app
 from app.clock import FrozenClock
 from app.config import TestConfig
+from app.demo import driver
 from app.extensions import db
-from app.services import accounts, driver
+from app.services.accounts import credentials as accounts
 
 from .conftest import PASSWORD, START, World
 

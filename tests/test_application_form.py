@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.services.application_form import application_form_for
 from app.services.errors import NotFound
+from app.services.reading.application_form import application_form_for
 
 from .web_helpers import login
 

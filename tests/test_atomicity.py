@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Document, HistoryEvent, Instance, ReadyTask
-from app.services import tasks
 from app.services.errors import Conflict, ServiceError, ValidationFailed
-from app.services.runs import load_run
+from app.services.lifecycle import tasks
+from app.services.store.runs import load_run
 
 from .conftest import race, race_each
 
@@ -71,7 +71,7 @@ def test_failed_validation_leaves_no_trace(world):
 
 def test_failed_script_leaves_no_trace(app, world):
     """A hostile gateway condition in a newly deployed version fails the task and changes nothing."""
-    from app.services.deployment import deploy, latest_version
+    from app.services.store.deployment import deploy, latest_version
 
     current = latest_version(app.config["PROCESS_KEY"])
     hostile = dict(current.bpmn_files)

@@ -12,10 +12,11 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select, update
 
+from app.demo import driver
 from app.extensions import db
 from app.models import Call, HistoryEvent, Instance, ReadyTask
-from app.services import chain_check, driver, reexecution, replay_view, security_log
-from app.services.history_chain import event_digest, field_hashes
+from app.services.audit import chain_check, reexecution, replay_view, security_log
+from app.services.store.history_chain import event_digest, field_hashes
 
 from .web_helpers import csrf_token, login
 

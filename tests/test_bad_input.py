@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.forms import DRAFT_FIELD_MAX_BYTES, DRAFT_MAX_BYTES
 from app.models import TaskDraft
-from app.services import queries
+from app.services.reading import queries
 
 from .conftest import rows_of
 from .web_helpers import csrf_token, login

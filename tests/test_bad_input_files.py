@@ -11,9 +11,11 @@ import io
 import pytest
 from sqlalchemy import update
 
+from app.demo import driver
 from app.extensions import db
 from app.models import Attachment
-from app.services import driver, migration, workbench
+from app.services.workbench import drafts as workbench
+from app.services.workbench import migration
 
 from .conftest import rows_of
 from .web_helpers import csrf_token, login

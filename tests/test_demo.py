@@ -6,9 +6,11 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from app.demo import driver, seeding
 from app.extensions import db
 from app.models import HistoryEvent, Instance, User
-from app.services import chain_check, driver, queries, reexecution, seeding
+from app.services.audit import chain_check, reexecution
+from app.services.reading import queries
 
 
 def test_demo_programme_tells_the_story(app):
@@ -59,7 +61,8 @@ def test_demo_programme_tells_the_story(app):
 
 
 def test_demo_draft_shows_a_regression_on_the_workbench(app):
-    from app.services import regression, workbench
+    from app.services.workbench import drafts as workbench
+    from app.services.workbench import regression
 
     seeding.create_demo_programme()
     assert seeding.create_demo_draft() == 1 and seeding.create_demo_draft() == 0
@@ -71,7 +74,7 @@ def test_demo_draft_shows_a_regression_on_the_workbench(app):
 
 def _fresh_worker() -> None:
     """Forget every parsed version, as a newly started gunicorn or timer worker process has nothing parsed."""
-    from app.services import deployment
+    from app.services.store import deployment
 
     deployment._engine_for.cache_clear()
 
@@ -82,7 +85,8 @@ def test_every_outstanding_expert_opinion_of_the_demo_moves_its_review_on(app, c
 
     from app.clock import PROGRAMME_TZ
     from app.models import ReadyTask
-    from app.services import incidents, tasks
+    from app.services.lifecycle import tasks
+    from app.services.store import incidents
 
     seeding.create_demo_programme()
     clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=PROGRAMME_TZ))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import deployment, seeding
+from app.demo import seeding
 from app.services.errors import ServiceError
+from app.services.store import deployment, reference_data
 
 XXE = """<?xml version="1.0"?>
 <!DOCTYPE bpmn:definitions [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
@@ -72,7 +73,7 @@ def test_seeding_twice_changes_nothing(app):
 
     orgs = db.session.scalar(select(func.count(Organisation.id)))
     users = db.session.scalar(select(func.count(User.id)))
-    assert seeding.load_reference_data() == orgs == 153
+    assert reference_data.load_reference_data() == orgs == 153
     assert seeding.create_demo_users("test-pass") == 0
     assert db.session.scalar(select(func.count(User.id))) == users
 

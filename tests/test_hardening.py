@@ -9,8 +9,8 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import HistoryEvent, Instance
-from app.services import applications, tasks, timers
 from app.services.errors import RuleViolation, ValidationFailed
+from app.services.lifecycle import applications, tasks, timers
 
 from .conftest import DEADLINE, race
 

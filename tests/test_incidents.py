@@ -9,9 +9,10 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import HistoryEvent, Incident, Instance
-from app.services import incidents, timers
-from app.services.deployment import deploy, latest_version, read_directory
 from app.services.errors import ServiceError
+from app.services.lifecycle import timers
+from app.services.store import incidents
+from app.services.store.deployment import deploy, latest_version, read_directory
 
 from .conftest import DEADLINE
 from .web_helpers import login

@@ -31,22 +31,15 @@ from app import create_app
 from app.clock import PROGRAMME_TZ, FrozenClock
 from app.clock import now as clock_now
 from app.config import TestConfig
+from app.demo import driver
 from app.engine.script_functions import add_months
 from app.extensions import db
 from app.models import Instance, ReadyTask, User
-from app.services import (
-    calls,
-    chain_check,
-    deployment,
-    driver,
-    incidents,
-    instance_actions,
-    queries,
-    reexecution,
-    tasks,
-    timers,
-)
+from app.services.audit import chain_check, reexecution
 from app.services.errors import ServiceError
+from app.services.lifecycle import calls, instance_actions, tasks, timers
+from app.services.reading import queries
+from app.services.store import deployment, incidents
 
 from .conftest import DEADLINE, START
 

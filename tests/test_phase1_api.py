@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.services import timers
+from app.services.lifecycle import timers
 
 from .conftest import DEADLINE
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import history_view, queries, tasks
 from app.services.errors import NotFound, ValidationFailed
+from app.services.lifecycle import tasks
+from app.services.reading import history_view, queries
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_r4_a_barred_reference_theme_typed_as_the_applicants_own_theme_is_refuse
 def test_a_process_owner_allows_three_rounds_without_touching_python(app, world):
     """The round limit lives in the diagram: a new version with 3 rounds applies to new applications;
     a running application keeps the 2 rounds of the version it started on."""
-    from app.services.deployment import deploy, latest_version
+    from app.services.store.deployment import deploy, latest_version
 
     running = world.start("370102")
     current = latest_version(app.config["PROCESS_KEY"])

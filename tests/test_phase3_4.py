@@ -8,8 +8,9 @@ import zipfile
 import pytest
 from flask import g
 
-from app.services import driver, tasks
+from app.demo import driver
 from app.services.errors import ValidationFailed
+from app.services.lifecycle import tasks
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.clock import PROGRAMME_TZ
-from app.services import driver, queries, timers
+from app.demo import driver
+from app.services.lifecycle import timers
+from app.services.reading import queries
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.clock import PROGRAMME_TZ
-from app.services import driver, history_view, instance_actions, queries, timers
+from app.demo import driver
 from app.services.errors import NotFound, RuleViolation, ValidationFailed
+from app.services.lifecycle import instance_actions, timers
+from app.services.reading import history_view, queries
 
 from .web_helpers import csrf_token, login
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import driver, queries
+from app.demo import driver
 from app.services.errors import ValidationFailed
+from app.services.reading import queries
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.services import applications, tasks
 from app.services.errors import RuleViolation, ValidationFailed
+from app.services.lifecycle import applications, tasks
 
 from .conftest import DEADLINE
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import queries
+from app.services.reading import queries
 
 from .web_helpers import login
 

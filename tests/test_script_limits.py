@@ -18,8 +18,11 @@ from sqlalchemy import func, select
 from app.engine import EvaluatorLimits, configure_evaluators, evaluator_limits
 from app.extensions import db
 from app.models import Instance, ReadyTask
-from app.services import deployment, regression, timers, workbench
 from app.services.errors import RuleViolation, ServiceError
+from app.services.lifecycle import timers
+from app.services.store import deployment
+from app.services.workbench import drafts as workbench
+from app.services.workbench import regression
 
 from .conftest import DEADLINE
 from .web_helpers import csrf_token, login

@@ -11,7 +11,8 @@ import pytest
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.services import security_log, workbench
+from app.services.audit import security_log
+from app.services.workbench import drafts as workbench
 
 from .web_helpers import login
 

@@ -19,8 +19,9 @@ from app import create_app
 from app.config import TestConfig
 from app.extensions import db, limiter
 from app.models import ApiToken, LoginSession
-from app.services import accounts, security_log
-from app.services.accounts import AuthenticationFailed
+from app.services.accounts import credentials as accounts
+from app.services.accounts.credentials import AuthenticationFailed
+from app.services.audit import security_log
 from app.services.errors import ValidationFailed
 
 from .conftest import PASSWORD

@@ -14,10 +14,12 @@ from sqlalchemy import select
 from app import create_app
 from app.clock import FrozenClock
 from app.config import TestConfig
+from app.demo import driver
 from app.extensions import db
 from app.models import Instance, ReadyTask
-from app.services import calls, chain_check, driver, reexecution
-from app.services.runs import load_run
+from app.services.audit import chain_check, reexecution
+from app.services.lifecycle import calls
+from app.services.store.runs import load_run
 
 from .conftest import DEADLINE, START
 

@@ -140,7 +140,7 @@ def test_only_the_province_opens_calls(client):
 def test_formal_submission_uploads_files_and_keeps_them_across_a_failed_submit(client, world):
     import io
 
-    from app.services import driver
+    from app.demo import driver
 
     instance = world.start()
     world.forward(instance)

@@ -10,8 +10,10 @@ import pytest
 
 from app.extensions import db
 from app.models import HistoryEvent, Instance
-from app.services import chain_check, migration, reexecution, regression, workbench
+from app.services.audit import chain_check, reexecution
 from app.services.errors import Forbidden, RuleViolation, ValidationFailed
+from app.services.workbench import drafts as workbench
+from app.services.workbench import migration, regression
 
 from .web_helpers import csrf_token, login
 

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..forms import FieldError
-from ..services import security_log
+from ..services.audit import security_log
 from ..services.errors import Forbidden, NotFound, ServiceError
 from ..untrusted_json import UnreadableJSON
 

@@ -8,13 +8,14 @@ from flask import current_app, render_template, send_file
 
 from .. import clock
 from ..models import User
-from ..services import audit, audit_exports, security_log
-from ..services.application_form import application_form_for, form_pdf
+from ..services.audit import access, security_log
+from ..services.audit import exports as audit_exports
+from ..services.reading.application_form import application_form_for, form_pdf
 
 
 def audit_package_response(user: User, instance_id: int):
     """The zip for `user` (checked: scope and auditor rights), recorded in the security log."""
-    instance = audit.audited_instance(user, instance_id)
+    instance = access.audited_instance(user, instance_id)
     form_html = render_template(
         "instances/application_form.html", form=application_form_for(user, instance_id)
     )

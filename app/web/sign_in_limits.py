@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 
 from ..extensions import limiter
-from ..services import security_log
+from ..services.accounts.sign_in_throttle import seconds_until, wait_phrase
+from ..services.audit import security_log
 from ..services.errors import TooManyAttempts
-from ..services.sign_in_throttle import seconds_until, wait_phrase
 from .errors import error_response
 
 

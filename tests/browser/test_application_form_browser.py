@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import calls, driver
+from app.demo import driver
+from app.services.lifecycle import calls
 from tests.conftest import DEADLINE
 
 from .conftest import screenshot, sign_in

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ReadyTask, User
-from app.services import applications, calls, tasks
+from app.services.lifecycle import applications, calls, tasks
 
 from ..conftest import DEADLINE
 from .conftest import screenshot, sign_in, sign_out

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.demo import driver
 from app.extensions import db
 from app.models import User
-from app.services import calls, driver
+from app.services.lifecycle import calls
 
 from ..conftest import DEADLINE
 from .conftest import screenshot, sign_in

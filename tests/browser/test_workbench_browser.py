@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.demo import driver
 from app.extensions import db
 from app.models import Call, Instance, User
-from app.services import calls, driver, workbench
+from app.services.lifecycle import calls
+from app.services.workbench import drafts as workbench
 
 from ..conftest import DEADLINE
 from .conftest import screenshot, sign_in

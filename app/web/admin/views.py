@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...scope import can_retry_incidents
-from ...services import incidents
+from ...services.store import incidents
 from . import bp
 
 

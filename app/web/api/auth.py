@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_smorest import abort
 
 from ...models import User
-from ...services.accounts import AuthenticationFailed, user_for_token
+from ...services.accounts.credentials import AuthenticationFailed, user_for_token
 
 
 def bearer_token() -> str | None:

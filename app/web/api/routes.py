@@ -4,18 +4,12 @@ from flask.views import MethodView
 
 from ... import clock
 from ...extensions import ApiError
-from ...services import (
-    accounts,
-    applications,
-    audit,
-    chain_check,
-    incidents,
-    instance_actions,
-    queries,
-    reexecution,
-    tasks,
-)
-from ...services.deployment import form_for
+from ...services.accounts import credentials
+from ...services.audit import access, chain_check, reexecution
+from ...services.lifecycle import applications, instance_actions, tasks
+from ...services.reading import queries
+from ...services.store import incidents
+from ...services.store.deployment import form_for
 from ..exports import audit_package_response
 from ..sign_in_limits import address_limit
 from . import blp
@@ -51,14 +45,14 @@ class Tokens(MethodView):
     @address_limit
     def post(self, body):
         """Exchange a username and password for a bearer token."""
-        raw, token = accounts.issue_token(body["username"], body["password"])
+        raw, token = credentials.issue_token(body["username"], body["password"])
         return {"token": raw, "expires_at": token.expires_at, "username": token.user.username}
 
     @token_required
     @blp.response(204)
     def delete(self):
         """Revoke the token sent with this request."""
-        accounts.revoke_token(bearer_token())
+        credentials.revoke_token(bearer_token())
 
 
 @blp.route("/tasks")
@@ -210,7 +204,7 @@ class InstanceVerify(MethodView):
     @blp.alt_response(403, schema=ApiError, description="Only auditors and the province")
     def get(self, instance_id: int):
         """Walk the application's hash chain; names the first broken link (event and field)."""
-        return chain_check.verify_chain(audit.audited_instance(api_user(), instance_id))
+        return chain_check.verify_chain(access.audited_instance(api_user(), instance_id))
 
 
 @blp.route("/instances/<int:instance_id>/reexecution")
@@ -220,7 +214,7 @@ class InstanceReexecution(MethodView):
     @blp.alt_response(403, schema=ApiError, description="Only auditors and the province")
     def get(self, instance_id: int):
         """Replay the history from the pinned diagram version; compares every step's state hash."""
-        return reexecution.reexecute(audit.audited_instance(api_user(), instance_id))
+        return reexecution.reexecute(access.audited_instance(api_user(), instance_id))
 
 
 @blp.route("/instances/<int:instance_id>/audit-package")

@@ -10,8 +10,10 @@ from flask_login import current_user, login_required
 
 from ...clock import PROGRAMME_TZ
 from ...scope import can_read_security_log
-from ...services import audit, audit_exports, chain_check, queries, reexecution, replay_view, security_log
+from ...services.audit import access, chain_check, reexecution, replay_view, security_log
+from ...services.audit import exports as audit_exports
 from ...services.errors import MAX_ID, ServiceError
+from ...services.reading import queries
 from ..exports import audit_package_response
 from . import bp
 
@@ -20,7 +22,7 @@ from . import bp
 @login_required
 def instance(instance_id: int):
     """The audit page; ?check=chain and ?check=reexecute run the checks (read-only, so GET)."""
-    instance = audit.audited_instance(current_user, instance_id)
+    instance = access.audited_instance(current_user, instance_id)
     check = request.args.get("check")
     return render_template(
         "audit/instance.html",
@@ -34,7 +36,7 @@ def instance(instance_id: int):
 @login_required
 def replay(instance_id: int):
     """Step through the history on the diagram (frames rebuilt by re-execution)."""
-    instance = audit.audited_instance(current_user, instance_id)
+    instance = access.audited_instance(current_user, instance_id)
     frames, problem = replay_view.frames_of(instance, str(get_locale()))
     return render_template(
         "audit/replay.html",
@@ -49,7 +51,7 @@ def replay(instance_id: int):
 @login_required
 def index():
     """Exports across applications and the security log."""
-    audit.require_auditor(current_user)
+    access.require_auditor(current_user)
     return render_template(
         "audit/index.html",
         cities=queries.cities(),
@@ -91,7 +93,7 @@ def _day(value: str | None, end: bool = False) -> datetime | None:
 @bp.get("/events.xlsx")
 @login_required
 def events_xlsx():
-    audit.require_auditor(current_user)
+    access.require_auditor(current_user)
     args = request.args
     filters = audit_exports.EventFilters(
         city=args.get("city") or None,
@@ -114,7 +116,7 @@ def events_xlsx():
 @login_required
 def security():
     """The security log, newest first, 50 rows a page; filters and the page position live in the URL."""
-    audit.require_security_log_reader(current_user)
+    access.require_security_log_reader(current_user)
     args = request.args
     filters = security_log.LogFilters(
         kind=args.get("kind") if args.get("kind") in security_log.KINDS else None,

@@ -7,8 +7,8 @@ from flask_login import login_required, login_user, logout_user
 
 from ...extensions import login_manager
 from ...models import User
-from ...services import login_sessions
-from ...services.accounts import AuthenticationFailed, authenticate
+from ...services.accounts import login_sessions
+from ...services.accounts.credentials import AuthenticationFailed, authenticate
 from ..sign_in_limits import address_limit
 from . import bp
 from .forms import LoginForm

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 
 from ...clock import PROGRAMME_TZ
 from ...roles import Role
-from ...services import calls
 from ...services.errors import ServiceError
+from ...services.lifecycle import calls
 from . import bp
 from .forms import OpenCallForm
 

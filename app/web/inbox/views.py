@@ -9,9 +9,10 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...forms import decode_submission, render_form
-from ...services import history_view, queries, tasks
-from ...services.attachments import file_fields
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
+from ...services.lifecycle import tasks
+from ...services.lifecycle.attachments import file_fields
+from ...services.reading import history_view, queries
 from . import bp
 
 

@@ -10,17 +10,10 @@ from flask_login import current_user, login_required
 from ... import clock
 from ...forms import decode_submission, render_form
 from ...scope import can_audit, can_start_application
-from ...services import (
-    applications,
-    attachments,
-    calls,
-    history_view,
-    instance_actions,
-    instance_page,
-    queries,
-)
-from ...services.application_form import application_form_for, form_pdf
 from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
+from ...services.lifecycle import applications, attachments, calls, instance_actions, instance_page
+from ...services.reading import history_view, queries
+from ...services.reading.application_form import application_form_for, form_pdf
 from . import bp
 
 

@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 
 from ...forms import FormDefinitionError, load_form, render_form
 from ...roles import ROLE_LABELS
-from ...services import migration, regression, workbench
 from ...services.errors import NotFound, ServiceError, ValidationFailed
+from ...services.workbench import drafts as workbench
+from ...services.workbench import migration, regression
 from . import bp
 
 

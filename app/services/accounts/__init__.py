@@ -1,0 +1,1 @@
+"""Signing in: passwords, API tokens, server-side sessions and sign-in throttling."""

@@ -1,0 +1,1 @@
+"""The auditor's tools: chain verification, re-execution, replay, exports and the security log."""

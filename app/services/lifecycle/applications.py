@@ -1,0 +1,96 @@
+"""Starting an application: a county's instance of the lifecycle, pinned to the newest version."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ... import clock
+from ...clock import PROGRAMME_TZ
+from ...engine import ScriptError
+from ...extensions import db
+from ...models import Call, Instance, User
+from ...scope import can_start_application
+from ..errors import MAX_ID, Forbidden, RuleViolation, ServiceError
+from ..store.deployment import current_version, engine_for
+from ..store.transitions import EventRecord, commit_transition
+from .calls import open_calls
+
+log = logging.getLogger(__name__)
+
+
+def _choose_call(call_id: int | None) -> Call:
+    calls = open_calls()
+    if call_id is None:
+        if not calls:
+            raise RuleViolation(_("No call for applications is open at the moment."))
+        return calls[0]
+    call = db.session.get(Call, call_id) if 0 < call_id < MAX_ID else None
+    if call is None or call not in calls:
+        raise RuleViolation(_("This call is not open for applications (its deadline has passed)."))
+    return call
+
+
+def start_application(user: User, call_id: int | None = None) -> Instance:
+    if not can_start_application(user):
+        raise Forbidden(_("Only a county-level applicant can start an application."))
+    call = _choose_call(call_id)
+    county = user.organisation
+    running = db.session.scalar(
+        select(Instance.id).where(
+            Instance.applicant_org_id == county.id, Instance.call_id == call.id, Instance.status == "running"
+        )
+    )
+    if running is not None:
+        raise RuleViolation(
+            _(
+                "%(county)s already has an application in this call (no. %(id)s).",
+                county=county.full_name,
+                id=running,
+            )
+        )
+    version = current_version(current_app.config["PROCESS_KEY"])
+    now = clock.now()
+    city = county.parent
+    start_data = {
+        "call_id": call.id,
+        "call_name": call.name,
+        "call_deadline": call.deadline.astimezone(PROGRAMME_TZ).isoformat(),
+        "applicant_adcode": county.adcode,
+        "applicant_name": county.full_name,
+        "city_adcode": city.adcode,
+        "city_name": city.name,
+    }
+    try:
+        run = engine_for(version).start(start_data, now)
+    except ScriptError as exc:  # e.g. a script stopped at a limit: nothing is stored
+        log.error("starting on version %s failed at %s: %s", version.id, exc.element_id, exc.message)
+        raise ServiceError(
+            _(
+                "The process cannot continue at step %(element)s; please tell the process owner.",
+                element=exc.element_id or "?",
+            )
+        ) from exc
+    already = _("%(county)s already has an application in this call.", county=county.full_name)
+    instance = Instance(
+        version_id=version.id,
+        call_id=call.id,
+        applicant_org_id=county.id,
+        city_org_id=city.id,
+        created_at=now,
+        created_by_id=user.id,
+        revision=0,
+    )
+    try:
+        # The id seed makes the task ids of a re-execution equal to the recorded ones.
+        started = EventRecord(
+            "started", now, user.id, data={"start_data": start_data, "id_seed": run.id_seed}
+        )
+        commit_transition(instance, run, 0, [started], now)
+    except IntegrityError:
+        raise RuleViolation(already) from None  # a simultaneous start won the race
+    return instance

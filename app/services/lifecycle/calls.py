@@ -1,0 +1,41 @@
+"""Calls for applications (申报批次): opened by the province, each with its deadline (R5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ... import clock
+from ...extensions import db
+from ...models import Call, User
+from ...roles import Role
+from ..errors import Forbidden, RuleViolation
+
+
+def open_call(user: User | None, name: str, year: int, deadline: datetime) -> Call:
+    if user is not None and Role.PROVINCE not in user.roles:
+        raise Forbidden(_("Only the provincial department can open a call."))
+    name = (name or "").strip()
+    if not name:
+        raise RuleViolation(_("Please give the call a name."))
+    if deadline.tzinfo is None:
+        raise RuleViolation(_("The deadline needs a time zone."))
+    if deadline <= clock.now():
+        raise RuleViolation(_("The deadline must lie in the future."))
+    call = Call(
+        name=name, year=year, deadline=deadline, opened_at=clock.now(), opened_by_id=user.id if user else None
+    )
+    db.session.add(call)
+    db.session.commit()
+    return call
+
+
+def open_calls() -> list[Call]:
+    """Calls still accepting applications, soonest deadline first."""
+    return list(db.session.scalars(select(Call).where(Call.deadline > clock.now()).order_by(Call.deadline)))
+
+
+def all_calls() -> list[Call]:
+    return list(db.session.scalars(select(Call).order_by(Call.opened_at.desc())))

@@ -1,0 +1,79 @@
+"""What a submission is validated against: the themes an applicant lost (R4), dates, the live schedule."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ... import clock
+from ...clock import PROGRAMME_TZ
+from ...engine import WorkflowRun
+from ...extensions import db
+from ...forms import FormDefinition
+from ...forms.checks import theme_key
+from ...models import HistoryEvent, Instance, ReadyTask, User
+from ..reading.people import people_choices
+
+# The end of the preliminary review that bars the theme (the diagram's End_ReviewFailed outcome):
+# "两次评审均未通过的申报单位不得再以原有实验主题参与申报".
+BARRING_OUTCOME = "review_failed"
+
+
+def barred_themes(applicant_org_id: int) -> set[str]:
+    """Theme keys with which this applicant failed the preliminary review twice (R4)."""
+    rows = db.session.execute(
+        select(Instance.theme_code, Instance.theme_title).where(
+            Instance.applicant_org_id == applicant_org_id, Instance.outcome == BARRING_OUTCOME
+        )
+    )
+    keys = set()
+    for code, title in rows:
+        key = theme_key(
+            {"theme_source": "reference" if code else "own", "theme_code": code, "theme_title": title}
+        )
+        if key:
+            keys.add(key)
+    return keys
+
+
+# The implementation diagram keeps the experiment's dates in this data object (see implementation.bpmn).
+SCHEDULE_OBJECT = "schedule"
+
+
+def _step_before(task: ReadyTask) -> tuple[str, str] | None:
+    """(Beijing date, step name) of the history event that made ``task`` ready: what it answers."""
+    event = db.session.execute(
+        select(HistoryEvent.at, HistoryEvent.element_name, HistoryEvent.kind)
+        .where(HistoryEvent.instance_id == task.instance_id, HistoryEvent.at <= task.ready_since)
+        .order_by(HistoryEvent.seq.desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        return None
+    return event.at.astimezone(PROGRAMME_TZ).date().isoformat(), event.element_name or event.kind
+
+
+def validation_context(
+    form: FormDefinition,
+    instance: Instance,
+    user: User,
+    run: WorkflowRun | None = None,
+    task: ReadyTask | None = None,
+) -> dict:
+    """What the named checks may read besides the submission.
+
+    ``run`` adds the live schedule; ``task`` the step it answers, which its documents cannot predate.
+    """
+    schedule = (run.data_objects().get(SCHEDULE_OBJECT) or {}) if run is not None else {}
+    dated = task is not None and any(f.ui.get("document_date") for f in form.fields())
+    return {
+        "instance": instance,
+        "user": user,
+        "choices": people_choices(form),
+        "barred_themes": barred_themes(instance.applicant_org_id)
+        if "theme_not_barred" in form.checks
+        else set(),
+        "kind": instance.theme_kind,
+        "today": clock.now().astimezone(PROGRAMME_TZ).date().isoformat(),
+        "period_end_date": schedule.get("period_end_date"),
+        "not_before": _step_before(task) if dated else None,
+    }

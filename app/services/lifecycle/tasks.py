@@ -1,0 +1,215 @@
+"""Completing and drafting user tasks: from a participant's submission to a committed transition."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ... import clock
+from ...engine import ScriptError, TaskNotReady, WorkflowRun
+from ...extensions import db
+from ...forms import (
+    FieldError,
+    FormDefinition,
+    draft_problems,
+    readable,
+    settle_submission,
+    validate_submission,
+)
+from ...models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
+from ...scope import can_act_on
+from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from ..reading.people import people_choices
+from ..store import incidents
+from ..store.deployment import form_for
+from ..store.documents import expand_documents, store_documents
+from ..store.runs import load_run
+from ..store.transitions import EventRecord, StaleRevision, commit_transition, fire_due_first
+from . import attachments
+from .form_context import validation_context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TaskContext:
+    """Everything a task page or the API shows about one ready task."""
+
+    task: ReadyTask
+    instance: Instance
+    form: FormDefinition
+    values: dict
+    draft_saved_at: datetime | None
+    choices: dict[str, list[tuple[str, str]]]
+
+
+def actionable_task(user: User, task_id: str) -> ReadyTask:
+    """The ready task, if `user` may act on it; otherwise NotFound (R10: no probing by id)."""
+    task = db.session.get(ReadyTask, task_id)
+    if task is None or not can_act_on(user, task):
+        completion = _completion_of(task_id) if task is None else None
+        if completion is not None and _could_have_done(user, completion):
+            raise Conflict(
+                _("This task has already been completed by %(name)s.", name=_actor_name(completion))
+            )
+        raise NotFound(_("Task not found."))
+    return task
+
+
+def task_form(user: User, task_id: str) -> tuple[ReadyTask, FormDefinition]:
+    task = actionable_task(user, task_id)
+    return task, form_for(task.instance.version, task.form)
+
+
+def task_context(user: User, task_id: str) -> TaskContext:
+    task, form = task_form(user, task_id)
+    values = expand_documents(form, load_run(task.instance).task_data(task.id))
+    draft = db.session.get(TaskDraft, task.id)
+    if draft is not None:
+        values.update(readable(draft.data))  # a draft stored before text was checked
+    saved_at = draft.saved_at if draft else None
+    return TaskContext(task, task.instance, form, values, saved_at, people_choices(form))
+
+
+def form_fields_only(form: FormDefinition, data: object) -> dict:
+    """The submission limited to the form's own fields: anything else is refused, never stored.
+
+    The workflow's other variables (start data, earlier decisions) can only change through their
+    own forms, and a client cannot slip a forged opinion or a bulky blob into the state.
+    """
+    if not isinstance(data, dict):
+        raise ValidationFailed(
+            [FieldError("", _("The data must be an object of form fields."))],
+            _("Please correct the marked fields."),
+        )
+    known = set(form.field_names())
+    unknown = sorted(str(key) for key in data if key not in known)
+    if unknown:
+        raise ValidationFailed(
+            [FieldError(key, _("This form has no field %(name)s.", name=key)) for key in unknown],
+            _("Please correct the marked fields."),
+        )
+    return settle_submission(form, data)
+
+
+def upload_file(user: User, task_id: str, field: str, filename: str, stream) -> dict:
+    """Keep a file for one of the task's file fields; returns the reference to put in the data."""
+    task, form = task_form(user, task_id)
+    return attachments.store_upload(user, task.instance_id, form, field, filename, stream)
+
+
+def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
+    """Keep what the user typed, unvalidated but storable and size-capped, until they submit."""
+    task, form = task_form(user, task_id)
+    data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
+    problems = draft_problems(form, data)
+    if problems:
+        raise ValidationFailed(problems, _("The draft was not saved: please correct the marked fields."))
+    draft = db.session.get(TaskDraft, task.id) or TaskDraft(task_id=task.id, instance_id=task.instance_id)
+    draft.data, draft.saved_by_id, draft.saved_at = data, user.id, clock.now()
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+# How often a completion is taken again on a newer revision after another step of the same
+# application committed first (e.g. experts answering at the same moment).
+_ATTEMPTS = 5
+
+
+def complete_task(user: User, task_id: str, data: dict) -> Instance:
+    """Validate, run the engine, and commit state + ready tasks + history in one transaction.
+
+    When another step of the application commits first, the completion is taken again on the new
+    revision as long as the task is still ready; only a completion of the same task conflicts.
+    """
+    task, form = task_form(user, task_id)
+    data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
+    errors: list[FieldError] = validate_submission(
+        form, data, validation_context(form, task.instance, user, task=task)
+    )
+    if errors:
+        raise ValidationFailed(errors, _("Please correct the marked fields."))
+    for _attempt in range(_ATTEMPTS):
+        try:
+            return _complete_once(user, task, form, data)
+        except StaleRevision:
+            db.session.rollback()
+            task = db.session.get(ReadyTask, task_id)
+            if task is None:
+                raise _conflict_for(task_id) from None
+    raise _conflict_for(task_id)
+
+
+def _complete_once(user: User, task: ReadyTask, form: FormDefinition, data: dict) -> Instance:
+    """One attempt on the instance's current revision; raises StaleRevision if another step won."""
+    instance, task_id = task.instance, task.id
+    now = clock.now()
+    revision_seen, run = _fire_overdue_timers(instance, load_run(instance), task, now)
+    try:
+        # The submission replaces the form's fields: a field the user cleared must not keep its old value.
+        submitted = {name: None for name in form.field_names()} | data
+        engine_data = store_documents(form, submitted, instance.id, user.id, now)
+        run.complete_task(task_id, engine_data, now)
+    except TaskNotReady:
+        raise _conflict_for(task_id) from None
+    except ScriptError as exc:
+        raise incidents.failed_step(instance.id, exc, task.element_id, now) from exc
+    events = [EventRecord("task_completed", now, user.id, task.element_id, task.name, task_id, engine_data)]
+    draft = db.session.get(TaskDraft, task_id)
+    if draft is not None:
+        db.session.delete(draft)
+    commit_transition(instance, run, revision_seen, events, now)
+    return db.session.get(Instance, instance.id)
+
+
+def _fire_overdue_timers(
+    instance: Instance, run: WorkflowRun, task: ReadyTask, now: datetime
+) -> tuple[int, WorkflowRun]:
+    """Let deadlines that passed before this submission take effect first (R5), whatever the worker did.
+
+    Returns the revision the completion builds on and the workflow to complete it on; refuses the
+    completion if a deadline took the task away. Raises StaleRevision if another step came first.
+    """
+    task_id, task_name = task.id, task.name
+    revision_seen, fired, run = fire_due_first(instance, run, now)
+    if fired and task_id not in {t.task_id for t in run.ready_user_tasks()}:
+        names = "、".join(t.name for t in fired)
+        raise RuleViolation(
+            _(
+                "Too late: %(deadline)s passed before %(task)s was submitted; the application has moved on.",
+                deadline=names,
+                task=task_name,
+            )
+        )
+    return revision_seen, run
+
+
+def _completion_of(task_id: str) -> HistoryEvent | None:
+    return db.session.scalar(
+        select(HistoryEvent).where(HistoryEvent.task_id == task_id, HistoryEvent.kind == "task_completed")
+    )
+
+
+def _actor_name(event: HistoryEvent) -> str:
+    return event.actor.display_name if event.actor else _("the system")
+
+
+def _could_have_done(user: User, event: HistoryEvent) -> bool:
+    """Whether the completed task was one `user` could have done: only then say who beat them."""
+    actor = event.actor
+    if actor is None:
+        return False
+    return actor.id == user.id or (actor.org_id is not None and actor.org_id == user.org_id)
+
+
+def _conflict_for(task_id: str) -> Conflict:
+    db.session.rollback()
+    completion = _completion_of(task_id)
+    if completion is not None:
+        return Conflict(_("This task has already been completed by %(name)s.", name=_actor_name(completion)))
+    return Conflict(_("The application changed while you were working on it; please reload and try again."))

@@ -1,0 +1,83 @@
+"""Firing due timers (e.g. the call deadline, R5). The worker calls this; tests call it with a set clock."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from ... import clock
+from ...engine import EngineError
+from ...extensions import db
+from ...models import Instance
+from ..store import incidents
+from ..store.runs import load_run
+from ..store.transitions import StaleRevision, commit_transition, timer_events
+
+log = logging.getLogger(__name__)
+
+
+def fire_due_timers() -> int:
+    """Fire every timer due by now; one transaction per instance. Returns how many timers fired.
+
+    Each application is isolated: one whose step fails (a broken or runaway script, a diagram that no
+    longer parses) gets a ``timer_failed`` incident and is skipped from then on, so the deadlines of all
+    the others still take effect on time. A database error is only logged: the next pass tries again.
+    """
+    now = clock.now()
+    due_ids = list(
+        db.session.scalars(
+            select(Instance.id).where(
+                Instance.status == "running",
+                Instance.next_timer_at <= now,
+                ~incidents.has_open_timer_failure(),
+            )
+        )
+    )
+    fired = 0
+    for instance_id in due_ids:
+        try:
+            fired += _fire_for(instance_id, now)
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.exception(
+                "timers of instance %s could not be fired; trying again on the next pass", instance_id
+            )
+        except Exception as exc:
+            log.exception("timers of instance %s failed; recorded as an incident", instance_id)
+            element = exc.element_id if isinstance(exc, EngineError) else None
+            incidents.record_failure(incidents.TIMER_FAILED, instance_id, element, _describe(exc), now)
+    return fired
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
+
+
+def _fire_for(instance_id: int, now) -> int:
+    instance = db.session.get(Instance, instance_id)
+    revision_seen = instance.revision
+    run = load_run(instance)
+    fired = run.fire_due_timers(now)
+    if not fired:
+        # The stored due time was stale (e.g. the timer's activity already finished): correct it so
+        # the instance is not looked at again on every pass.
+        db.session.execute(
+            update(Instance)
+            .where(Instance.id == instance_id, Instance.revision == revision_seen)
+            .values(next_timer_at=run.next_timer_due())
+        )
+        db.session.commit()
+        return 0
+    try:
+        commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
+    except StaleRevision:
+        return 0  # someone completed a task meanwhile; the next pass looks again
+    return len(fired)
+
+
+def worker_pass() -> tuple[int, int]:
+    """One pass of the timer worker: fire what is due, then look for applications that stalled."""
+    fired = fire_due_timers()
+    return fired, incidents.sweep(clock.now())

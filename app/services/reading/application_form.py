@@ -1,0 +1,238 @@
+"""The printable 申报表 (attachment 3 of the notice): what the paper form shows for one application.
+
+The declaration part comes from the latest declaration (or revision) the applicant submitted; the
+three opinion blocks fill in as the process reaches them and stay blank otherwise, so the printed
+form can be completed, signed and sealed by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ...clock import PROGRAMME_TZ
+from ...models import HistoryEvent, User
+from . import queries
+
+DECLARATION_TASKS = ("Task_Declare", "Task_Revise")
+
+COMMITTEE_LABELS = {
+    "national": _l("National Expert Committee on Grassroots Government and Community Building"),
+    "provincial": _l("Shandong Expert Committee on Grassroots Government and Community Governance"),
+}
+KIND_LABELS = {
+    "urban": _l("Urban community governance experimental zone"),
+    "rural": _l("Rural community governance experimental zone"),
+}
+CITY_VERDICTS = {"agree": _l("Agree to recommend"), "decline": _l("Do not recommend")}
+REVIEW_VERDICTS = {"pass": _l("Passed the preliminary review"), "improve": _l("Needs improvement")}
+ASSESSMENT_VERDICTS = {"pass": _l("Passed the assessment"), "fail": _l("Did not pass the assessment")}
+
+
+@dataclass(frozen=True)
+class GuidingExpert:
+    name: str
+    committee: str
+    title: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class OpinionBlock:
+    """One opinion box of the form; `filled` is False while the process has not reached it."""
+
+    filled: bool = False
+    verdict: str = ""
+    comments: str = ""
+    signatures: list[str] = field(default_factory=list)
+    doc_number: str = ""
+    doc_date: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicationForm:
+    instance_id: int
+    applicant: str
+    theme: str
+    kind: str
+    period: str
+    experts: list[GuidingExpert]
+    department: str
+    lead_name: str
+    lead_post: str
+    lead_office_phone: str
+    lead_mobile: str
+    email: str
+    zone_summary: str
+    experiment_summary: str
+    city_opinion: OpinionBlock
+    review_opinion: OpinionBlock
+    province_opinion: OpinionBlock
+    declared: bool
+
+
+def application_form_for(user: User, instance_id: int) -> ApplicationForm:
+    """The form as it stands now; raises NotFound for an application outside the user's scope."""
+    instance = queries.instance_for(user, instance_id)
+    completed = [e for e in queries.history_of(instance) if e.kind == "task_completed"]
+    declaration = _latest(completed, *DECLARATION_TASKS)
+    data = declaration.data if declaration else {}
+    return ApplicationForm(
+        instance_id=instance.id,
+        applicant=instance.applicant.full_name,
+        theme=data.get("theme_title") or instance.theme_title or "",
+        kind=str(KIND_LABELS.get(data.get("kind") or instance.theme_kind or "", "")),
+        period=_period(data.get("period_start"), data.get("period_end")),
+        experts=[_expert(e) for e in data.get("experts") or []],
+        department=data.get("department", ""),
+        lead_name=data.get("lead_name", ""),
+        lead_post=data.get("lead_post", ""),
+        lead_office_phone=data.get("lead_office_phone", ""),
+        lead_mobile=data.get("lead_mobile", ""),
+        email=data.get("email", ""),
+        zone_summary=data.get("zone_summary", ""),
+        experiment_summary=data.get("experiment_summary", ""),
+        city_opinion=_city_opinion(completed),
+        review_opinion=_review_opinion(completed),
+        province_opinion=_province_opinion(completed),
+        declared=declaration is not None,
+    )
+
+
+def chinese_date(value: datetime | date | str | None) -> str:
+    """YYYY年M月D日 in Beijing time, as dates are written on official paper."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.astimezone(PROGRAMME_TZ).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _latest(events: list[HistoryEvent], *element_ids: str) -> HistoryEvent | None:
+    return next((e for e in reversed(events) if e.element_id in element_ids), None)
+
+
+def _period(start: str | None, end: str | None) -> str:
+    def month(value: str | None) -> str:
+        if not value or "-" not in value:
+            return value or ""
+        year, mon = value.split("-", 1)
+        return f"{year}年{int(mon)}月" if mon.isdigit() else value
+
+    if not start and not end:
+        return ""
+    return f"{month(start)}—{month(end)}"
+
+
+def _expert(entry: dict) -> GuidingExpert:
+    committee = entry.get("committee") or ""
+    return GuidingExpert(
+        name=entry.get("name", ""),
+        committee=str(COMMITTEE_LABELS.get(committee, committee)),
+        title=entry.get("title", ""),
+        contact=entry.get("contact", ""),
+    )
+
+
+def _label(labels: dict, value: str | None) -> str:
+    return str(labels.get(value, value or ""))
+
+
+def _city_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
+    recommendation = _latest(completed, "Task_CityRecommendation")
+    if recommendation is not None:
+        data = recommendation.data
+        return OpinionBlock(
+            filled=True,
+            verdict=_label(CITY_VERDICTS, data.get("city_agrees")),
+            comments=data.get("city_recommendation_comments", ""),
+            doc_number=data.get("city_doc_number", ""),
+            date=chinese_date(data.get("city_doc_date") or recommendation.at),
+        )
+    forwarded = [
+        e for e in completed if e.element_id == "Task_CityReview" and e.data.get("city_decision") == "forward"
+    ]
+    if not forwarded:
+        return OpinionBlock()
+    event = forwarded[-1]
+    return OpinionBlock(
+        filled=True,
+        verdict=_label(CITY_VERDICTS, "agree"),
+        comments=event.data.get("city_comments", ""),
+        date=chinese_date(event.at),
+    )
+
+
+def _review_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
+    """The latest preliminary review decision, signed by the experts who gave opinions in that round."""
+    decisions = [i for i, e in enumerate(completed) if e.element_id == "Task_ReviewDecision"]
+    if not decisions:
+        return OpinionBlock()
+    last = decisions[-1]
+    round_start = decisions[-2] + 1 if len(decisions) > 1 else 0
+    decision = completed[last]
+    signatures = [
+        e.data.get("opinion_signature") or (e.actor.display_name if e.actor else "")
+        for e in completed[round_start:last]
+        if e.element_id == "Task_ExpertOpinion"
+    ]
+    return OpinionBlock(
+        filled=True,
+        verdict=_label(REVIEW_VERDICTS, decision.data.get("review_result")),
+        comments=decision.data.get("review_comments", ""),
+        signatures=[s for s in signatures if s],
+        date=chinese_date(decision.at),
+    )
+
+
+def _province_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
+    assessment = _latest(completed, "Task_Assessment")
+    recognition = _latest(completed, "Task_Recognition")
+    if assessment is None and recognition is None:
+        return OpinionBlock()
+    assessed = assessment.data if assessment else {}
+    recognised = recognition.data if recognition else {}
+    dated = recognition or assessment
+    return OpinionBlock(
+        filled=True,
+        verdict=_label(ASSESSMENT_VERDICTS, assessed.get("assessment_result")),
+        comments=assessed.get("assessment_comments", ""),
+        doc_number=recognised.get("recognition_doc_number", ""),
+        doc_date=chinese_date(recognised.get("recognition_date")),
+        date=chinese_date(recognised.get("recognition_date") or dated.at),
+    )
+
+
+def form_pdf(html: str, static_folder: str, static_url_path: str = "/static") -> bytes:
+    """The form as PDF, laid out by WeasyPrint with the same print stylesheet the browser uses.
+
+    Stylesheets come from the static folder and every other URL is refused, so rendering never makes
+    a network request. WeasyPrint is imported here, not at the top: it loads Debian's Pango
+    (libpango-1.0-0, libpangoft2-1.0-0) when imported, and the rest of the app does not need it.
+    """
+    from pathlib import Path
+    from urllib.parse import urlparse
+
+    import weasyprint
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    root = Path(static_folder).resolve()
+    prefix = static_url_path.rstrip("/") + "/"
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = urlparse(url).path
+            file = (root / path[len(prefix) :]).resolve()
+            if not path.startswith(prefix) or not file.is_relative_to(root) or not file.is_file():
+                raise ValueError(f"not a static file: {url}")
+            return URLFetcherResponse(url, file.read_bytes(), {"Content-Type": "text/css"})
+
+    return weasyprint.HTML(string=html, base_url="http://form.invalid/", url_fetcher=StaticOnly()).write_pdf()

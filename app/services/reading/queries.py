@@ -1,0 +1,135 @@
+"""Read-side queries for the inbox, the application list and the instance page (scope-filtered)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...engine import WorkflowRun
+from ...extensions import db
+from ...models import Attachment, HistoryEvent, Instance, Organisation, ReadyTask, User
+from ...scope import actionable_tasks_filter, can_see_instance, visible_instances_filter
+from ..errors import MAX_ID, NotFound
+from ..store.deployment import engine_for
+from ..store.runs import load_run
+
+INBOX_SORTS = {
+    "due": (ReadyTask.due_at.is_(None), ReadyTask.due_at, ReadyTask.ready_since),
+    "newest": (ReadyTask.ready_since.desc(),),
+    "oldest": (ReadyTask.ready_since,),
+}
+
+
+def ready_tasks_for(user: User, *, sort: str = "due", phase: str | None = None) -> list[ReadyTask]:
+    query = select(ReadyTask).join(Instance).where(actionable_tasks_filter(user))
+    if phase:
+        query = query.where(ReadyTask.phase == phase)
+    return list(db.session.scalars(query.order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["due"]))))
+
+
+@dataclass(frozen=True)
+class InstanceFilters:
+    city: str | None = None  # adcode
+    phase: str | None = None
+    theme: str | None = None  # substring of the theme title or its code
+    status: str | None = None
+
+
+def list_instances(user: User, filters: InstanceFilters = InstanceFilters()) -> list[Instance]:
+    query = select(Instance).where(visible_instances_filter(user))
+    if filters.city:
+        query = query.join(Organisation, Organisation.id == Instance.city_org_id).where(
+            Organisation.adcode == filters.city
+        )
+    if filters.phase:
+        query = query.where(Instance.phase == filters.phase)
+    if filters.status:
+        query = query.where(Instance.status == filters.status)
+    if filters.theme:
+        pattern = f"%{filters.theme}%"
+        query = query.where(Instance.theme_title.like(pattern) | (Instance.theme_code == filters.theme))
+    return list(db.session.scalars(query.order_by(Instance.updated_at.desc())))
+
+
+def phases_in_scope(user: User) -> list[str]:
+    rows = db.session.scalars(
+        select(Instance.phase).where(visible_instances_filter(user)).distinct().order_by(Instance.phase)
+    )
+    return [p for p in rows if p]
+
+
+def instance_for(user: User, instance_id: int) -> Instance:
+    instance = db.session.get(Instance, instance_id) if 0 < instance_id < MAX_ID else None
+    if instance is None or not can_see_instance(user, instance):
+        raise NotFound(_("Application not found."))
+    return instance
+
+
+def history_of(instance: Instance) -> list[HistoryEvent]:
+    return list(
+        db.session.scalars(
+            select(HistoryEvent).where(HistoryEvent.instance_id == instance.id).order_by(HistoryEvent.seq)
+        )
+    )
+
+
+def attachments_of(instance: Instance) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            select(Attachment).where(Attachment.instance_id == instance.id).order_by(Attachment.id)
+        )
+    )
+
+
+def open_tasks_of(instance: Instance) -> list[ReadyTask]:
+    return list(db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id)))
+
+
+def diagram_tabs(instance: Instance) -> list[tuple[str, str]]:
+    """(file name, process name) of the instance's diagrams, in the order the lifecycle calls them."""
+    return engine_for(instance.version).definition.diagram_files()
+
+
+def diagram_highlights(instance: Instance, run: WorkflowRun | None = None) -> dict[str, list[str]]:
+    """Element ids to colour on the diagram: what has been done, and what is waiting now."""
+    run = run or load_run(instance)
+    return {
+        "completed": run.completed_element_ids(),
+        "current": run.active_element_ids(),
+    }
+
+
+def cities() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.level == "city").order_by(Organisation.adcode)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ExperimentRecord:
+    """The running experiment's dates and approved content changes, as the diagram keeps them now."""
+
+    period_end_date: str | None
+    plan_due: str | None
+    summary_due: str | None
+    content_changes: list[dict]
+
+
+def experiment_record(instance: Instance, run: WorkflowRun | None = None) -> ExperimentRecord | None:
+    """Read from the implementation's data objects (``schedule``, ``content_changes``) while it runs."""
+    if instance.status != "running":
+        return None
+    objects = (run or load_run(instance)).data_objects()
+    schedule = objects.get("schedule")
+    if not isinstance(schedule, dict):
+        return None
+    return ExperimentRecord(
+        period_end_date=schedule.get("period_end_date"),
+        plan_due=(schedule.get("plan_due") or "")[:10] or None,
+        summary_due=(schedule.get("summary_due") or "")[:10] or None,
+        content_changes=list(objects.get("content_changes") or []),
+    )

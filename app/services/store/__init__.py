@@ -1,0 +1,1 @@
+"""Persistence of workflow steps: the transaction, the hash chain, versions, documents, incidents."""

@@ -1,0 +1,289 @@
+"""Persisting one step of a workflow: new state, ready-task rows and history events, together.
+
+Callers open no transaction of their own: `commit_transition` writes everything and commits, or
+rolls back and raises. The optimistic revision check (UPDATE ... WHERE revision = :seen) makes two
+concurrent steps on the same instance serialize: exactly one wins, the other gets `StaleRevision`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+
+from ...engine import FiredTimer, WorkflowRun
+from ...engine import ReadyTask as ReadyUserTask
+from ...extensions import db
+from ...models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, User, UserRole
+from ...roles import Role
+from ...scope import Assignee, assignee_for_lane, relation_of
+from . import incidents
+from .history_chain import GENESIS_HASH, event_digest, field_hashes, sha256_text
+from .runs import load_run
+
+
+class StaleRevision(Exception):
+    """Someone else changed the instance since it was read."""
+
+
+@dataclass
+class EventRecord:
+    kind: str
+    at: datetime
+    actor_id: int | None = None
+    element_id: str | None = None
+    element_name: str | None = None
+    task_id: str | None = None
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the database needs from a workflow after a step, read from the engine once."""
+
+    ready: list[ReadyUserTask]
+    data: dict
+    next_timer_at: datetime | None
+    end: tuple[str, str, str | None] | None
+    phase: str | None
+    stalled_at: list[str] | None
+
+    @classmethod
+    def of(cls, run: WorkflowRun) -> Snapshot:
+        ready = run.ready_user_tasks()
+        # SpiffWorkflow fills the top-level data only when the process ends; while it runs, the
+        # newest values live in the ready tasks.
+        data = run.data
+        for task in ready:
+            data.update(run.task_data(task.task_id))
+        end = run.end_outcome if run.is_completed else None
+        stalled_at = None if ready or end else run.stalled_at()  # a ready task can always move it on
+        return cls(ready, data, run.next_timer_due(), end, run.phase(), stalled_at)
+
+
+# Instance columns copied from the application's data, when the data has them.
+_SUMMARY_FIELDS = {"theme_code": "theme_code", "theme_title": "theme_title", "theme_kind": "kind"}
+
+
+def summary_of(snapshot: Snapshot) -> dict:
+    """The instance columns derived from the workflow (status, phase, outcome, theme, next timer)."""
+    data = snapshot.data
+    values = {column: data[key] for column, key in _SUMMARY_FIELDS.items() if data.get(key)}
+    values["next_timer_at"] = snapshot.next_timer_at
+    if snapshot.end is not None:
+        end_id, end_name, outcome = snapshot.end
+        values.update(status="completed", phase=end_name, outcome=outcome or end_id, outcome_label=end_name)
+    else:
+        ready = snapshot.ready
+        values.update(status="running", phase=snapshot.phase or (ready[0].process_name if ready else None))
+    return values
+
+
+def _sync_ready_tasks(instance: Instance, snapshot: Snapshot, now: datetime) -> None:
+    existing = {
+        row.id: row
+        for row in db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
+    }
+    due = snapshot.next_timer_at
+    for task in snapshot.ready:
+        if task.task_id in existing:
+            # Name, form and phase follow the diagram version (they change when an instance migrates).
+            row = existing.pop(task.task_id)
+            row.due_at, row.name, row.form, row.phase = due, task.name, task.form, task.process_name
+            continue
+        who = assignee_for_lane(task.lane, instance, task.assignee)
+        _ensure_participant(instance, who)
+        db.session.add(
+            ReadyTask(
+                id=task.task_id,
+                instance_id=instance.id,
+                element_id=task.element_id,
+                name=task.name,
+                phase=task.process_name,
+                role=who.role,
+                form=task.form,
+                assignee_org_id=who.org_id,
+                assignee_user_id=who.user_id,
+                due_at=due,
+                ready_since=now,
+            )
+        )
+    if existing:
+        db.session.execute(delete(ReadyTask).where(ReadyTask.id.in_(list(existing))))
+
+
+def _ensure_participant(instance: Instance, who: Assignee) -> None:
+    """A person assigned a task on an application may see it from then on (e.g. a review expert)."""
+    relation = relation_of(who.role)
+    if relation is None or who.user_id is None:
+        return
+    exists = db.session.scalar(
+        select(InstanceParticipant.id).where(
+            InstanceParticipant.instance_id == instance.id,
+            InstanceParticipant.user_id == who.user_id,
+            InstanceParticipant.relation == relation,
+        )
+    )
+    if exists is None:
+        db.session.add(InstanceParticipant(instance_id=instance.id, user_id=who.user_id, relation=relation))
+
+
+def _sync_named_experts(instance: Instance, snapshot: Snapshot) -> None:
+    """Guiding experts named on the application (with an account) see it; one no longer named does not.
+
+    Only when the workflow's data shows the experts: while it waits with no task open (e.g. for the
+    experiment period's last day) it shows nothing, and that must not take the experts' view away.
+    """
+    if "experts" not in snapshot.data:
+        return
+    experts = snapshot.data.get("experts") or []
+    usernames = {e.get("username") for e in experts if isinstance(e, dict)} - {None, ""}
+    named = (
+        set(
+            db.session.scalars(
+                select(User.id)
+                .join(User.role_rows)
+                .where(User.username.in_(usernames), UserRole.role == Role.GUIDING_EXPERT)
+            )
+        )
+        if usernames
+        else set()
+    )
+    relation = InstanceParticipant.relation == "guiding_expert"
+    known = set(
+        db.session.scalars(
+            select(InstanceParticipant.user_id).where(
+                InstanceParticipant.instance_id == instance.id, relation
+            )
+        )
+    )
+    if known - named:
+        db.session.execute(
+            delete(InstanceParticipant).where(
+                InstanceParticipant.instance_id == instance.id,
+                relation,
+                InstanceParticipant.user_id.in_(known - named),
+            )
+        )
+    for user_id in named - known:
+        db.session.add(
+            InstanceParticipant(instance_id=instance.id, user_id=user_id, relation="guiding_expert")
+        )
+
+
+def _append_events(
+    instance: Instance, events: list[EventRecord], revision_before: int, revision_after: int, state_hash: str
+) -> None:
+    last = db.session.execute(
+        select(HistoryEvent.seq, HistoryEvent.event_hash)
+        .where(HistoryEvent.instance_id == instance.id)
+        .order_by(HistoryEvent.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev_hash = (last.seq, last.event_hash) if last else (0, GENESIS_HASH)
+    for event in events:
+        seq += 1
+        content = dict(
+            instance_id=instance.id,
+            seq=seq,
+            kind=event.kind,
+            at=event.at,
+            actor_id=event.actor_id,
+            element_id=event.element_id,
+            element_name=event.element_name,
+            task_id=event.task_id,
+            data=event.data,
+            version_id=instance.version_id,
+            revision_before=revision_before,
+            revision_after=revision_after,
+            state_hash=state_hash,
+        )
+        hashes = field_hashes(content)
+        digest = event_digest(hashes, prev_hash)
+        db.session.add(HistoryEvent(**content, field_hashes=hashes, prev_hash=prev_hash, event_hash=digest))
+        prev_hash = digest
+        revision_before = revision_after
+
+
+def timer_events(fired: list[FiredTimer], now: datetime) -> list[EventRecord]:
+    """History events for timers the engine fired; the due time is kept for replay."""
+    return [
+        EventRecord("timer_fired", now, None, t.element_id, t.name, data={"due": t.due.isoformat()})
+        for t in fired
+    ]
+
+
+def commit_transition(
+    instance: Instance,
+    run: WorkflowRun,
+    revision_seen: int,
+    events: list[EventRecord],
+    now: datetime,
+    *,
+    to_version_id: int | None = None,
+) -> None:
+    """Write the run's new state for `instance` if nobody moved it past `revision_seen`; then commit.
+
+    When the step ended the workflow, an "ended" event naming the end reached closes the history. A
+    step that leaves the workflow unable to go on opens an incident in the same transaction; one that
+    moves it on resolves the open ones (see ``incidents``).
+    ``to_version_id`` pins the instance to another version in the same transaction (a migration).
+    """
+    state = run.serialize()
+    state_hash = sha256_text(state)
+    new_revision = revision_seen + 1
+    snapshot = Snapshot.of(run)
+    values = summary_of(snapshot)
+    if to_version_id is not None:
+        values["version_id"] = to_version_id
+        instance.version_id = to_version_id  # the events below are recorded on the new version
+    if snapshot.end is not None:
+        end_id, end_name, _outcome = snapshot.end
+        events = [
+            *events,
+            EventRecord("ended", now, events[-1].actor_id if events else None, end_id, end_name),
+        ]
+    try:
+        if revision_seen == 0:
+            instance.state, instance.state_hash, instance.revision = state, state_hash, new_revision
+            instance.updated_at = now
+            for key, value in values.items():
+                setattr(instance, key, value)
+            db.session.add(instance)
+            db.session.flush()
+        else:
+            result = db.session.execute(
+                update(Instance)
+                .where(Instance.id == instance.id, Instance.revision == revision_seen)
+                .values(state=state, state_hash=state_hash, revision=new_revision, updated_at=now, **values)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                raise StaleRevision()
+        _sync_ready_tasks(instance, snapshot, now)
+        _sync_named_experts(instance, snapshot)
+        _append_events(instance, events, revision_seen, new_revision, state_hash)
+        incidents.note_step(instance, snapshot.stalled_at, new_revision, now)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.expire(instance)
+
+
+def fire_due_first(
+    instance: Instance, run: WorkflowRun, now: datetime
+) -> tuple[int, list[FiredTimer], WorkflowRun]:
+    """Let deadlines that passed before a participant's step take effect first (R5, R8), committed.
+
+    Returns the revision the participant's step builds on, the timers that fired, and the workflow
+    to take the step on: after a firing, restored from the state just stored, as every step starts,
+    so a re-execution takes the same path. Raises `StaleRevision` if someone moved the instance.
+    """
+    revision_seen = instance.revision
+    fired = run.fire_due_timers(now)
+    if not fired:
+        return revision_seen, [], run
+    commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
+    return revision_seen + 1, fired, load_run(instance)
