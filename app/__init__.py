@@ -26,7 +26,7 @@ def _select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale") or request.args.get("lang")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     if request.path.startswith("/api") and request.accept_languages.best_match(["zh", "en"]) == "en":
         return "en"

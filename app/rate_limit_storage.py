@@ -10,8 +10,11 @@ Only the fixed-window strategy is supported (the default, and what the sign-in l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from limits.storage import Storage
-from sqlalchemy import case, delete, select, text
+from sqlalchemy import Table, case, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,7 +22,10 @@ from . import clock
 from .extensions import db
 from .models import RateLimitCounter
 
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# Both dialects' inserts offer on_conflict_do_update, which the generic insert lacks.
+_INSERT: dict[str, Callable[[Table], Any]] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# The counters' table (the ORM types ``__table__`` as any FROM clause).
+_COUNTERS = cast(Table, RateLimitCounter.__table__)
 
 
 def _now() -> float:
@@ -39,7 +45,7 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add to the key's counter, starting a new window when the old one has expired."""
         now = _now()
-        table = RateLimitCounter.__table__
+        table = _COUNTERS
         insert = _INSERT[db.engine.dialect.name](table).values(key=key, count=amount, expires_at=now + expiry)
         expired = table.c.expires_at <= now
         upsert = insert.on_conflict_do_update(
@@ -54,7 +60,7 @@ class DatabaseStorage(Storage):
             return connection.execute(upsert).scalar_one()
 
     def _live(self, key: str):
-        table = RateLimitCounter.__table__
+        table = _COUNTERS
         with db.engine.connect() as connection:
             return connection.execute(
                 select(table.c.count, table.c.expires_at).where(
@@ -80,8 +86,8 @@ class DatabaseStorage(Storage):
 
     def reset(self) -> int:
         with db.engine.begin() as connection:
-            return connection.execute(delete(RateLimitCounter.__table__)).rowcount
+            return connection.execute(delete(_COUNTERS)).rowcount
 
     def clear(self, key: str) -> None:
         with db.engine.begin() as connection:
-            connection.execute(delete(RateLimitCounter.__table__).where(RateLimitCounter.key == key))
+            connection.execute(delete(_COUNTERS).where(RateLimitCounter.key == key))

@@ -18,7 +18,10 @@ from .roles import Role, role_for_lane
 # Roles that see every application of the programme.
 _SEES_ALL = {Role.PROVINCE, Role.AUDITOR}
 # Roles whose view follows a person named on the application.
-_NAMED_RELATIONS = {Role.GUIDING_EXPERT: "guiding_expert", Role.REVIEW_EXPERT: "review_expert"}
+_NAMED_RELATIONS: dict[str, str] = {
+    Role.GUIDING_EXPERT: "guiding_expert",
+    Role.REVIEW_EXPERT: "review_expert",
+}
 
 
 @dataclass(frozen=True)
@@ -139,4 +142,4 @@ def assignee_for_lane(lane: str | None, instance: Instance, assignee: str | None
 
 def relation_of(role: str | None) -> str | None:
     """The participant relation a person's role gives on the applications they are assigned."""
-    return _NAMED_RELATIONS.get(role)
+    return _NAMED_RELATIONS.get(role) if role else None

@@ -154,6 +154,13 @@ class FormDefinition:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.ordered_fields if f.name == name), None)
 
+    def field_of(self, name: str) -> Field:
+        """A field the form is known to have (e.g. a theme picker's parts, checked when it was loaded)."""
+        found = self.field(name)
+        if found is None:
+            raise KeyError(f"{self.name} has no field {name}")
+        return found
+
     def title_for(self, locale: object) -> str:
         if wants_english(locale) and self.title_en:
             return self.title_en
@@ -192,8 +199,7 @@ def load_form(name: str, content: str | bytes) -> FormDefinition:
     if not isinstance(title, str) or not title.strip():
         raise FormDefinitionError(name, _("The form needs a title."))
 
-    schema = raw.get("schema")
-    _check_schema(name, schema)
+    schema = _checked_schema(name, raw.get("schema"))
     ui = raw.get("ui", {})
     if not isinstance(ui, dict):
         raise FormDefinitionError(name, _('"ui" must be an object.'))
@@ -213,7 +219,8 @@ def load_form(name: str, content: str | bytes) -> FormDefinition:
     )
 
 
-def _check_schema(name: str, schema: Any) -> None:
+def _checked_schema(name: str, schema: Any) -> dict[str, Any]:
+    """The form's JSON Schema, if it is one this module can render (else FormDefinitionError)."""
     if not isinstance(schema, dict):
         raise FormDefinitionError(name, _('The form needs a "schema" object.'))
     dialect = schema.get("$schema")
@@ -230,6 +237,7 @@ def _check_schema(name: str, schema: Any) -> None:
     properties = schema.get("properties")
     if schema.get("type") != "object" or not isinstance(properties, dict) or not properties:
         raise FormDefinitionError(name, _("The schema must be of type object and list its properties."))
+    return schema
 
 
 def _build_fields(name: str, schema: Mapping[str, Any], ui: Mapping[str, Any]) -> list[Field]:

@@ -212,9 +212,12 @@ class _ViewBuilder:
         parts = fld.theme_parts
         code_value = self.values.get(parts["code"])
         main = self._field(fld, fld.name, fld.name, self.values.get(fld.name))
-        code = self._field(self.form.field(parts["code"]), parts["code"], parts["code"], code_value)
+        code = self._field(self.form.field_of(parts["code"]), parts["code"], parts["code"], code_value)
         title = self._field(
-            self.form.field(parts["title"]), parts["title"], parts["title"], self.values.get(parts["title"])
+            self.form.field_of(parts["title"]),
+            parts["title"],
+            parts["title"],
+            self.values.get(parts["title"]),
         )
         group_labels = {
             "urban": _("Urban reference themes (attachment 1)"),

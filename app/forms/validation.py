@@ -116,7 +116,7 @@ def _position(form: FormDefinition, path: str) -> tuple[float, tuple[int, ...]]:
         return (max(names.index(n) for n in form.documents[top]) + 0.5, ())
     if top not in names:
         return (len(names), ())
-    field = form.field(top)
+    field = form.field_of(top)
     inner = []
     for part in rest:
         column_names = [c.name for c in field.columns]

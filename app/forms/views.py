@@ -6,8 +6,9 @@ read them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from app.forms.definition import Field
@@ -35,8 +36,8 @@ class FieldView:
     value: str
     display: str
     checked: bool = False
-    options: list[Option] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    options: list[Option] = dataclasses.field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def ui(self) -> Mapping[str, Any]:

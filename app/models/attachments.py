@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """An uploaded file (a PDF or Office document) of an application, checked for size and type.
 
     Task data only holds a reference ({"id", "name", "size", "sha256"}); the bytes live here.

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime
 
 
-class Document(db.Model):
+class Document(Model):
     """A bulky submitted document (the experiment plan), kept out of the workflow state.
 
     The engine only sees a reference (id, sha256, character count), so the serialized state stays

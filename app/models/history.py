@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .programme import ProcessVersion
 from .types import UTCDateTime
 from .users import User
 
 
-class HistoryEvent(db.Model):
+class HistoryEvent(Model):
     """Append-only history of an instance: never updated, never deleted by the application.
 
     Each event holds what is needed to replay the instance (kind, element, data given to the engine,

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .instances import Instance
 from .types import UTCDateTime
 from .users import User
 
 
-class Incident(db.Model):
+class Incident(Model):
     """A running application that cannot go on by itself: operations must look at it.
 
     ``kind`` is ``stalled`` (nothing is ready or awaited: no task, timer or message can move it) or

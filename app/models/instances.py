@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .organisations import Organisation
 from .programme import Call, ProcessVersion
 from .types import UTCDateTime
 
 
-class Instance(db.Model):
+class Instance(Model):
     """One application's workflow. The summary columns answer lists without loading `state`."""
 
     __tablename__ = "instances"
@@ -55,7 +55,7 @@ class Instance(db.Model):
     city: Mapped[Organisation] = relationship(foreign_keys=[city_org_id], lazy="joined")
 
 
-class ReadyTask(db.Model):
+class ReadyTask(Model):
     """A user task waiting for someone: one row per ready task, rewritten with every transition."""
 
     __tablename__ = "ready_tasks"
@@ -75,7 +75,7 @@ class ReadyTask(db.Model):
     instance: Mapped[Instance] = relationship(lazy="joined")
 
 
-class TaskDraft(db.Model):
+class TaskDraft(Model):
     """What a participant saved without submitting; unvalidated, never seen by the engine."""
 
     __tablename__ = "task_drafts"
@@ -87,7 +87,7 @@ class TaskDraft(db.Model):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class InstanceParticipant(db.Model):
+class InstanceParticipant(Model):
     """A person named on an application (a guiding expert, an assigned review expert)."""
 
     __tablename__ = "instance_participants"

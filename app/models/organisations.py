@@ -3,10 +3,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """The province, a city or a county-level unit, from the divisions data."""
 
     __tablename__ = "organisations"

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime
 
 
-class ProcessVersion(db.Model):
+class ProcessVersion(Model):
     """A deployed, immutable version of the diagrams and forms. Instances are pinned to one."""
 
     __tablename__ = "process_versions"
@@ -28,7 +28,7 @@ class ProcessVersion(db.Model):
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Call(db.Model):
+class Call(Model):
     """A call for applications (申报批次) opened by the province, with its deadline (R5)."""
 
     __tablename__ = "calls"
@@ -41,7 +41,7 @@ class Call(db.Model):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class ProcessDraft(db.Model):
+class ProcessDraft(Model):
     """A process owner's working copy of the diagrams and forms, named, until deployed as a version."""
 
     __tablename__ = "process_drafts"

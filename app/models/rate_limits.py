@@ -3,10 +3,10 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from .base import Model
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Model):
     """One fixed-window counter of the rate limiter, when it keeps its counters in our database.
 
     ``expires_at`` is seconds since the epoch (what the ``limits`` library reckons in), by the app's

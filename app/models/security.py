@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime
 from .users import User
 
 
-class SecurityEvent(db.Model):
+class SecurityEvent(Model):
     """The security log auditors read: sign-ins, refusals and exports, append-only.
 
     ``kind`` is one of sign_in, sign_in_failed, refused_not_found (an object missing or outside

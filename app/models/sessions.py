@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from .base import Model
 from .types import UTCDateTime
 from .users import User
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One signed-in browser: the web session cookie names it, the server can end it.
 
     Flask's session is a signed cookie that lives in the browser; without this row a copied cookie

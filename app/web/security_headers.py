@@ -67,6 +67,8 @@ def register(app: Flask) -> None:
     if hops:
         # Client address and scheme from X-Forwarded-For/-Proto, as set by that many proxies of ours:
         # the rate limits see the real client, and url_for/is_secure the https the user typed.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap it
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_add_headers)

@@ -46,7 +46,8 @@ def _throttled(message: str, retry_after: int) -> Response:
 
 
 def _address_limited(exc: RateLimitExceeded) -> Response:
-    seconds = seconds_until(limiter.current_limit.window.reset_time)
+    limit = limiter.current_limit  # the limit this request broke, with its window
+    seconds = seconds_until(limit.window.reset_time) if limit else int(exc.limit.limit.get_expiry())
     security_log.record("refused_rate_limited", limit=str(exc.limit.limit))
     return _throttled(
         _(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ... import clock
@@ -65,7 +66,7 @@ def authenticate(username: str, password: str) -> User:
             raise sign_in_throttle.locked_out(until)
         raise AuthenticationFailed(_("Wrong username or password."))
     security_log.record("sign_in", user=user)
-    return user
+    return cast(User, user)  # _password_matches is False for no user
 
 
 def user_named(username: str) -> User | None:
@@ -87,11 +88,12 @@ def set_password(user: User, new_password: str) -> PasswordChanged:
         raise ValidationFailed([FieldError("password", message)], message)
     user.password_hash = hash_password(new_password)
     sessions = end_all_sessions(user)
-    tokens = db.session.execute(
+    revoked = db.session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=clock.now())
-    ).rowcount
+    )
+    tokens = cast(CursorResult, revoked).rowcount
     db.session.commit()
     security_log.record("password_changed", user=user, sessions_ended=sessions, tokens_revoked=tokens)
     return PasswordChanged(sessions, tokens)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from ... import clock
 from ...extensions import db
@@ -78,4 +80,4 @@ def end_all_sessions(user: User) -> int:
         .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )
-    return result.rowcount
+    return cast(CursorResult, result).rowcount

@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from ... import clock
 from ...extensions import db
@@ -60,13 +62,13 @@ def _added_to_recent_row(kind: str, user_id: int | None, username: str | None, i
         SecurityEvent.last_at >= now - AGGREGATE_WINDOW,
     )
     latest = same.order_by(SecurityEvent.id.desc()).limit(1).scalar_subquery()
-    added = db.session.execute(
+    added = db.session.execute(  # an UPDATE: a cursor result, which counts the rows it changed
         update(SecurityEvent)
         .where(SecurityEvent.id == latest)
         .values(count=SecurityEvent.count + 1, last_at=now)
         .execution_options(synchronize_session=False)
     )
-    return added.rowcount > 0
+    return cast(CursorResult, added).rowcount > 0
 
 
 def record(kind: str, *, user: User | None = None, username: str | None = None, **detail) -> None:

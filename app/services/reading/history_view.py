@@ -47,7 +47,7 @@ def event_views(instance: Instance, locale: str = "zh_CN") -> list[EventView]:
     forms = engine_for(version).definition.forms_by_element()
     views = []
     for event in history_of(instance):
-        form_name = forms.get(event.element_id) if event.kind in _SUBMISSIONS else None
+        form_name = forms.get(event.element_id or "") if event.kind in _SUBMISSIONS else None
         lines = _lines(form_for(version, form_name), event.data, locale) if form_name else []
         views.append(EventView(event, lines))
     return views

@@ -148,10 +148,10 @@ class FileRefused(ServiceError):
         self.problems = [problem]
 
 
-def save_file(user: User, draft_id: int, filename: str, content: str) -> list[Problem]:
+def save_file(user: User, draft_id: int, filename: str, content: str | None) -> list[Problem]:
     """Store one diagram or form of the draft; returns the draft's problems after the save.
 
-    Refused (FileRefused; nothing stored) if the name, size or type is wrong,
+    Refused (FileRefused; nothing stored) if the content is missing, the name, size or type is wrong,
     the XML is unsafe or malformed, or the form is not JSON.
     """
     found = draft(user, draft_id)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import difflib
 import io
 from dataclasses import asdict
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
@@ -15,6 +17,9 @@ from ...services.errors import NotFound, ServiceError, ValidationFailed
 from ...services.workbench import drafts as workbench
 from ...services.workbench import migration, regression
 from . import bp
+
+if TYPE_CHECKING:
+    from ...models import ProcessDraft, ProcessVersion
 
 
 @bp.get("")
@@ -219,13 +224,16 @@ def rollback(version_id: int):
 def diff():
     """Two versions, or a version and a draft: the diagrams coloured, and the forms' changes."""
     old = workbench.version(current_user, request.args.get("from", type=int) or 0)
-    if request.args.get("draft", type=int):
-        new = workbench.draft(current_user, request.args.get("draft", type=int))
-        new_label, new_url = new.name, lambda f: url_for("modeler.draft_file", draft_id=new.id, filename=f)
+    draft_id = request.args.get("draft", type=int)
+    new: ProcessDraft | ProcessVersion
+    if draft_id:
+        new = workbench.draft(current_user, draft_id)
+        new_label = new.name
+        new_url = partial(url_for, "modeler.draft_file", draft_id=new.id)
     else:
         new = workbench.version(current_user, request.args.get("to", type=int) or 0)
         new_label = f"v{new.version}"
-        new_url = lambda f: url_for("modeler.version_file", version_id=new.id, filename=f)  # noqa: E731
+        new_url = partial(url_for, "modeler.version_file", version_id=new.id)
     names = sorted(set(old.bpmn_files) | set(new.bpmn_files))
     files = [
         {
@@ -233,7 +241,7 @@ def diff():
             "old_url": url_for("modeler.version_file", version_id=old.id, filename=f)
             if f in old.bpmn_files
             else None,
-            "new_url": new_url(f) if f in new.bpmn_files else None,
+            "new_url": new_url(filename=f) if f in new.bpmn_files else None,
         }
         for f in names
     ]
@@ -277,7 +285,8 @@ def migrate():
             flash(exc.message, "error")
         else:
             flash(_("%(n)s application(s) moved.", n=len(moved)), "success")
-        return redirect(url_for("modeler.migrate", **{"from": source, "to": target}))
+        pair: dict[str, Any] = {"from": source, "to": target}  # "from" is a keyword: passed as a dict
+        return redirect(url_for("modeler.migrate", **pair))
     checks = migration.dry_run(current_user, source, target)
     return render_template(
         "modeler/migration.html",
