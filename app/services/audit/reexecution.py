@@ -81,11 +81,12 @@ class _NoTask(Exception):
 
 def _task_for(run: WorkflowRun, event: HistoryEvent, match_by_element: bool) -> str:
     """The ready task an event completes: its recorded id, or (for another diagram) one of its element."""
+    recorded = event.task_id or ""  # a completion always records its task
     if not match_by_element:
-        return event.task_id
+        return recorded
     ready = run.ready_user_tasks()
-    if any(t.task_id == event.task_id for t in ready):
-        return event.task_id
+    if any(t.task_id == recorded for t in ready):
+        return recorded
     same = [t for t in ready if t.element_id == event.element_id]
     actor = event.actor.username if event.actor else None
     chosen = next((t for t in same if t.assignee == actor), same[0] if same else None)
@@ -121,7 +122,7 @@ def apply_step(
         raise ReplayError(step, _("The history does not begin with the application's start."))
     if kinds == {"timer_fired"}:
         fired = run.fire_due_timers(first.at)
-        recorded = sorted(e.element_id for e in applied)
+        recorded = sorted(e.element_id or "" for e in applied)
         if sorted(t.element_id for t in fired) != recorded:
             raise ReplayError(
                 step,
@@ -140,7 +141,7 @@ def apply_step(
             raise ReplayError(step, missing.message) from None
         run.complete_task(task_id, event.data, event.at)
     elif event.kind == "event_started":
-        run.start_event_subprocess(event.element_id, event.data, event.at)
+        run.start_event_subprocess(event.element_id or "", event.data, event.at)
     elif event.kind == "migrated":  # the same state, from now on read with the new version's diagrams
         return engine.restore(run.serialize())
     else:
@@ -178,6 +179,8 @@ def replay(instance: Instance) -> Iterator[ReplayedStep]:
         if not matched and previous_state is not None:
             restored = engine_for(step.events[0].version).restore(previous_state)
             candidate, state = _applied(restored, step)
+        # Applied on the live workflow, or else again on the state before: both give a state.
+        assert candidate is not None and state is not None
         yield ReplayedStep(step, state, candidate)
         run, previous_state = candidate, state
 

@@ -20,4 +20,4 @@ def load_reference_data() -> int:
         db.session.add(org)
         by_adcode[division.adcode] = org
     db.session.commit()
-    return db.session.scalar(select(func.count(Organisation.id)))
+    return db.session.scalar(select(func.count(Organisation.id))) or 0
