@@ -59,6 +59,15 @@ class Config:
     SCRIPT_MEMORY_MB = int(os.environ.get("SCRIPT_MEMORY_MB", "256"))
     SCRIPT_RESULT_KB = int(os.environ.get("SCRIPT_RESULT_KB", "1024"))
     SCRIPT_EVALUATORS = int(os.environ.get("SCRIPT_EVALUATORS", "2"))
+    # E-mail (notifications): nothing is queued or sent while SMTP_HOST is unset. SMTP_SECURITY is
+    # "starttls", "ssl" or "none"; PUBLIC_URL is how users reach the site (the links in the mails).
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_SENDER = os.environ.get("SMTP_SENDER", "sdzones@localhost")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # flask-smorest / OpenAPI
     API_TITLE = "Shandong experimental zones API"
     API_VERSION = "1"
@@ -71,3 +80,4 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SMTP_HOST = ""  # tests that send mail start their own SMTP server and set it

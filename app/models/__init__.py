@@ -5,6 +5,7 @@ from .documents import Document
 from .history import HistoryEvent
 from .incidents import Incident
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
+from .notifications import Notification, OutboxMail
 from .organisations import Organisation
 from .programme import Call, ProcessDraft, ProcessVersion
 from .rate_limits import RateLimitCounter
@@ -21,6 +22,8 @@ __all__ = [
     "Incident",
     "Instance",
     "InstanceParticipant",
+    "Notification",
+    "OutboxMail",
     "LoginSession",
     "Organisation",
     "ProcessDraft",

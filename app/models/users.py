@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model
@@ -22,6 +22,9 @@ class User(UserMixin, Model):
     committee: Mapped[str | None] = mapped_column(String(16))  # national | provincial, for experts
     title: Mapped[str | None] = mapped_column(String(128))
     active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    # The notification kinds the user receives by e-mail too; None: every kind.
+    email_kinds: Mapped[list | None] = mapped_column(JSON)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(

@@ -1,0 +1,1 @@
+"""Telling people: in-app notifications (the bell) and e-mail through an outbox the worker sends."""

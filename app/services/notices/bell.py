@@ -1,0 +1,41 @@
+"""What the bell shows: a user's own notifications, newest first, and marking them read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from ...extensions import db
+from ...models import Notification, User
+
+PAGE_SIZE = 30
+
+
+def unread_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def page_of(user: User, before_id: int | None = None) -> list[Notification]:
+    """The user's notifications, newest first, ``PAGE_SIZE`` at a time: those before ``before_id``."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(PAGE_SIZE)))
+
+
+def mark_read(user: User, now: datetime, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them; returns how many changed."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    changed = db.session.execute(query.values(read_at=now).execution_options(synchronize_session=False))
+    db.session.commit()
+    return changed.rowcount  # type: ignore[attr-defined]  # an UPDATE's cursor result

@@ -1,0 +1,126 @@
+"""Notifications and their e-mails: recorded with what caused them, sent by the worker, never lost."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Notification, OutboxMail
+from app.services.notices import bell, mailer, record
+from app.services.notices.texts import NEW_TASK, REMINDER
+
+
+class _Inbox:
+    """An SMTP server's handler that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on 127.0.0.1 and the app configured to send through it."""
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=controller.port,
+        SMTP_SECURITY="none",
+        SMTP_SENDER="noreply@sdzones.test",
+    )
+    yield inbox
+    controller.stop()
+
+
+def _with_email(world, username: str, kinds=None):
+    user = world.user(username)
+    user.email, user.email_kinds = f"{username}@example.test", kinds
+    db.session.commit()
+    return user
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_notification_and_its_mail_are_recorded_together_and_the_worker_sends_the_mail(world, clock, smtp):
+    province = _with_email(world, "province")
+    params = {"task": "指派评审专家", "application": "#7 济南市历下区"}
+    record.notify([province], NEW_TASK, clock.now(), instance_id=None, link="/tasks/abc", params=params)
+    db.session.commit()
+    assert bell.unread_count(province) == 1
+    assert _count(OutboxMail) == 1
+
+    assert mailer.send_due_mails(clock.now()) == 1
+    (message,) = smtp.messages
+    assert message["To"] == "province@example.test"
+    assert message["Subject"] == "新任务：指派评审专家（#7 济南市历下区）"
+    assert "http://127.0.0.1:5000/tasks/abc" in message.get_content()
+    assert mailer.send_due_mails(clock.now()) == 0, "a sent mail is not sent again"
+
+
+def test_a_mail_server_that_is_down_loses_nothing(world, clock, smtp, app):
+    province = _with_email(world, "province")
+    record.notify(
+        [province], REMINDER, clock.now(), params={"task": "市级审核", "application": "#1", "by": "省民政厅"}
+    )
+    db.session.commit()
+    port = app.config["SMTP_PORT"]
+    app.config["SMTP_PORT"] = _free_port()  # nobody answers there
+    assert mailer.send_due_mails(clock.now()) == 0
+    mail = db.session.scalar(select(OutboxMail))
+    assert mail.attempts == 1 and mail.sent_at is None and "Error" in mail.last_error
+    assert mail.next_attempt_at == clock.now() + timedelta(minutes=1)
+
+    app.config["SMTP_PORT"] = port
+    assert mailer.send_due_mails(clock.now()) == 0, "not before its next attempt"
+    clock.advance(timedelta(minutes=1))
+    assert mailer.send_due_mails(clock.now()) == 1
+    assert len(smtp.messages) == 1
+
+
+def test_each_user_chooses_what_comes_by_mail_and_nothing_is_queued_without_a_server(world, clock, app, smtp):
+    chooser = _with_email(world, "province", kinds=[REMINDER])
+    record.notify([chooser], NEW_TASK, clock.now(), params={"task": "t", "application": "a"})
+    record.notify([chooser], REMINDER, clock.now(), params={"task": "t", "application": "a", "by": "b"})
+    db.session.commit()
+    assert _count(Notification) == 2 and _count(OutboxMail) == 1
+
+    app.config["SMTP_HOST"] = ""
+    record.notify([chooser], REMINDER, clock.now(), params={"task": "t", "application": "a", "by": "b"})
+    db.session.commit()
+    assert _count(Notification) == 3 and _count(OutboxMail) == 1
+
+
+def test_the_bell_counts_unread_pages_newest_first_and_marks_read(world, clock):
+    province = world.user("province")
+    for number in range(bell.PAGE_SIZE + 5):
+        record.notify(
+            [province], NEW_TASK, clock.now(), params={"task": f"任务{number}", "application": "#1"}
+        )
+    db.session.commit()
+    assert bell.unread_count(province) == bell.PAGE_SIZE + 5
+    first = bell.page_of(province)
+    assert len(first) == bell.PAGE_SIZE and first[0].params["task"] == f"任务{bell.PAGE_SIZE + 4}"
+    assert len(bell.page_of(province, before_id=first[-1].id)) == 5
+    assert bell.mark_read(province, clock.now(), first[0].id) == 1
+    assert bell.mark_read(world.user("370102"), clock.now(), first[1].id) == 0, "only one's own"
+    assert bell.mark_read(province, clock.now()) == bell.PAGE_SIZE + 4
+    assert bell.unread_count(province) == 0
