@@ -13,25 +13,36 @@ a step computed on any state but the one of that revision.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import update
 
-from ...engine import FiredTimer, WorkflowRun
+from ... import clock
+from ...engine import FiredTimer, ScriptError, TaskNotReady, WorkflowRun
 from ...extensions import db
+from ...forms import FormDefinition
 from ...models import Instance, ProcessVersion
+from ..errors import Conflict
+from . import incidents
+from .documents import store_documents
 from .runs import load_run
-from .transitions import EventRecord, commit_transition, timer_events
+from .transitions import EventRecord, StaleRevision, commit_transition, timer_events
+
+# How often a participant's step is taken again on a newer revision after another step of the
+# same application committed first.
+ATTEMPTS = 5
 
 
 @dataclass
 class Step:
     """A step in the making: the instance, its live workflow, and the revision it builds on.
 
-    ``move_to`` is the version the step pins the instance to when it commits (a migration).
+    ``move_to`` is the version the step pins the instance to when it commits (a migration);
+    ``fired`` the deadlines that took effect, committed, just before a participant's step.
     """
 
     instance: Instance
@@ -39,7 +50,16 @@ class Step:
     revision_seen: int
     now: datetime
     move_to: ProcessVersion | None = None
+    fired: list[FiredTimer] = field(default_factory=list, init=False)
     committed: bool = field(default=False, init=False)
+
+    def submission(self, form: FormDefinition, data: dict, user_id: int) -> dict:
+        """A participant's form data as the engine takes it, the form's documents stored aside.
+
+        The submission replaces the form's fields: a field the user cleared must not keep its old value.
+        """
+        submitted = {name: None for name in form.field_names()} | data
+        return store_documents(form, submitted, self.instance.id, user_id, self.now)
 
     def commit(self, events: list[EventRecord]) -> None:
         """Store the workflow's new state with ``events`` as one transaction (``commit_transition``).
@@ -90,14 +110,69 @@ def _end(step: Step) -> None:
 
 
 @contextmanager
-def open_step(instance: Instance, now: datetime, *, move_to: ProcessVersion | None = None) -> Iterator[Step]:
+def open_step(
+    instance: Instance,
+    now: datetime,
+    *,
+    fire_due_first: bool = False,
+    move_to: ProcessVersion | None = None,
+) -> Iterator[Step]:
     """The unit of work of one step on a stored instance: yields its live workflow in a ``Step``.
 
-    Leaving the block rolls back unless the step committed. ``move_to`` restores the state under
-    another version of the process and pins the instance to it when the step commits (a migration).
+    Leaving the block rolls back unless the step committed. ``fire_due_first`` lets deadlines that
+    passed before a participant's step take effect first (R5, R8), committed on their own; the step
+    is then taken on the workflow restored from the state just stored, as every step starts, so a
+    re-execution takes the same path. ``move_to`` restores the state under another version of the
+    process and pins the instance to it when the step commits (a migration). Raises
+    ``StaleRevision`` when another step committed first, also while firing the deadlines.
     """
     step = _loaded(instance, now, move_to)
     try:
+        if fire_due_first:
+            fired = step.fire_due_timers()
+            if fired:
+                step = _loaded(instance, now, move_to)
+                step.fired = fired
         yield step
     finally:
         _end(step)
+
+
+def changed_meanwhile() -> Conflict:
+    """What a participant is told when their step cannot be taken on the application as it is now."""
+    return Conflict(_("The application changed while you were working on it; please reload and try again."))
+
+
+def take_step(
+    instance: Instance,
+    act: Callable[[Step], EventRecord],
+    *,
+    element_id: str,
+    still_possible: Callable[[], bool] = lambda: True,
+    conflict: Callable[[], Conflict] = changed_meanwhile,
+) -> None:
+    """A participant's step on a running application: deadlines first, then ``act``, committed as one.
+
+    ``act`` takes the step on the live workflow (checks what the deadlines left possible, calls the
+    engine with ``Step.submission``) and returns the history event that records it. When another
+    step of the application commits first (e.g. experts answering at the same moment), the step is
+    taken again on the new revision as long as ``still_possible()``, up to ``ATTEMPTS`` times; then,
+    or when the engine finds the step no longer possible, the participant gets ``conflict()``.
+    A script, condition or timer expression failing in the step opens a ``step_failed`` incident at
+    the failing element (else ``element_id``) and tells the participant so in their words.
+    """
+    for _attempt in range(ATTEMPTS):
+        try:
+            with open_step(instance, clock.now(), fire_due_first=True) as step:
+                try:
+                    event = act(step)
+                except TaskNotReady:
+                    raise conflict() from None
+                except ScriptError as exc:
+                    raise incidents.failed_step(step.instance.id, exc, element_id, step.now) from exc
+                step.commit([event])
+            return
+        except StaleRevision:
+            if not still_possible():
+                raise conflict() from None
+    raise conflict()
