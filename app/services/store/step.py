@@ -1,7 +1,8 @@
 """One step of a workflow, from its stored state to the committed transition: the unit of work.
 
-Every change to an application's workflow takes this path: the timer worker firing deadlines and a
-migration open a step (``open_step``); a participant completing a task or starting a request takes
+Every change to an application's workflow takes this path: starting an application opens its first
+step (``first_step``), the timer worker firing deadlines and a migration open a step on the stored
+instance (``open_step``); a participant completing a task or starting a request takes
 one (``take_step``: deadlines first, retried on a newer revision, errors in the participant's
 words). ``open_step`` loads the instance's live workflow and yields it in a ``Step``; the step ends
 in ``Step.commit`` (one ``commit_transition``: state, ready tasks and history together) or is rolled
@@ -13,6 +14,7 @@ a step computed on any state but the one of that revision.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,9 +30,12 @@ from ...forms import FormDefinition
 from ...models import Instance, ProcessVersion
 from ..errors import Conflict
 from . import incidents
+from .deployment import engine_for
 from .documents import store_documents
 from .runs import load_run
 from .transitions import EventRecord, StaleRevision, commit_transition, timer_events
+
+log = logging.getLogger(__name__)
 
 # How often a participant's step is taken again on a newer revision after another step of the
 # same application committed first.
@@ -133,6 +138,27 @@ def open_step(
             if fired:
                 step = _loaded(instance, now, move_to)
                 step.fired = fired
+        yield step
+    finally:
+        _end(step)
+
+
+@contextmanager
+def first_step(
+    instance: Instance, version: ProcessVersion, start_data: dict, now: datetime
+) -> Iterator[Step]:
+    """The unit of work that starts a new instance's workflow on ``version``; committing stores both.
+
+    A script failing in the workflow's first steps stores nothing, and the participant is told as for
+    a failed step, without an incident: there is no application yet to hold one.
+    """
+    try:
+        run = engine_for(version).start(start_data, now)
+    except ScriptError as exc:  # e.g. a script stopped at a limit
+        log.error("starting on version %s failed at %s: %s", version.id, exc.element_id, exc.message)
+        raise incidents.cannot_continue(exc.element_id or "?") from exc
+    step = Step(instance, run, 0, now)
+    try:
         yield step
     finally:
         _end(step)
