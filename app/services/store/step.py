@@ -1,12 +1,17 @@
 """One step of a workflow, from its stored state to the committed transition: the unit of work.
 
-Every change to an application's workflow takes this path: starting an application opens its first
-step (``first_step``), the timer worker firing deadlines and a migration open a step on the stored
-instance (``open_step``); a participant completing a task or starting a request takes
-one (``take_step``: deadlines first, retried on a newer revision, errors in the participant's
-words). ``open_step`` loads the instance's live workflow and yields it in a ``Step``; the step ends
-in ``Step.commit`` (one ``commit_transition``: state, ready tasks and history together) or is rolled
-back on leaving the block, whatever the reason, so a failure anywhere leaves nothing behind.
+Every change to an application's workflow goes through here:
+
+* ``take_step``: a participant completes a task or starts a request. Deadlines that passed take
+  effect first; a script failing in the step becomes an incident and a message in the user's words;
+  a step that lost the race to another is taken again on the new revision while it is still
+  possible, and is otherwise answered with a ``Conflict``;
+* ``open_step``: the timer worker fires deadlines; a migration moves an instance to another version;
+* ``first_step``: an application starts.
+
+Each yields a ``Step``: the instance, its live workflow and the revision it builds on. The step ends
+in ``Step.commit`` (``transitions.commit_transition``: state, ready tasks and history in one
+transaction), or leaving the block rolls back whatever it did, so a failure anywhere leaves nothing.
 
 A step reads the revision it builds on before the state: ``commit_transition``'s check then refuses
 a step computed on any state but the one of that revision.
@@ -33,7 +38,7 @@ from . import incidents
 from .deployment import engine_for
 from .documents import store_documents
 from .runs import load_run
-from .transitions import EventRecord, StaleRevision, commit_transition, timer_events
+from .transitions import EventRecord, StaleRevision, commit_transition
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +89,7 @@ class Step:
         """
         fired = self.run.fire_due_timers(self.now)
         if fired:
-            self.commit(timer_events(fired, self.now))
+            self.commit([_timer_fired(timer, self.now) for timer in fired])
         return fired
 
     def keep_next_timer(self) -> None:
@@ -101,6 +106,12 @@ class Step:
         )
         db.session.commit()
         self.committed = True
+
+
+def _timer_fired(timer: FiredTimer, now: datetime) -> EventRecord:
+    """The history event of a deadline that took effect; its due time is kept for replay."""
+    data = {"due": timer.due.isoformat()}
+    return EventRecord("timer_fired", now, None, timer.element_id, timer.name, data=data)
 
 
 def _loaded(instance: Instance, now: datetime, move_to: ProcessVersion | None) -> Step:
