@@ -2,9 +2,9 @@
 
 Packages, lowest first; each may import only the ones before it (tests/test_architecture.py checks):
 
-* ``store``: the one transaction of a workflow step (``transitions``), loading a live workflow
-  (``runs``), the hash chain, deployed versions, documents kept out of the state, incidents, the
-  reference data;
+* ``store``: the unit of work every workflow step takes (``step``) around the one transaction
+  (``transitions``), loading a live workflow (``runs``), the hash chain, deployed versions,
+  documents kept out of the state, incidents, the reference data;
 * ``reading``: what pages read without changing anything: lists, the history as people read it, the
   printable application form, the people a picker offers;
 * ``lifecycle``: what participants do: start applications, complete tasks, start requests, upload

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,16 +9,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import clock
 from ...clock import PROGRAMME_TZ
-from ...engine import ScriptError
 from ...extensions import db
 from ...models import Call, Instance, User
 from ...scope import can_start_application
-from ..errors import MAX_ID, Forbidden, RuleViolation, ServiceError
-from ..store.deployment import current_version, engine_for
-from ..store.transitions import EventRecord, commit_transition
+from ..errors import MAX_ID, Forbidden, RuleViolation
+from ..store.deployment import current_version
+from ..store.step import first_step
+from ..store.transitions import EventRecord
 from .calls import open_calls
-
-log = logging.getLogger(__name__)
 
 
 def _choose_call(call_id: int | None) -> Call:
@@ -65,16 +61,6 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
         "city_adcode": city.adcode,
         "city_name": city.name,
     }
-    try:
-        run = engine_for(version).start(start_data, now)
-    except ScriptError as exc:  # e.g. a script stopped at a limit: nothing is stored
-        log.error("starting on version %s failed at %s: %s", version.id, exc.element_id, exc.message)
-        raise ServiceError(
-            _(
-                "The process cannot continue at step %(element)s; please tell the process owner.",
-                element=exc.element_id or "?",
-            )
-        ) from exc
     already = _("%(county)s already has an application in this call.", county=county.full_name)
     instance = Instance(
         version_id=version.id,
@@ -86,11 +72,12 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
         revision=0,
     )
     try:
-        # The id seed makes the task ids of a re-execution equal to the recorded ones.
-        started = EventRecord(
-            "started", now, user.id, data={"start_data": start_data, "id_seed": run.id_seed}
-        )
-        commit_transition(instance, run, 0, [started], now)
+        with first_step(instance, version, start_data, now) as step:
+            # The id seed makes the task ids of a re-execution equal to the recorded ones.
+            started = EventRecord(
+                "started", now, user.id, data={"start_data": start_data, "id_seed": step.run.id_seed}
+            )
+            step.commit([started])
     except IntegrityError:
         raise RuleViolation(already) from None  # a simultaneous start won the race
     return instance

@@ -2,8 +2,8 @@
 
 These are the message start events of event sub-processes (a zone's change or extension request,
 the province's inspection): the diagram names each one's form and, by its lane, who may start it.
-The submission is validated like a task's, then delivered to the engine; state and history are
-committed together, as for a task completion.
+The submission is validated like a task's, then delivered to the engine in one step, as a task
+completion is (``store.step``).
 """
 
 from __future__ import annotations
@@ -13,19 +13,17 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from ... import clock
-from ...engine import MessageStart, ScriptError, TaskNotReady, WorkflowRun
+from ...engine import MessageStart, WorkflowRun
 from ...forms import FieldError, FormDefinition, validate_submission
 from ...models import Instance, User
 from ...scope import acts_for, assignee_for_lane
-from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from ..errors import NotFound, RuleViolation, ValidationFailed
 from ..reading.people import people_choices
 from ..reading.queries import instance_for
-from ..store import incidents
 from ..store.deployment import engine_for, form_for
-from ..store.documents import store_documents
 from ..store.runs import load_run
-from ..store.transitions import EventRecord, StaleRevision, commit_transition, fire_due_first
+from ..store.step import Step, take_step
+from ..store.transitions import EventRecord
 from .form_context import validation_context
 from .tasks import form_fields_only
 
@@ -88,38 +86,24 @@ def instance_starts(instance: Instance) -> list[MessageStart]:
 
 
 def start_action(user: User, instance_id: int, element_id: str, data: dict) -> Instance:
-    """Validate the submission, fire deadlines that passed first, start the event sub-process, commit."""
-    instance = instance_for(user, instance_id)
-    now = clock.now()
-    run = load_run(instance)
-    try:
-        revision_seen, _fired, run = fire_due_first(instance, run, now)
-    except StaleRevision:
-        raise Conflict(
-            _("The application changed while you were working on it; please reload and try again.")
-        ) from None
-    instance = instance_for(user, instance_id)
-    action = _offered(user, instance, run, element_id)
-    form = form_for(instance.version, action.form)
-    data = form_fields_only(form, data)
-    errors: list[FieldError] = validate_submission(form, data, validation_context(form, instance, user, run))
-    if errors:
-        raise ValidationFailed(errors, _("Please correct the marked fields."))
-    try:
-        submitted = {name: None for name in form.field_names()} | data
-        engine_data = store_documents(form, submitted, instance.id, user.id, now)
-        run.start_event_subprocess(element_id, engine_data, now)
-    except TaskNotReady:
-        raise Conflict(
-            _("The application changed while you were working on it; please reload and try again.")
-        ) from None
-    except ScriptError as exc:
-        raise incidents.failed_step(instance.id, exc, element_id, now) from exc
-    event = EventRecord("event_started", now, user.id, element_id, action.name, data=engine_data)
-    try:
-        commit_transition(instance, run, revision_seen, [event], now)
-    except StaleRevision:
-        raise Conflict(
-            _("The application changed while you were working on it; please reload and try again.")
-        ) from None
+    """Start the event sub-process as one step (``store.step.take_step``), after the deadlines that
+    passed; the submission is validated against the application as those deadlines left it.
+
+    A start that loses the race to another step of the application is taken again on the new revision.
+    """
+
+    def start(step: Step) -> EventRecord:
+        instance = instance_for(user, instance_id)
+        action = _offered(user, instance, step.run, element_id)
+        form = form_for(instance.version, action.form)
+        submitted = form_fields_only(form, data)
+        context = validation_context(form, instance, user, step.run)
+        errors: list[FieldError] = validate_submission(form, submitted, context)
+        if errors:
+            raise ValidationFailed(errors, _("Please correct the marked fields."))
+        engine_data = step.submission(form, submitted, user.id)
+        step.run.start_event_subprocess(element_id, engine_data, step.now)
+        return EventRecord("event_started", step.now, user.id, element_id, action.name, data=engine_data)
+
+    take_step(instance_for(user, instance_id), start, element_id=element_id)
     return instance_for(user, instance_id)

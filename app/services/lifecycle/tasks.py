@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ... import clock
-from ...engine import ScriptError, TaskNotReady, WorkflowRun
+from ...engine import FiredTimer
 from ...extensions import db
 from ...forms import (
     FieldError,
@@ -24,11 +24,11 @@ from ...models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
 from ...scope import can_act_on
 from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from ..reading.people import people_choices
-from ..store import incidents
 from ..store.deployment import form_for
-from ..store.documents import expand_documents, store_documents
+from ..store.documents import expand_documents
 from ..store.runs import load_run
-from ..store.transitions import EventRecord, StaleRevision, commit_transition, fire_due_first
+from ..store.step import Step, changed_meanwhile, take_step
+from ..store.transitions import EventRecord
 from . import attachments
 from .form_context import validation_context
 
@@ -116,13 +116,8 @@ def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
     return draft
 
 
-# How often a completion is taken again on a newer revision after another step of the same
-# application committed first (e.g. experts answering at the same moment).
-_ATTEMPTS = 5
-
-
 def complete_task(user: User, task_id: str, data: dict) -> Instance:
-    """Validate, run the engine, and commit state + ready tasks + history in one transaction.
+    """Validate the submission, then complete the task as one step (``store.step.take_step``).
 
     When another step of the application commits first, the completion is taken again on the new
     revision as long as the task is still ready; only a completion of the same task conflicts.
@@ -134,59 +129,44 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     )
     if errors:
         raise ValidationFailed(errors, _("Please correct the marked fields."))
-    for _attempt in range(_ATTEMPTS):
-        try:
-            return _complete_once(user, task, form, data)
-        except StaleRevision:
-            db.session.rollback()
-            task = db.session.get(ReadyTask, task_id)
-            if task is None:
-                raise _conflict_for(task_id) from None
-    raise _conflict_for(task_id)
+    instance_id, element_id, name = task.instance_id, task.element_id, task.name
+
+    def still_ready() -> bool:
+        nonlocal name
+        again = db.session.get(ReadyTask, task_id)
+        if again is not None:
+            name = again.name  # as the instance's version names it now (a migration may rename it)
+        return again is not None
+
+    def complete(step: Step) -> EventRecord:
+        if step.fired and task_id not in {t.task_id for t in step.run.ready_user_tasks()}:
+            raise _too_late(step.fired, name)
+        engine_data = step.submission(form, data, user.id)
+        step.run.complete_task(task_id, engine_data, step.now)
+        draft = db.session.get(TaskDraft, task_id)
+        if draft is not None:
+            db.session.delete(draft)
+        return EventRecord("task_completed", step.now, user.id, element_id, name, task_id, engine_data)
+
+    take_step(
+        task.instance,
+        complete,
+        element_id=element_id,
+        still_possible=still_ready,
+        conflict=lambda: _conflict_for(task_id),
+    )
+    return db.session.get(Instance, instance_id)
 
 
-def _complete_once(user: User, task: ReadyTask, form: FormDefinition, data: dict) -> Instance:
-    """One attempt on the instance's current revision; raises StaleRevision if another step won."""
-    instance, task_id = task.instance, task.id
-    now = clock.now()
-    revision_seen, run = _fire_overdue_timers(instance, load_run(instance), task, now)
-    try:
-        # The submission replaces the form's fields: a field the user cleared must not keep its old value.
-        submitted = {name: None for name in form.field_names()} | data
-        engine_data = store_documents(form, submitted, instance.id, user.id, now)
-        run.complete_task(task_id, engine_data, now)
-    except TaskNotReady:
-        raise _conflict_for(task_id) from None
-    except ScriptError as exc:
-        raise incidents.failed_step(instance.id, exc, task.element_id, now) from exc
-    events = [EventRecord("task_completed", now, user.id, task.element_id, task.name, task_id, engine_data)]
-    draft = db.session.get(TaskDraft, task_id)
-    if draft is not None:
-        db.session.delete(draft)
-    commit_transition(instance, run, revision_seen, events, now)
-    return db.session.get(Instance, instance.id)
-
-
-def _fire_overdue_timers(
-    instance: Instance, run: WorkflowRun, task: ReadyTask, now: datetime
-) -> tuple[int, WorkflowRun]:
-    """Let deadlines that passed before this submission take effect first (R5), whatever the worker did.
-
-    Returns the revision the completion builds on and the workflow to complete it on; refuses the
-    completion if a deadline took the task away. Raises StaleRevision if another step came first.
-    """
-    task_id, task_name = task.id, task.name
-    revision_seen, fired, run = fire_due_first(instance, run, now)
-    if fired and task_id not in {t.task_id for t in run.ready_user_tasks()}:
-        names = "、".join(t.name for t in fired)
-        raise RuleViolation(
-            _(
-                "Too late: %(deadline)s passed before %(task)s was submitted; the application has moved on.",
-                deadline=names,
-                task=task_name,
-            )
+def _too_late(fired: list[FiredTimer], task_name: str) -> RuleViolation:
+    """Deadlines that passed before the submission (R5) took the task away, whatever the worker did."""
+    return RuleViolation(
+        _(
+            "Too late: %(deadline)s passed before %(task)s was submitted; the application has moved on.",
+            deadline="、".join(t.name for t in fired),
+            task=task_name,
         )
-    return revision_seen, run
+    )
 
 
 def _completion_of(task_id: str) -> HistoryEvent | None:
@@ -212,4 +192,4 @@ def _conflict_for(task_id: str) -> Conflict:
     completion = _completion_of(task_id)
     if completion is not None:
         return Conflict(_("This task has already been completed by %(name)s.", name=_actor_name(completion)))
-    return Conflict(_("The application changed while you were working on it; please reload and try again."))
+    return changed_meanwhile()

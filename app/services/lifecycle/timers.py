@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ... import clock
@@ -12,8 +13,8 @@ from ...engine import EngineError
 from ...extensions import db
 from ...models import Instance
 from ..store import incidents
-from ..store.runs import load_run
-from ..store.transitions import StaleRevision, commit_transition, timer_events
+from ..store.step import open_step
+from ..store.transitions import StaleRevision
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +56,13 @@ def _describe(exc: Exception) -> str:
     return str(exc) if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
 
 
-def _fire_for(instance_id: int, now) -> int:
+def _fire_for(instance_id: int, now: datetime) -> int:
     instance = db.session.get(Instance, instance_id)
-    revision_seen = instance.revision
-    run = load_run(instance)
-    fired = run.fire_due_timers(now)
-    if not fired:
-        # The stored due time was stale (e.g. the timer's activity already finished): correct it so
-        # the instance is not looked at again on every pass.
-        db.session.execute(
-            update(Instance)
-            .where(Instance.id == instance_id, Instance.revision == revision_seen)
-            .values(next_timer_at=run.next_timer_due())
-        )
-        db.session.commit()
-        return 0
     try:
-        commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
+        with open_step(instance, now) as step:
+            fired = step.fire_due_timers()
+            if not fired:
+                step.keep_next_timer()
     except StaleRevision:
         return 0  # someone completed a task meanwhile; the next pass looks again
     return len(fired)

@@ -101,6 +101,11 @@ def failed_step(instance_id: int, error: EngineError, fallback_element: str, now
     element = error.element_id or fallback_element
     log.error("instance %s: step at %s failed: %s", instance_id, element, error.message)
     record_failure(STEP_FAILED, instance_id, element, str(error), now)
+    return cannot_continue(element)
+
+
+def cannot_continue(element: str) -> ServiceError:
+    """What a participant is told when the diagram's code broke at ``element``: it is not their fault."""
     return ServiceError(
         _("The process cannot continue at step %(element)s; please tell the process owner.", element=element)
     )

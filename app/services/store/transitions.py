@@ -3,6 +3,7 @@
 Callers open no transaction of their own: `commit_transition` writes everything and commits, or
 rolls back and raises. The optimistic revision check (UPDATE ... WHERE revision = :seen) makes two
 concurrent steps on the same instance serialize: exactly one wins, the other gets `StaleRevision`.
+Services reach it through the unit of work in ``step``, which loads the workflow it commits.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
-from ...engine import FiredTimer, WorkflowRun
 from ...engine import ReadyTask as ReadyUserTask
+from ...engine import WorkflowRun
 from ...extensions import db
 from ...models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, User, UserRole
 from ...roles import Role
 from ...scope import Assignee, assignee_for_lane, relation_of
 from . import incidents
 from .history_chain import GENESIS_HASH, event_digest, field_hashes, sha256_text
-from .runs import load_run
 
 
 class StaleRevision(Exception):
@@ -206,14 +206,6 @@ def _append_events(
         revision_before = revision_after
 
 
-def timer_events(fired: list[FiredTimer], now: datetime) -> list[EventRecord]:
-    """History events for timers the engine fired; the due time is kept for replay."""
-    return [
-        EventRecord("timer_fired", now, None, t.element_id, t.name, data={"due": t.due.isoformat()})
-        for t in fired
-    ]
-
-
 def commit_transition(
     instance: Instance,
     run: WorkflowRun,
@@ -270,20 +262,3 @@ def commit_transition(
         db.session.rollback()
         raise
     db.session.expire(instance)
-
-
-def fire_due_first(
-    instance: Instance, run: WorkflowRun, now: datetime
-) -> tuple[int, list[FiredTimer], WorkflowRun]:
-    """Let deadlines that passed before a participant's step take effect first (R5, R8), committed.
-
-    Returns the revision the participant's step builds on, the timers that fired, and the workflow
-    to take the step on: after a firing, restored from the state just stored, as every step starts,
-    so a re-execution takes the same path. Raises `StaleRevision` if someone moved the instance.
-    """
-    revision_seen = instance.revision
-    fired = run.fire_due_timers(now)
-    if not fired:
-        return revision_seen, [], run
-    commit_transition(instance, run, revision_seen, timer_events(fired, now), now)
-    return revision_seen + 1, fired, load_run(instance)

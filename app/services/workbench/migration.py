@@ -21,7 +21,8 @@ from ...models import Instance, ProcessVersion, User
 from ..errors import Conflict, RuleViolation
 from ..store.deployment import engine_for, form_for
 from ..store.runs import load_run
-from ..store.transitions import EventRecord, StaleRevision, commit_transition
+from ..store.step import open_step
+from ..store.transitions import EventRecord, StaleRevision
 from .drafts import require_owner, version
 
 # Element ids are the mapping: an element keeps its id across versions, or the instance cannot move.
@@ -39,11 +40,6 @@ class MigrationCheck:
     @property
     def can_move(self) -> bool:
         return not self.problems
-
-
-def _restored(instance: Instance, target: ProcessVersion) -> WorkflowRun:
-    state = db.session.scalar(select(Instance.state).where(Instance.id == instance.id))
-    return engine_for(target).restore(state)
 
 
 def _elements_missing_in(instance: Instance, target: ProcessVersion) -> list[str]:
@@ -95,7 +91,7 @@ def check_instance(instance: Instance, target: ProcessVersion) -> MigrationCheck
         check.problems.append(_("The application has ended."))
         return check
     try:
-        run = _restored(instance, target)
+        run = load_run(instance, target)
     except DiagramError as exc:
         missing = _elements_missing_in(instance, target)
         if missing:
@@ -145,16 +141,15 @@ def migrate(user: User, instance_ids: list[int], to_version_id: int) -> list[Mig
                 _("Application %(id)s cannot move: %(why)s", id=instance_id, why="；".join(check.problems))
             )
         source = instance.version
-        run = _restored(instance, target)
-        now = clock.now()
-        event = EventRecord(
-            "migrated",
-            now,
-            user.id,
-            data={"from_version": source.version, "to_version": target.version, "mapping": MAPPING},
-        )
         try:
-            commit_transition(instance, run, instance.revision, [event], now, to_version_id=target.id)
+            with open_step(instance, clock.now(), move_to=target) as step:
+                event = EventRecord(
+                    "migrated",
+                    step.now,
+                    user.id,
+                    data={"from_version": source.version, "to_version": target.version, "mapping": MAPPING},
+                )
+                step.commit([event])
         except StaleRevision:
             raise Conflict(
                 _("Application %(id)s changed meanwhile; run the dry run again.", id=instance_id)
