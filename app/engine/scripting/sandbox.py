@@ -37,8 +37,8 @@ from functools import lru_cache
 from types import CodeType, FrameType
 from typing import Any
 
+from ..errors import ScriptError
 from . import sandbox_limits as limits
-from .errors import ScriptError
 from .sandbox_guards import _UNTRACED, GUARDS, SAFE_BUILTINS
 from .sandbox_limits import MAX_FORMAT_WIDTH, MAX_LINES, MAX_SECONDS, SandboxViolation, _Deadline
 
