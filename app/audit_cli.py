@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from . import clock
-from .extensions import db
-from .models import Instance
-from .services.audit import chain_check, reexecution
+from .services.audit import access, chain_check, reexecution
+
+if TYPE_CHECKING:
+    from .models import Instance
 
 audit = AppGroup(
     "audit", help="Verify history chains, re-execute histories, export or check signed chain heads."
@@ -23,10 +24,7 @@ audit = AppGroup(
 def _instances(instance_ids: tuple[int, ...], every: bool) -> list[Instance]:
     if not every and not instance_ids:
         raise click.UsageError("name instance ids, or pass --all")
-    query = select(Instance).order_by(Instance.id)
-    if not every:
-        query = query.where(Instance.id.in_(instance_ids))
-    return list(db.session.scalars(query))
+    return access.instances_to_check(None if every else instance_ids)
 
 
 @audit.command("verify")

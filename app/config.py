@@ -51,9 +51,10 @@ class Config:
     MAIN_PROCESS_ID = "zone_lifecycle"
     PROCESS_KEY = "zone_lifecycle"
     TIMER_POLL_SECONDS = int(os.environ.get("TIMER_POLL_SECONDS", "30"))
-    # Hard limits of each evaluation of diagram code in an evaluator process (app/engine/evaluator_pool.py):
-    # wall clock and CPU time in seconds, the process's address space (about 15 MB at rest), the JSON
-    # size of a result or of the task data after a script, and evaluator processes per server process.
+    # Hard limits of each evaluation of diagram code in an evaluator process
+    # (app/engine/scripting/evaluator_pool.py): wall clock and CPU time in seconds, the process's
+    # address space (about 15 MB at rest), the JSON size of a result or of the task data after a
+    # script, and evaluator processes per server process.
     SCRIPT_WALL_SECONDS = float(os.environ.get("SCRIPT_WALL_SECONDS", "2"))
     SCRIPT_CPU_SECONDS = float(os.environ.get("SCRIPT_CPU_SECONDS", "1"))
     SCRIPT_MEMORY_MB = int(os.environ.get("SCRIPT_MEMORY_MB", "256"))

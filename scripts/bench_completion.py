@@ -8,7 +8,7 @@ serialize (what a server without our design must do). Ours: per task, one HTTP r
 POST /api/tasks/<id>/complete on a real local server (validation, engine, state + ready tasks +
 hash-chained history committed to SQLite in WAL mode, synchronous=FULL). Prints medians, p95, the
 ratio of medians, and stored bytes per completed task. Every script and condition of ours runs in an
-evaluator process (app/engine/evaluator_pool.py): it also prints how many evaluations a completion
+evaluator process (app/engine/scripting/evaluator_pool.py): it also prints how many evaluations a completion
 makes and what one costs, as a round trip to an evaluator and, for comparison, run in-process
 through the same sandbox. Usage: bench_completion.py [--n 50 200] [--reps 3]
 """
@@ -138,7 +138,7 @@ class EvaluationCounter:
     """Counts the round trips to evaluator processes made through the engine's script engine."""
 
     def __init__(self):
-        from app.engine import script_engine
+        from app.engine.scripting import script_engine
 
         self.module = script_engine
         self.original = script_engine.run_in_evaluator
@@ -158,8 +158,8 @@ class EvaluationCounter:
 
 def bench_evaluation(rounds: int = 2000) -> tuple[float, float]:
     """Median seconds of one condition evaluation: a round trip to an evaluator, and in-process."""
-    from app.engine.evaluator_pool import run_in_evaluator
-    from app.engine.sandbox import SAFE_BUILTINS, compile_restricted, run_bounded
+    from app.engine.scripting.evaluator_pool import run_in_evaluator
+    from app.engine.scripting.sandbox import SAFE_BUILTINS, compile_restricted, run_bounded
 
     context = {"count": 7, **PAYLOAD}
     request = {"op": "evaluate", "source": "count < 200", "context": context, "external": {}}

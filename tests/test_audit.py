@@ -350,6 +350,16 @@ def test_a_thousand_refused_requests_from_one_client_make_one_row_with_their_cou
     assert [e.count for e in security_log.recent("refused_csrf")] == [1, 1, 1000]
 
 
+def test_a_refusal_is_logged_alone_without_what_the_refused_request_left_pending(world):
+    call = world.open_call()
+    call.name = "changed by a request that was then refused"
+    security_log.record_refusal("refused_not_found", message="Application not found.")
+    db.session.expire_all()
+    assert db.session.get(Call, call.id).name == "2026年度全省城乡社区治理实验区申报"
+    logged = security_log.recent("refused_not_found")
+    assert [e.detail for e in logged] == [{"message": "Application not found."}]
+
+
 def test_sign_ins_and_failed_sign_ins_are_never_aggregated(client):
     login(client, "370102", "wrong")
     login(client, "370102", "wrong")

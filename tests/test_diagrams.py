@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 
 # The date helpers that diagram scripts call (pure functions; the app's sandboxed engine offers the same).
 from app.engine.clock import frozen_now
-from app.engine.script_functions import SCRIPT_FUNCTIONS
+from app.engine.scripting.script_functions import SCRIPT_FUNCTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN_DIR = ROOT / "bpmn"

@@ -32,7 +32,7 @@ from app.clock import PROGRAMME_TZ, FrozenClock
 from app.clock import now as clock_now
 from app.config import TestConfig
 from app.demo import driver
-from app.engine.script_functions import add_months
+from app.engine.scripting.script_functions import add_months
 from app.extensions import db
 from app.models import Instance, ReadyTask, User
 from app.services.audit import chain_check, reexecution

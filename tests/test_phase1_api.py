@@ -164,3 +164,23 @@ def test_wrong_password_gets_no_token(client):
     response = client.post("/api/tokens", json={"username": "370102", "password": "nope"})
     assert response.status_code == 401
     assert client.get("/api/tasks").status_code == 401
+
+
+def test_answers_carry_the_fields_read_through_the_objects(api, world, clock):
+    """Fields the API reads through an object: the applicant's and city's names, the version number,
+    a task's form, whether it is overdue, and the actor of an event (null for the system's)."""
+    started = _start(api, world)
+    assert (started["applicant"], started["applicant_adcode"]) == ("济南市历下区", "370102")
+    assert (started["city"], started["city_adcode"], started["version"]) == ("济南市", "370100", 1)
+    task = _only_task(api, "370102", "Task_Declare")
+    assert task["applicant"] == "济南市历下区" and task["overdue"] is False
+    detail = api.get("370102", f"/api/tasks/{task['id']}").get_json()
+    assert detail["form_schema"] == task["form_schema"] and {"order", "groups"} <= set(detail["form_ui"])
+    assert (detail["id"], detail["applicant"]) == (task["id"], "济南市历下区")
+    assert detail["values"]["applicant_name"] == "济南市历下区", "the start data fills the form"
+    clock.set(DEADLINE + timedelta(minutes=1))
+    api.tokens.clear()
+    assert _only_task(api, "370102", "Task_Declare")["overdue"] is True, "past due before the worker runs"
+    assert timers.fire_due_timers() == 1
+    history = api.get("370102", f"/api/instances/{started['id']}").get_json()["history"]
+    assert [(e["kind"], e["actor"]) for e in history][-2:] == [("timer_fired", None), ("ended", None)]

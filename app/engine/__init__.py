@@ -14,12 +14,12 @@ from . import clock as _clock
 from .definition import ProcessDefinition, UserTaskSpec, lanes_by_element
 from .engine import Engine
 from .errors import DiagramError, EngineError, ScriptError, ScriptLimitExceeded, TaskNotReady
-from .evaluator_pool import EvaluatorLimits, configure_evaluators, evaluator_limits
 from .event_subprocesses import MessageStart
 from .properties import FORM_PROPERTY
 from .run import FiredTimer, ReadyTask, WorkflowRun
-from .sandbox import check_expression
-from .script_engine import check_snippets
+from .scripting.evaluator_pool import EvaluatorLimits, configure_evaluators, evaluator_limits
+from .scripting.sandbox import check_expression
+from .scripting.script_engine import check_snippets
 from .xml_safety import parse_bpmn_xml
 
 _clock.install()

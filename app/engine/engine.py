@@ -12,7 +12,7 @@ from .definition import ProcessDefinition
 from .determinism import IdSequence, engine_step
 from .errors import DiagramError
 from .run import WorkflowRun, translate_engine_errors
-from .script_engine import RestrictedScriptEngine
+from .scripting.script_engine import RestrictedScriptEngine
 
 
 class Engine:

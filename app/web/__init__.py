@@ -8,7 +8,15 @@ from flask import Flask, abort, current_app, send_from_directory
 VENDOR_DIRS = {"bpmn-js": "bpmn-js/dist"}
 
 
+def vendor(package: str, filename: str):
+    """A file of an npm package a page loads (the diagram viewer), from ``VENDOR_DIRS`` only."""
+    if package not in VENDOR_DIRS:
+        abort(404)
+    return send_from_directory(current_app.config["NODE_MODULES_DIR"] / VENDOR_DIRS[package], filename)
+
+
 def register_blueprints(app: Flask) -> None:
+    from ..extensions import api, csrf
     from . import template_helpers
     from .admin import bp as admin_bp
     from .api import blp as api_blp
@@ -27,13 +35,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(modeler_bp)
     app.register_blueprint(admin_bp)
-    from ..extensions import api, csrf
-
     csrf.exempt(api_blp)
     api.register_blueprint(api_blp)
-
-    @app.get("/vendor/<package>/<path:filename>")
-    def vendor(package: str, filename: str):
-        if package not in VENDOR_DIRS:
-            abort(404)
-        return send_from_directory(current_app.config["NODE_MODULES_DIR"] / VENDOR_DIRS[package], filename)
+    app.add_url_rule("/vendor/<package>/<path:filename>", view_func=vendor, methods=["GET"])

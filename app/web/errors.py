@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
 from ..forms import FieldError
 from ..services.audit import security_log
 from ..services.errors import Forbidden, NotFound, ServiceError
@@ -88,25 +87,28 @@ def http_error(exc: HTTPException):
     return error_response(status, message, headers=headers)
 
 
+def service_error(exc: ServiceError):
+    """A service refused: NotFound and Forbidden are also written to the security log."""
+    if isinstance(exc, NotFound | Forbidden):
+        kind = "refused_forbidden" if isinstance(exc, Forbidden) else "refused_not_found"
+        security_log.record_refusal(kind, message=exc.message)
+    return error_response(exc.status, exc.message, getattr(exc, "errors", None))
+
+
+def unreadable_json(exc: UnreadableJSON):
+    return error_response(400, exc.message, [FieldError(exc.path, exc.message)])
+
+
+def csrf_error(exc: CSRFError):
+    security_log.record("refused_csrf", reason=exc.description)
+    return error_response(
+        400, _("The form has expired or was not sent from this site; please reload the page.")
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     # After flask-smorest's Api.init_app: this HTTPException handler replaces its own.
     app.register_error_handler(HTTPException, http_error)
-
-    @app.errorhandler(ServiceError)
-    def service_error(exc: ServiceError):
-        if isinstance(exc, NotFound | Forbidden):
-            db.session.rollback()  # the refused request changed nothing; the log entry stands alone
-            kind = "refused_forbidden" if isinstance(exc, Forbidden) else "refused_not_found"
-            security_log.record(kind, message=exc.message)
-        return error_response(exc.status, exc.message, getattr(exc, "errors", None))
-
-    @app.errorhandler(UnreadableJSON)
-    def unreadable_json(exc: UnreadableJSON):
-        return error_response(400, exc.message, [FieldError(exc.path, exc.message)])
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):
-        security_log.record("refused_csrf", reason=exc.description)
-        return error_response(
-            400, _("The form has expired or was not sent from this site; please reload the page.")
-        )
+    app.register_error_handler(ServiceError, service_error)
+    app.register_error_handler(UnreadableJSON, unreadable_json)
+    app.register_error_handler(CSRFError, csrf_error)

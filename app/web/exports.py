@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from flask import current_app, render_template, send_file
 
 from .. import clock
-from ..models import User
 from ..services.audit import access, security_log
 from ..services.audit import exports as audit_exports
 from ..services.reading.application_form import application_form_for, form_pdf
+
+if TYPE_CHECKING:
+    from ..models import User
 
 
 def audit_package_response(user: User, instance_id: int):

@@ -24,7 +24,7 @@ from app.engine import (
     configure_evaluators,
     evaluator_limits,
 )
-from app.engine.script_engine import RestrictedEnvironment
+from app.engine.scripting.script_engine import RestrictedEnvironment
 from tests.engine.builders import BPMN_HEADER, T0, fixture_bytes, script_engine, timer_process
 
 CPU_BOUND = {"CPU time", "wall clock"}  # which one trips first depends on the machine's load
@@ -198,7 +198,7 @@ def test_values_task_data_cannot_keep_are_a_clear_error() -> None:
 
 
 def test_task_data_the_evaluator_cannot_receive_is_a_clear_error_and_costs_no_evaluator() -> None:
-    from app.engine.evaluator_pool import _POOL
+    from app.engine.scripting.evaluator_pool import _POOL
 
     script_engine("x = 1").start({}, T0)
     idle = {evaluator.process.pid for evaluator in _POOL._idle}
@@ -219,7 +219,7 @@ def test_set_order_is_the_same_in_every_evaluator_process(limits) -> None:
 
 
 def test_a_gateways_conditions_take_one_round_trip(monkeypatch) -> None:
-    from app.engine import script_engine as module
+    from app.engine.scripting import script_engine as module
 
     trips = []
     for name in ("run_in_evaluator", "run_each_in_evaluator"):
@@ -250,7 +250,7 @@ def test_a_hostile_later_condition_is_the_one_named(limits) -> None:
 
 def test_a_forked_server_process_starts_its_own_evaluators() -> None:
     """gunicorn forks its workers after import: a worker must not share the master's evaluators."""
-    from app.engine import evaluator_pool
+    from app.engine.scripting import evaluator_pool
 
     request = {"op": "evaluate", "source": "count + 1", "context": {"count": 1}, "external": {}}
     assert evaluator_pool.run_in_evaluator(request)["value"] == 2

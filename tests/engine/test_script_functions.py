@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.engine.script_functions import add_days, add_months, end_of_day, months_inclusive
+from app.engine.scripting.script_functions import add_days, add_months, end_of_day, months_inclusive
 from tests.engine.builders import T0, script_engine
 
 

@@ -1,9 +1,14 @@
-"""What the auditor's pages and endpoints ask: checks on one application, within the user's rights."""
+"""Which applications the auditor's checks run on: one within the user's rights (pages and endpoints),
+or the operator's selection on the command line."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from collections.abc import Collection
 
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...extensions import db
 from ...models import Instance, User
 from ...scope import can_audit, can_read_security_log
 from ..errors import Forbidden
@@ -26,3 +31,12 @@ def require_auditor(user: User) -> None:
 def require_security_log_reader(user: User) -> None:
     if not can_read_security_log(user):
         raise Forbidden(_("Only auditors and administrators can read the security log."))
+
+
+def instances_to_check(instance_ids: Collection[int] | None) -> list[Instance]:
+    """The command line's selection, in id order: those ids, or every instance for None (its operator
+    runs the server and is not limited to a scope)."""
+    query = select(Instance).order_by(Instance.id)
+    if instance_ids is not None:
+        query = query.where(Instance.id.in_(instance_ids))
+    return list(db.session.scalars(query))

@@ -134,3 +134,13 @@ def page(filters: LogFilters, before: int | None = None, size: int = PAGE_SIZE) 
 
 def recent(kind: str | None = None, limit: int = 500) -> list[SecurityEvent]:
     return page(LogFilters(kind=kind), size=limit).events
+
+
+def record_refusal(kind: str, **detail) -> None:
+    """Log a refused request (one of ``AGGREGATED``) after dropping whatever it had left pending.
+
+    A refused request changes nothing: a service may have added or changed rows before it refused,
+    and those must not be committed with the log entry, which stands alone.
+    """
+    db.session.rollback()
+    record(kind, **detail)

@@ -92,6 +92,11 @@ def diagram_tabs(instance: Instance) -> list[tuple[str, str]]:
     return engine_for(instance.version).definition.diagram_files()
 
 
+def diagram_file(instance: Instance, filename: str) -> str | None:
+    """The XML of a diagram of the instance's pinned version; None if the version has no such file."""
+    return instance.version.bpmn_files.get(filename)
+
+
 def diagram_highlights(instance: Instance, run: WorkflowRun | None = None) -> dict[str, list[str]]:
     """Element ids to colour on the diagram: what has been done, and what is waiting now."""
     run = run or load_run(instance)

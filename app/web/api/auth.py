@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from flask import g, request
 from flask_babel import gettext as _
 from flask_smorest import abort
 
-from ...models import User
 from ...services.accounts.credentials import AuthenticationFailed, user_for_token
+
+if TYPE_CHECKING:
+    from ...models import User
 
 
 def bearer_token() -> str | None:

@@ -2,19 +2,16 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from ... import clock
 from ...extensions import ApiError
 from ...services.accounts import credentials
 from ...services.audit import access, chain_check, reexecution
 from ...services.lifecycle import applications, instance_actions, tasks
-from ...services.reading import queries
+from ...services.reading import queries, read_models
 from ...services.store import incidents
-from ...services.store.deployment import form_for
 from ..exports import audit_package_response
 from ..sign_in_limits import address_limit
 from . import blp
 from .auth import api_user, bearer_token, token_required
-from .presenters import event_dict, instance_dict, task_dict
 from .schemas import (
     ActionSchema,
     AttachmentSchema,
@@ -61,20 +58,7 @@ class Tasks(MethodView):
     @blp.response(200, TaskListItemSchema(many=True))
     def get(self):
         """My ready tasks, each with its BPMN element id and form schema (no state is loaded)."""
-        now = clock.now()
-        return [
-            {**task_dict(task, now), "form_schema": form_for(task.instance.version, task.form).schema}
-            for task in queries.ready_tasks_for(api_user())
-        ]
-
-
-def _task_detail(ctx: tasks.TaskContext, now) -> dict:
-    return {
-        **task_dict(ctx.task, now),
-        "form_schema": ctx.form.schema,
-        "form_ui": ctx.form.ui,
-        "values": ctx.values,
-    }
+        return read_models.ready_tasks_with_forms(api_user())
 
 
 @blp.route("/tasks/<task_id>")
@@ -83,7 +67,7 @@ class TaskItem(MethodView):
     @blp.response(200, TaskDetailSchema)
     def get(self, task_id: str):
         """One ready task with its form and current values."""
-        return _task_detail(tasks.task_context(api_user(), task_id), clock.now())
+        return tasks.task_context(api_user(), task_id)
 
 
 @blp.route("/tasks/<task_id>/complete")
@@ -96,7 +80,7 @@ class TaskCompletion(MethodView):
     @blp.alt_response(404, schema=ApiError, description="No such task in your scope")
     def post(self, body, task_id: str):
         """Complete a task with the form's data; answers the instance's new state and ready tasks."""
-        return _instance_state(tasks.complete_task(api_user(), task_id, body["data"]))
+        return read_models.state_of(tasks.complete_task(api_user(), task_id, body["data"]))
 
 
 @blp.route("/tasks/<task_id>/attachments")
@@ -125,18 +109,6 @@ class TaskDraftResource(MethodView):
         tasks.save_draft(api_user(), task_id, body["data"])
 
 
-def _instance_state(instance) -> dict:
-    now = clock.now()
-    return {
-        **instance_dict(instance),
-        "ready_tasks": [task_dict(t, now) for t in queries.open_tasks_of(instance)],
-    }
-
-
-def _instance_detail(instance) -> dict:
-    return {**_instance_state(instance), "history": [event_dict(e) for e in queries.history_of(instance)]}
-
-
 @blp.route("/instances")
 class Instances(MethodView):
     @token_required
@@ -144,7 +116,7 @@ class Instances(MethodView):
     @blp.response(200, InstanceSchema(many=True))
     def get(self, args):
         """Applications in my scope, filtered by city adcode, phase, theme or status."""
-        return [instance_dict(i) for i in queries.list_instances(api_user(), queries.InstanceFilters(**args))]
+        return queries.list_instances(api_user(), queries.InstanceFilters(**args))
 
     @token_required
     @blp.arguments(StartRequest, required=False)
@@ -154,7 +126,8 @@ class Instances(MethodView):
 
         The body may be left out: most clients start in the one open call.
         """
-        return _instance_detail(applications.start_application(api_user(), body.get("call_id")))
+        instance = applications.start_application(api_user(), body.get("call_id"))
+        return read_models.state_of(instance, with_history=True)
 
 
 @blp.route("/instances/<int:instance_id>")
@@ -163,7 +136,7 @@ class InstanceItem(MethodView):
     @blp.response(200, InstanceDetailSchema)
     def get(self, instance_id: int):
         """Status, phase, ready tasks and history of one application."""
-        return _instance_detail(queries.instance_for(api_user(), instance_id))
+        return read_models.state_of(queries.instance_for(api_user(), instance_id), with_history=True)
 
 
 @blp.route("/instances/<int:instance_id>/actions")
@@ -173,15 +146,9 @@ class InstanceActions(MethodView):
     def get(self, instance_id: int):
         """What I may start on this application now (a change or extension request, an inspection)."""
         instance = queries.instance_for(api_user(), instance_id)
-        return [
-            {
-                "element_id": a.element_id,
-                "name": a.name,
-                "form": a.form,
-                "form_schema": form_for(instance.version, a.form).schema,
-            }
-            for a in instance_actions.available_actions(api_user(), instance)
-        ]
+        return read_models.actions_with_forms(
+            instance, instance_actions.available_actions(api_user(), instance)
+        )
 
 
 @blp.route("/instances/<int:instance_id>/actions/<element_id>")
@@ -194,7 +161,7 @@ class InstanceActionStart(MethodView):
     def post(self, body, instance_id: int, element_id: str):
         """Start the action (its event sub-process) with the form's data; answers the new state."""
         instance_actions.start_action(api_user(), instance_id, element_id, body["data"])
-        return _instance_state(queries.instance_for(api_user(), instance_id))
+        return read_models.state_of(queries.instance_for(api_user(), instance_id))
 
 
 @blp.route("/instances/<int:instance_id>/verify")

@@ -1,9 +1,21 @@
-"""Marshmallow schemas of the API's requests and responses (they also generate the OpenAPI document)."""
+"""Marshmallow schemas of the API's requests and responses (they also generate the OpenAPI document).
+
+Each response schema dumps the objects the services return as they are: a field names the
+attribute it is read from when that differs from its own name, so each object's fields are listed
+once, here. A schema that adds fields to another's dumps a read model holding the other's object
+(``services.reading.read_models``): a task with its form, an application with its tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields
 
+from ... import clock
 from ...forms import has_unstorable_character
 
 
@@ -19,6 +31,35 @@ class Text(fields.String):
         return text
 
 
+class PastDue(fields.Boolean):
+    """Whether the deadline held in the attribute read (a datetime, or None: no deadline) has passed."""
+
+    def _serialize(self, value, attr, obj, **kwargs) -> bool:
+        return bool(value and value < clock.now())
+
+
+class CommaSeparated(fields.List):
+    """A list of strings kept in one comma-separated column (None or empty: no item)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(fields.String(), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs) -> list[str]:
+        return value.split(",") if value else []
+
+
+def read_through(holder: str, schema: type[Schema]) -> Callable[..., Any]:
+    """``get_attribute`` of a schema that adds fields to `schema`'s: the fields of `schema` are read
+    from the dumped object's attribute `holder` (a read model's ``task`` or ``instance``), the added
+    ones from the dumped object itself."""
+    inherited = frozenset(field.attribute or name for name, field in schema().fields.items())
+
+    def get_attribute(self: Schema, obj: Any, attr: str, default: Any) -> Any:
+        return Schema.get_attribute(self, getattr(obj, holder) if attr in inherited else obj, attr, default)
+
+    return get_attribute
+
+
 class TokenRequest(Schema):
     username = Text(required=True)
     password = Text(required=True, load_only=True)
@@ -31,6 +72,8 @@ class TokenResponse(Schema):
 
 
 class TaskSchema(Schema):
+    """A ReadyTask."""
+
     id = fields.String()
     instance_id = fields.Integer()
     element_id = fields.String(metadata={"description": "BPMN element id of the user task"})
@@ -39,16 +82,23 @@ class TaskSchema(Schema):
     role = fields.String(allow_none=True)
     form = fields.String(allow_none=True)
     due_at = fields.DateTime(allow_none=True)
-    overdue = fields.Boolean()
-    applicant = fields.String()
+    overdue = PastDue(attribute="due_at", dump_only=True)
+    applicant = fields.String(attribute="instance.applicant.full_name")
 
 
 class TaskListItemSchema(TaskSchema):
-    form_schema = fields.Dict(metadata={"description": "JSON Schema (2020-12) of the task's form"})
+    """A TaskWithForm (or anything holding a ``task`` and its ``form``)."""
+
+    get_attribute = read_through("task", TaskSchema)
+    form_schema = fields.Dict(
+        attribute="form.schema", metadata={"description": "JSON Schema (2020-12) of the task's form"}
+    )
 
 
 class TaskDetailSchema(TaskListItemSchema):
-    form_ui = fields.Dict(metadata={"description": "display hints of the form"})
+    """A lifecycle.tasks.TaskContext."""
+
+    form_ui = fields.Dict(attribute="form.ui", metadata={"description": "display hints of the form"})
     values = fields.Dict(metadata={"description": "current values: earlier submissions and the saved draft"})
 
 
@@ -57,10 +107,12 @@ class CompleteRequest(Schema):
 
 
 class HistoryEventSchema(Schema):
+    """A HistoryEvent."""
+
     seq = fields.Integer()
     kind = fields.String()
     at = fields.DateTime()
-    actor = fields.String(allow_none=True)
+    actor = fields.String(attribute="actor.username", allow_none=True, dump_default=None)
     element_id = fields.String(allow_none=True)
     element_name = fields.String(allow_none=True)
     task_id = fields.String(allow_none=True)
@@ -73,30 +125,37 @@ class HistoryEventSchema(Schema):
 
 
 class InstanceSchema(Schema):
+    """An Instance."""
+
     id = fields.Integer()
     status = fields.String()
     phase = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
     outcome_label = fields.String(allow_none=True)
-    applicant = fields.String()
-    applicant_adcode = fields.String()
-    city = fields.String()
-    city_adcode = fields.String()
+    applicant = fields.String(attribute="applicant.full_name")
+    applicant_adcode = fields.String(attribute="applicant.adcode")
+    city = fields.String(attribute="city.name")
+    city_adcode = fields.String(attribute="city.adcode")
     call_id = fields.Integer()
     theme_code = fields.String(allow_none=True)
     theme_title = fields.String(allow_none=True)
     theme_kind = fields.String(allow_none=True)
-    version = fields.Integer()
+    version = fields.Integer(attribute="version.version")
     revision = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
 
 class InstanceStateSchema(InstanceSchema):
+    """An InstanceState (its ``history`` is not read)."""
+
+    get_attribute = read_through("instance", InstanceSchema)
     ready_tasks = fields.List(fields.Nested(TaskSchema))
 
 
 class InstanceDetailSchema(InstanceStateSchema):
+    """An InstanceState read with its history."""
+
     history = fields.List(fields.Nested(HistoryEventSchema))
 
 
@@ -124,10 +183,14 @@ class ReexecutionSchema(Schema):
 
 
 class ActionSchema(Schema):
-    element_id = fields.String(metadata={"description": "BPMN id of the message start event"})
-    name = fields.String()
-    form = fields.String()
-    form_schema = fields.Dict()
+    """An ActionWithForm."""
+
+    element_id = fields.String(
+        attribute="action.element_id", metadata={"description": "BPMN id of the message start event"}
+    )
+    name = fields.String(attribute="action.name")
+    form = fields.String(attribute="action.form")
+    form_schema = fields.Dict(attribute="form.schema")
 
 
 class StartRequest(Schema):
@@ -161,9 +224,8 @@ class IncidentSchema(Schema):
     applicant = fields.String(attribute="instance.applicant.full_name")
     phase = fields.String(attribute="instance.phase", allow_none=True)
     kind = fields.String(metadata={"description": "stalled | step_failed | timer_failed"})
-    element_ids = fields.Function(
-        lambda incident: (incident.element_ids or "").split(",") if incident.element_ids else [],
-        metadata={"description": "the BPMN elements where the application stopped"},
+    element_ids = CommaSeparated(
+        dump_only=True, metadata={"description": "the BPMN elements where the application stopped"}
     )
     element_names = fields.String(allow_none=True)
     message = fields.String()

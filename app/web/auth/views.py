@@ -1,23 +1,30 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import login_required, login_user, logout_user
 
-from ...extensions import login_manager
-from ...models import User
 from ...services.accounts import login_sessions
 from ...services.accounts.credentials import AuthenticationFailed, authenticate
 from ..sign_in_limits import address_limit
 from . import bp
 from .forms import LoginForm
 
+if TYPE_CHECKING:
+    from ...models import User
+
 # The key of this browser's LoginSession, inside Flask's signed session cookie.
 SESSION_KEY = "login_session"
 
 
-@login_manager.user_loader
+@bp.record_once
+def _install_user_loader(state) -> None:
+    """Flask-Login asks `load_user` who a session cookie signs in (the app's login manager)."""
+    state.app.login_manager.user_loader(load_user)
+
+
 def load_user(user_id: str) -> User | None:
     """The user of an open server-side session; a cookie whose session has ended signs nobody in."""
     return login_sessions.user_of_session(user_id, session.get(SESSION_KEY))

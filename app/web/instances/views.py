@@ -120,7 +120,7 @@ def attachment(instance_id: int, attachment_id: int):
 @login_required
 def diagram(instance_id: int, filename: str):
     instance = queries.instance_for(current_user, instance_id)
-    xml = instance.version.bpmn_files.get(filename)
+    xml = queries.diagram_file(instance, filename)
     if xml is None:
         abort(404)
     return Response(xml, mimetype="application/xml")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import ScriptError, ScriptLimitExceeded
+from ..errors import ScriptError, ScriptLimitExceeded
 from .evaluator_wire import HEADER, WireError, decode, encode, frame, write_all
 
 T = TypeVar("T")
@@ -38,17 +38,23 @@ _MB = 1024 * 1024
 # Task data sent to a child may be larger than a result may be (it was accepted before), up to this.
 _REQUEST_BYTES_FACTOR = 16
 _START_SECONDS = 10.0
-# Load the evaluator without running app/__init__.py (Flask) or app/engine/__init__.py (SpiffWorkflow):
-# ``app`` and ``app.engine`` are registered as bare packages over their directories.
+# Load the evaluator without running app/__init__.py (Flask), app/engine/__init__.py (SpiffWorkflow)
+# or app/engine/scripting/__init__.py: ``app``, ``app.engine`` and ``app.engine.scripting`` are
+# registered as bare packages over their directories (argv[1] is this one's).
 _BOOTSTRAP = """
-import sys, types
-engine_dir = sys.argv[1]
-for name, path in (("app", engine_dir.rsplit("/", 1)[0]), ("app.engine", engine_dir)):
+import os, sys, types
+scripting_dir = sys.argv[1]
+engine_dir = os.path.dirname(scripting_dir)
+for name, path in (
+    ("app", os.path.dirname(engine_dir)),
+    ("app.engine", engine_dir),
+    ("app.engine.scripting", scripting_dir),
+):
     package = types.ModuleType(name)
     package.__path__ = [path]
     sys.modules[name] = package
 del sys.argv[1]
-from app.engine.evaluator_child import main
+from app.engine.scripting.evaluator_child import main
 main()
 """
 

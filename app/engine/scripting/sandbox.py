@@ -37,10 +37,9 @@ from functools import lru_cache
 from types import CodeType, FrameType
 from typing import Any
 
-from . import sandbox_limits as limits
-from .errors import ScriptError
-from .sandbox_guards import _UNTRACED, GUARDS, SAFE_BUILTINS
-from .sandbox_limits import MAX_FORMAT_WIDTH, MAX_LINES, MAX_SECONDS, SandboxViolation, _Deadline
+from ..errors import ScriptError
+from .sandbox_guards import GUARDS, SAFE_BUILTINS, UNTRACED
+from .sandbox_limits import MAX_FORMAT_WIDTH, MAX_LINES, MAX_SECONDS, Deadline, GuardName, SandboxViolation
 
 __all__ = [
     "CHECKED_METHODS",
@@ -191,7 +190,7 @@ def _slice_as_value(key: ast.expr) -> ast.expr:
     """``a:b:c`` inside a subscript as an ordinary expression (``slice(a, b, c)``)."""
     if isinstance(key, ast.Slice):
         parts = [part or ast.Constant(value=None) for part in (key.lower, key.upper, key.step)]
-        return ast.copy_location(_guard_call(limits._SLICE, *parts), key)
+        return ast.copy_location(_guard_call(GuardName.SLICE, *parts), key)
     if isinstance(key, ast.Tuple):
         return ast.copy_location(ast.Tuple(elts=[_slice_as_value(e) for e in key.elts], ctx=ast.Load()), key)
     return key
@@ -215,7 +214,7 @@ def _build_call(elements: list[ast.expr]) -> ast.Call:
             plain.append(element)
     if plain:
         parts.append(ast.Tuple(elts=plain, ctx=ast.Load()))
-    return _guard_call(limits._BUILD, *parts)
+    return _guard_call(GuardName.BUILD, *parts)
 
 
 class _Instrument(ast.NodeTransformer):
@@ -235,13 +234,13 @@ class _Instrument(ast.NodeTransformer):
     """
 
     _GUARDS = {
-        ast.Pow: limits._POW,
-        ast.Mult: limits._MUL,
-        ast.LShift: limits._LSHIFT,
-        ast.Add: limits._ADD,
-        ast.Mod: limits._MOD,
+        ast.Pow: GuardName.POW,
+        ast.Mult: GuardName.MUL,
+        ast.LShift: GuardName.LSHIFT,
+        ast.Add: GuardName.ADD,
+        ast.Mod: GuardName.MOD,
     }
-    _AUG_GUARDS = {**_GUARDS, ast.Add: limits._IADD}
+    _AUG_GUARDS = {**_GUARDS, ast.Add: GuardName.IADD}
     _SYMBOLS = {ast.Pow: "**", ast.Mult: "*", ast.LShift: "<<", ast.Add: "+", ast.Mod: "%"}
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
@@ -265,12 +264,12 @@ class _Instrument(ast.NodeTransformer):
         symbol = ast.Constant(value=self._SYMBOLS[op])
         if isinstance(target, ast.Subscript):
             call = _guard_call(
-                limits._AUG_ITEM, target.value, _slice_as_value(target.slice), symbol, node.value
+                GuardName.AUG_ITEM, target.value, _slice_as_value(target.slice), symbol, node.value
             )
         else:
             assert isinstance(target, ast.Attribute)
             name = ast.Constant(value=target.attr)
-            call = _guard_call(limits._AUG_ATTR, target.value, name, symbol, node.value)
+            call = _guard_call(GuardName.AUG_ATTR, target.value, name, symbol, node.value)
         return ast.copy_location(ast.Expr(value=call), node)
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
@@ -281,7 +280,7 @@ class _Instrument(ast.NodeTransformer):
             and isinstance(target, ast.Subscript)
             and isinstance(target.slice, ast.Slice)
         ):
-            call = _guard_call(limits._SET_SLICE, target.value, _slice_as_value(target.slice), node.value)
+            call = _guard_call(GuardName.SET_SLICE, target.value, _slice_as_value(target.slice), node.value)
             return ast.copy_location(ast.Expr(value=call), node)
         return node
 
@@ -291,18 +290,17 @@ class _Instrument(ast.NodeTransformer):
             if isinstance(part, ast.FormattedValue):
                 spec = "" if part.format_spec is None else _constant_spec(part.format_spec)
                 conversion = ast.Constant(value=part.conversion)
-                parts.append(
-                    _guard_call(limits._FVALUE, self.visit(part.value), conversion, ast.Constant(value=spec))
-                )
+                format_spec = ast.Constant(value=spec)
+                parts.append(_guard_call(GuardName.FVALUE, self.visit(part.value), conversion, format_spec))
             else:
                 parts.append(part)
-        return ast.copy_location(_guard_call(limits._FSTRING, *parts), node)
+        return ast.copy_location(_guard_call(GuardName.FSTRING, *parts), node)
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         self.generic_visit(node)
         if node.attr in CHECKED_METHODS and isinstance(node.ctx, ast.Load):
             return ast.copy_location(
-                _guard_call(limits._METHOD, node.value, ast.Constant(value=node.attr)), node
+                _guard_call(GuardName.METHOD, node.value, ast.Constant(value=node.attr)), node
             )
         return node
 
@@ -312,7 +310,7 @@ class _Instrument(ast.NodeTransformer):
             return node
         call: ast.expr = _build_call(node.elts)
         if isinstance(node, ast.Tuple):
-            call = _guard_call(limits._BUILD_TUPLE, *call.args)
+            call = _guard_call(GuardName.BUILD_TUPLE, *call.args)
         return ast.copy_location(call, node)
 
     visit_List = _display
@@ -326,7 +324,7 @@ class _Instrument(ast.NodeTransformer):
 
     def _tick_body(self, node: ast.While | ast.For) -> ast.AST:
         self.generic_visit(node)
-        node.body.insert(0, ast.copy_location(ast.Expr(value=_guard_call(limits._TICK)), node.body[0]))
+        node.body.insert(0, ast.copy_location(ast.Expr(value=_guard_call(GuardName.TICK)), node.body[0]))
         return node
 
     visit_While = _tick_body
@@ -334,7 +332,7 @@ class _Instrument(ast.NodeTransformer):
 
     def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
         self.generic_visit(node)
-        node.ifs.append(_guard_call(limits._TICK))
+        node.ifs.append(_guard_call(GuardName.TICK))
         return node
 
 
@@ -355,7 +353,7 @@ def compile_restricted(source: str, mode: str) -> CodeType:
     return compile(tree, "<diagram script>", mode)
 
 
-class _Budget(_Deadline):
+class _Budget(Deadline):
     """``sys.settrace`` hook bounding a script by executed lines and wall time, whichever first.
 
     Calls count as lines; together with ``_Instrument``'s ticks every loop iteration produces at
@@ -375,7 +373,7 @@ class _Budget(_Deadline):
             raise SandboxViolation(f"script ran too long (more than {self.max_lines} lines executed)")
         if self.lines % 256 == 0 and time.monotonic() > self.deadline:
             raise SandboxViolation("script ran too long (time limit exceeded)")
-        if event == "call" and frame.f_code in _UNTRACED:
+        if event == "call" and frame.f_code in UNTRACED:
             return None
         return self
 

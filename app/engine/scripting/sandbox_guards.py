@@ -2,7 +2,7 @@
 
 ``sandbox._Instrument`` turns size-amplifying operations into calls to the ``__engine_*`` names;
 ``GUARDS`` maps those names to the helpers here, each of which checks the result size from its
-operands *before* doing the operation. ``_UNTRACED`` lists the helpers' code objects so that the
+operands *before* doing the operation. ``UNTRACED`` lists the helpers' code objects so that the
 trace budget in ``sandbox`` counts each call as one step. Kept apart from ``sandbox`` so that the
 policy/compile side and the run-time side each stay readable on their own.
 """
@@ -19,30 +19,15 @@ from functools import partial
 from typing import Any
 
 from .sandbox_limits import (
-    _ADD,
-    _AUG_ATTR,
-    _AUG_ITEM,
-    _BUILD,
-    _BUILD_TUPLE,
-    _FSTRING,
-    _FVALUE,
-    _IADD,
-    _LSHIFT,
-    _METHOD,
-    _MOD,
-    _MUL,
-    _POW,
-    _SET_SLICE,
-    _SLICE,
-    _TICK,
     MAX_EXPONENT,
     MAX_FORMAT_WIDTH,
     MAX_INT_BITS,
     MAX_RANGE_ITEMS,
     MAX_SEQUENCE_ITEMS,
     MAX_SHIFT,
+    Deadline,
+    GuardName,
     SandboxViolation,
-    _Deadline,
 )
 
 
@@ -63,7 +48,7 @@ def _check_items(count: int, what: str) -> None:
 def _check_deadline() -> None:
     """Let a long-running guard honour the time limit (guards themselves are not traced)."""
     budget = sys.gettrace()
-    if isinstance(budget, _Deadline) and time.monotonic() > budget.deadline:
+    if isinstance(budget, Deadline) and time.monotonic() > budget.deadline:
         raise SandboxViolation("script ran too long (time limit exceeded)")
 
 
@@ -359,22 +344,22 @@ SAFE_BUILTINS.update(
 )
 
 GUARDS: dict[str, Callable[..., Any]] = {
-    _POW: _guarded_pow,
-    _MUL: _guarded_mul,
-    _LSHIFT: _guarded_lshift,
-    _ADD: _guarded_add,
-    _IADD: _guarded_iadd,
-    _MOD: _guarded_mod,
-    _AUG_ITEM: _aug_item,
-    _AUG_ATTR: _aug_attr,
-    _SET_SLICE: _store_item,
-    _SLICE: slice,
-    _FSTRING: _fstring,
-    _FVALUE: _format_value,
-    _METHOD: _method,
-    _BUILD: _build,
-    _BUILD_TUPLE: _build_tuple,
-    _TICK: _tick,
+    GuardName.POW: _guarded_pow,
+    GuardName.MUL: _guarded_mul,
+    GuardName.LSHIFT: _guarded_lshift,
+    GuardName.ADD: _guarded_add,
+    GuardName.IADD: _guarded_iadd,
+    GuardName.MOD: _guarded_mod,
+    GuardName.AUG_ITEM: _aug_item,
+    GuardName.AUG_ATTR: _aug_attr,
+    GuardName.SET_SLICE: _store_item,
+    GuardName.SLICE: slice,
+    GuardName.FSTRING: _fstring,
+    GuardName.FVALUE: _format_value,
+    GuardName.METHOD: _method,
+    GuardName.BUILD: _build,
+    GuardName.BUILD_TUPLE: _build_tuple,
+    GuardName.TICK: _tick,
 }
 # Our own helpers count as one step per call; their inner lines are not the script's.
 _HELPERS = (
@@ -387,4 +372,4 @@ _HELPERS = (
     _rendered_size,
     *(checked for _, checked in _METHOD_CHECKS.values()),
 )
-_UNTRACED = frozenset(func.__code__ for func in _HELPERS if hasattr(func, "__code__"))
+UNTRACED = frozenset(func.__code__ for func in _HELPERS if hasattr(func, "__code__"))

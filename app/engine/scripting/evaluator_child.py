@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .errors import ScriptError
+from ..errors import ScriptError
 from .evaluator_wire import HEADER, WireError, decode, encode, frame, write_all
 from .sandbox import GUARDS, SAFE_BUILTINS, compile_restricted, describe_failure, run_bounded
 from .script_functions import SCRIPT_FUNCTIONS

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.specs.ExclusiveChoice import ExclusiveChoice
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
-from .errors import ScriptError, ScriptLimitExceeded
+from ..errors import ScriptError, ScriptLimitExceeded
 from .evaluator_pool import run_each_in_evaluator, run_in_evaluator
 from .evaluator_wire import WireError, encode
 from .sandbox import GUARDS, check_expression, describe_failure

@@ -17,23 +17,28 @@ MAX_FORMAT_WIDTH = 1000
 MAX_LINES = 1_000_000
 MAX_SECONDS = 0.5
 
-_POW, _MUL, _LSHIFT, _TICK = "__engine_pow", "__engine_mul", "__engine_lshift", "__engine_tick"
-_ADD, _IADD, _MOD = "__engine_add", "__engine_iadd", "__engine_mod"
-_AUG_ITEM, _AUG_ATTR, _SET_SLICE, _SLICE = (
-    "__engine_aug_item",
-    "__engine_aug_attr",
-    "__engine_set_slice",
-    "__engine_slice",
-)
-_FSTRING, _FVALUE, _METHOD = "__engine_fstring", "__engine_fvalue", "__engine_method"
-_BUILD, _BUILD_TUPLE = "__engine_build", "__engine_build_tuple"
+
+class GuardName:
+    """The names rewritten code calls instead of an operation (``sandbox_guards.GUARDS`` maps each to
+    its helper). A script cannot name them itself: the policy refuses names starting with ``_``."""
+
+    POW, MUL, LSHIFT, TICK = "__engine_pow", "__engine_mul", "__engine_lshift", "__engine_tick"
+    ADD, IADD, MOD = "__engine_add", "__engine_iadd", "__engine_mod"
+    AUG_ITEM, AUG_ATTR, SET_SLICE, SLICE = (
+        "__engine_aug_item",
+        "__engine_aug_attr",
+        "__engine_set_slice",
+        "__engine_slice",
+    )
+    FSTRING, FVALUE, METHOD = "__engine_fstring", "__engine_fvalue", "__engine_method"
+    BUILD, BUILD_TUPLE = "__engine_build", "__engine_build_tuple"
 
 
 class SandboxViolation(Exception):
     """Raised inside a running script when a runtime limit is hit."""
 
 
-class _Deadline:
+class Deadline:
     """What the guards need to know of the running trace budget (``sandbox._Budget``): its deadline.
 
     A base class here, not ``_Budget`` itself, so that ``sandbox_guards`` need not import ``sandbox``.

@@ -1,0 +1,50 @@
+"""An object together with what a client reads with it: the form a ready task or an action asks for,
+an application's open tasks and history.
+
+The API's response schemas dump these as they are (``app/web/api/schemas.py``), so the web never
+looks up a form through an instance's process version or queries the tasks of an application itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...engine import MessageStart
+from ...forms import FormDefinition
+from ...models import HistoryEvent, Instance, ReadyTask, User
+from ..store.deployment import form_for
+from .queries import history_of, open_tasks_of, ready_tasks_for
+
+
+@dataclass(frozen=True)
+class TaskWithForm:
+    task: ReadyTask
+    form: FormDefinition
+
+
+@dataclass(frozen=True)
+class ActionWithForm:
+    action: MessageStart
+    form: FormDefinition
+
+
+@dataclass(frozen=True)
+class InstanceState:
+    instance: Instance
+    ready_tasks: list[ReadyTask]
+    history: list[HistoryEvent] | None  # None unless asked for
+
+
+def ready_tasks_with_forms(user: User) -> list[TaskWithForm]:
+    """`user`'s ready tasks (the inbox's order), each with the form of its application's version."""
+    return [TaskWithForm(task, form_for(task.instance.version, task.form)) for task in ready_tasks_for(user)]
+
+
+def actions_with_forms(instance: Instance, actions: list[MessageStart]) -> list[ActionWithForm]:
+    """The actions offered on `instance` (by ``lifecycle.instance_actions``), each with its form."""
+    return [ActionWithForm(action, form_for(instance.version, action.form)) for action in actions]
+
+
+def state_of(instance: Instance, *, with_history: bool = False) -> InstanceState:
+    """The application with its ready tasks, and its history when asked for."""
+    return InstanceState(instance, open_tasks_of(instance), history_of(instance) if with_history else None)
