@@ -1,8 +1,9 @@
 """The layers are checked by a tool, not only by reading: import-linter's contracts in pyproject.toml.
 
-The engine imports nothing of the application; the web reaches the engine and the database only
-through services; each service package imports only the ones below it; services know nothing of the
-web, the command line or the demo.
+The engine imports nothing of the application; each service package imports only the ones below it;
+services, models and forms know nothing of the web, the command line or the demo. (That the web
+reaches models, the engine and the session only through services is checked name by name in
+``test_web_imports.py``.)
 """
 
 from __future__ import annotations
