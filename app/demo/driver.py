@@ -1,7 +1,10 @@
 """Drives applications through the real services, step by step: the demo seeding and the tests share it.
 
-Each step finds the ready task by its BPMN element id and completes it as the person the diagram
-assigns it to, so histories made this way are real histories.
+Each step finds the ready task by the form it fills in (the form the diagram names for the task, so a
+renamed or replaced element is still found) and completes it as the person the diagram assigns it
+to, so histories made this way are real histories. Where two ready tasks of one application share a
+form (a change and an extension request both waiting for the city's opinion), the caller names the
+element.
 """
 
 from __future__ import annotations
@@ -33,10 +36,35 @@ def user(username: str) -> User:
 
 
 def ready_task(instance: Instance, element_id: str, assignee: str | None = None) -> ReadyTask | None:
+    """The ready task of a named element (tests name the elements of the repository's diagrams)."""
     query = select(ReadyTask).where(ReadyTask.instance_id == instance.id, ReadyTask.element_id == element_id)
     if assignee is not None:
         query = query.where(ReadyTask.assignee_user_id == user(assignee).id)
     return db.session.scalar(query)
+
+
+def task_with_form(instance: Instance, form: str, assignee: str | None = None) -> ReadyTask | None:
+    """The ready task of `instance` that shows `form`, or None; two such tasks are ambiguous."""
+    query = select(ReadyTask).where(ReadyTask.instance_id == instance.id, ReadyTask.form == form)
+    if assignee is not None:
+        query = query.where(ReadyTask.assignee_user_id == user(assignee).id)
+    found = db.session.scalars(query).all()
+    if len(found) > 1:
+        elements = ", ".join(sorted(t.element_id for t in found))
+        raise LookupError(f"#{instance.id}: {elements} all show {form}; name the element")
+    return found[0] if found else None
+
+
+def _task(instance: Instance, element_id: str | None, form: str) -> ReadyTask | None:
+    return ready_task(instance, element_id) if element_id else task_with_form(instance, form)
+
+
+def _start_with_form(starter: User, instance: Instance, form: str, data: dict) -> Instance:
+    """Start the request (a message start event) whose form is `form` on a running application."""
+    starts = [s for s in instance_actions.instance_starts(instance) if s.form == form]
+    if len(starts) != 1:
+        raise LookupError(f"#{instance.id}: {len(starts)} message start events show {form}")
+    return instance_actions.start_action(starter, instance.id, starts[0].element_id, data)
 
 
 def start(adcode: str, call: Call) -> Instance:
@@ -52,16 +80,18 @@ def declaration(adcode: str = "370102", theme: int = 0, experts=("expert01",), *
     return data
 
 
-def declare(instance: Instance, element_id: str = "Task_Declare", **overrides) -> Instance:
+def declare(instance: Instance, element_id: str | None = None, **overrides) -> Instance:
+    """The declaration, or its revision after a failed review: whichever shows the declaration form."""
     adcode = instance.applicant.adcode
-    return tasks.complete_task(
-        user(adcode), ready_task(instance, element_id).id, declaration(adcode, **overrides)
-    )
+    task = _task(instance, element_id, "declaration.json")
+    return tasks.complete_task(user(adcode), task.id, declaration(adcode, **overrides))
 
 
 def city_decides(instance: Instance, decision: str, comments: str = "") -> Instance:
     data = {"city_decision": decision, **({"city_comments": comments} if comments else {})}
-    return tasks.complete_task(user(instance.city.adcode), ready_task(instance, "Task_CityReview").id, data)
+    return tasks.complete_task(
+        user(instance.city.adcode), task_with_form(instance, "city_review.json").id, data
+    )
 
 
 def forward(instance: Instance, **overrides) -> Instance:
@@ -71,7 +101,7 @@ def forward(instance: Instance, **overrides) -> Instance:
 
 
 def assign(instance: Instance, *experts: str) -> Instance:
-    task = ready_task(instance, "Task_AssignExperts")
+    task = task_with_form(instance, "assign_experts.json")
     return tasks.complete_task(user("province"), task.id, {"review_experts": list(experts)})
 
 
@@ -83,14 +113,14 @@ def opine(instance: Instance, expert: str, opinion: str, comments: str = "") -> 
         or ("方案基础扎实，同意通过。" if opinion == "pass" else "分期规划不够具体，请补充。"),
         "opinion_signature": expert_user.display_name,
     }
-    return tasks.complete_task(expert_user, ready_task(instance, "Task_ExpertOpinion", expert).id, data)
+    return tasks.complete_task(expert_user, task_with_form(instance, "expert_opinion.json", expert).id, data)
 
 
 def decide(instance: Instance, result: str, comments: str = "") -> Instance:
     if result == "improve" and not comments:
         comments = "专家意见汇总：实验举措需细化，分期目标需量化。"
     data = {"review_result": result, **({"review_comments": comments} if comments else {})}
-    return tasks.complete_task(user("province"), ready_task(instance, "Task_ReviewDecision").id, data)
+    return tasks.complete_task(user("province"), task_with_form(instance, "review_decision.json").id, data)
 
 
 def review_round(instance: Instance, result: str, experts=("expert05", "expert06")) -> Instance:
@@ -103,13 +133,13 @@ def review_round(instance: Instance, result: str, experts=("expert05", "expert06
 def guide(instance: Instance, comments: str = "请按专家意见补充分期目标和经费保障。") -> Instance:
     city = user(instance.city.adcode)
     return tasks.complete_task(
-        city, ready_task(instance, "Task_CityGuidance").id, {"city_guidance_comments": comments}
+        city, task_with_form(instance, "city_guidance.json").id, {"city_guidance_comments": comments}
     )
 
 
 def guide_and_revise(instance: Instance, **overrides) -> Instance:
     guide(instance)
-    return declare(instance, "Task_Revise", **overrides)
+    return declare(instance, **overrides)
 
 
 # A minimal well-formed PDF: what an applicant's scanned 申报表 is to the system.
@@ -122,7 +152,7 @@ DEMO_PDF = (
 def submit_formally(instance: Instance, doc_number: str = "") -> Instance:
     """Phase 3: the applicant's formal submission with the 申报表 and the plan attached."""
     county = user(instance.applicant.adcode)
-    task = ready_task(instance, "Task_FormalSubmission")
+    task = task_with_form(instance, "formal_submission.json")
     refs = {
         field: tasks.upload_file(county, task.id, field, f"{field}.pdf", io.BytesIO(DEMO_PDF))
         for field in ("application_form_file", "plan_file")
@@ -136,7 +166,7 @@ def submit_formally(instance: Instance, doc_number: str = "") -> Instance:
 
 
 def city_recommends(instance: Instance, agree: bool = True) -> Instance:
-    task = ready_task(instance, "Task_CityRecommendation")
+    task = task_with_form(instance, "city_recommendation.json")
     if agree:
         data = {
             "city_agrees": "agree",
@@ -155,13 +185,13 @@ def city_recommends(instance: Instance, agree: bool = True) -> Instance:
 
 
 def receive_paper(instance: Instance, copies: int = 3) -> Instance:
-    task = ready_task(instance, "Task_PaperReceipt")
+    task = task_with_form(instance, "paper_receipt.json")
     data = {"paper_copies": copies, "disc_received": True, "received_date": _today()}
     return tasks.complete_task(user("province"), task.id, data)
 
 
 def assess(instance: Instance, result: str = "pass") -> Instance:
-    task = ready_task(instance, "Task_Assessment")
+    task = task_with_form(instance, "assessment.json")
     grade = "good" if result == "pass" else "poor"
     data = {
         "assessment_meeting": True,
@@ -178,7 +208,7 @@ def assess(instance: Instance, result: str = "pass") -> Instance:
 
 
 def recognise(instance: Instance, date: str = "") -> Instance:
-    task = ready_task(instance, "Task_Recognition")
+    task = task_with_form(instance, "recognition.json")
     data = {
         "recognition_doc_number": f"鲁民〔{_year()}〕{instance.id}号",
         "recognition_date": date or _today(),
@@ -186,15 +216,34 @@ def recognise(instance: Instance, date: str = "") -> Instance:
     return tasks.complete_task(user("province"), task.id, data)
 
 
-def annual_report(instance: Instance, element_id: str) -> Instance:
-    """Phase 5: the zone's annual plan (Task_AnnualPlan) or annual summary (Task_AnnualSummary)."""
-    field = "annual_plan_content" if element_id == "Task_AnnualPlan" else "annual_summary_content"
+_ANNUAL_REPORT_FIELDS = {
+    "annual_plan.json": "annual_plan_content",
+    "annual_summary.json": "annual_summary_content",
+}
+
+
+def _report(instance: Instance, task: ReadyTask) -> Instance:
     text = (
         "本实验年度围绕实验主题推进重点任务：完善社区协商议事规则，推进社区减负增效，加强社区工作者队伍建设。"
         * 2
     )
     zone = user(instance.applicant.adcode)
-    return tasks.complete_task(zone, ready_task(instance, element_id).id, {field: text})
+    return tasks.complete_task(zone, task.id, {_ANNUAL_REPORT_FIELDS[task.form]: text})
+
+
+def annual_plan(instance: Instance) -> Instance:
+    """Phase 5: the zone's plan for the experiment year (R7)."""
+    return _report(instance, task_with_form(instance, "annual_plan.json"))
+
+
+def annual_summary(instance: Instance) -> Instance:
+    """Phase 5: the zone's summary of the experiment year (R7)."""
+    return _report(instance, task_with_form(instance, "annual_summary.json"))
+
+
+def annual_report(instance: Instance, element_id: str) -> Instance:
+    """The annual plan or summary of a named element (tests name the repository's elements)."""
+    return _report(instance, ready_task(instance, element_id))
 
 
 def follow_up(instance: Instance, element_id: str, username: str) -> Instance:
@@ -205,9 +254,9 @@ def follow_up(instance: Instance, element_id: str, username: str) -> Instance:
 
 def run_the_experiment(instance: Instance) -> Instance:
     """Phase 5 to its end: every experiment year's plan and summary."""
-    while ready_task(instance, "Task_AnnualPlan") is not None:
-        annual_report(instance, "Task_AnnualPlan")
-        instance = annual_report(instance, "Task_AnnualSummary")
+    while task_with_form(instance, "annual_plan.json") is not None:
+        annual_plan(instance)
+        instance = annual_summary(instance)
     return instance
 
 
@@ -215,7 +264,7 @@ def final_report(instance: Instance) -> Instance:
     text = "实验期内，本区围绕实验主题健全制度、创新机制，形成了可复制推广的经验。" * 8
     zone = user(instance.applicant.adcode)
     return tasks.complete_task(
-        zone, ready_task(instance, "Task_FinalReport").id, {"final_report_content": text}
+        zone, task_with_form(instance, "final_report.json").id, {"final_report_content": text}
     )
 
 
@@ -225,7 +274,7 @@ def acceptance(instance: Instance, accepted: bool = True) -> Instance:
         "acceptance_date": _today(),
         "acceptance_comments": "实验目标基本实现，同意通过验收。" if accepted else "主要实验任务未完成。",
     }
-    return tasks.complete_task(user("province"), ready_task(instance, "Task_AcceptanceReview").id, data)
+    return tasks.complete_task(user("province"), task_with_form(instance, "acceptance_review.json").id, data)
 
 
 def national_recommendation(instance: Instance, recommend: bool = True, programme: str = "") -> Instance:
@@ -235,7 +284,7 @@ def national_recommendation(instance: Instance, recommend: bool = True, programm
         data["national_programme"] = programme or (
             "rural_governance" if kind == "rural" else "community_innovation"
         )
-    task = ready_task(instance, "Task_NationalRecommendation")
+    task = task_with_form(instance, "national_recommendation.json")
     return tasks.complete_task(user("province"), task.id, data)
 
 
@@ -247,7 +296,7 @@ def request_change(instance: Instance, change_type: str, **fields) -> Instance:
             "将“社区协商议事”拓展为“社区协商议事与小区治理融合”，增加小区议事会建设内容。"
         )
     zone = user(instance.applicant.adcode)
-    return instance_actions.start_action(zone, instance.id, "Start_ChangeRequest", data)
+    return _start_with_form(zone, instance, "change_request.json", data)
 
 
 def request_extension(instance: Instance, new_end_date: str) -> Instance:
@@ -257,24 +306,29 @@ def request_extension(instance: Instance, new_end_date: str) -> Instance:
         "new_end_date": new_end_date,
     }
     zone = user(instance.applicant.adcode)
-    return instance_actions.start_action(zone, instance.id, "Start_Extension", data)
+    return _start_with_form(zone, instance, "extension_request.json", data)
 
 
-def city_opinion_on_request(instance: Instance, element_id: str, agree: bool = True) -> Instance:
-    """The city's opinion on a change (Task_ChangeCityOpinion) or extension (Task_ExtensionCityOpinion)."""
+def city_opinion_on_request(
+    instance: Instance, element_id: str | None = None, agree: bool = True
+) -> Instance:
+    """The city's opinion on the waiting change or extension request (name the element when both wait)."""
     data = {
         "request_city_agrees": "agree" if agree else "disagree",
         "request_city_opinion": "情况属实，同意报省民政厅审批。" if agree else "理由不充分，不同意。",
     }
-    return tasks.complete_task(user(instance.city.adcode), ready_task(instance, element_id).id, data)
+    task = _task(instance, element_id, "request_city_opinion.json")
+    return tasks.complete_task(user(instance.city.adcode), task.id, data)
 
 
-def decide_request(instance: Instance, element_id: str, approve: bool = True) -> Instance:
-    """The province's decision on a change (Task_ChangeDecision) or extension (Task_ExtensionDecision)."""
+def decide_request(instance: Instance, element_id: str | None = None, approve: bool = True) -> Instance:
+    """The province's decision on the waiting change or extension request (name the element if both wait)."""
     data = {"request_decision": "approve" if approve else "reject", "request_decision_date": _today()}
     if not approve:
         data["request_decision_opinion"] = "申请理由不充分，不予批准。"
-    return tasks.complete_task(user("province"), ready_task(instance, element_id).id, data)
+    return tasks.complete_task(
+        user("province"), _task(instance, element_id, "request_decision.json").id, data
+    )
 
 
 def record_inspection(instance: Instance, rectification: bool = False) -> Instance:
@@ -289,13 +343,13 @@ def record_inspection(instance: Instance, rectification: bool = False) -> Instan
     }
     if rectification:
         data["rectification_requirements"] = "请于一个月内补齐滞后任务并报送整改情况。"
-    return instance_actions.start_action(user("province"), instance.id, "Start_Inspection", data)
+    return _start_with_form(user("province"), instance, "inspection.json", data)
 
 
 def rectify(instance: Instance) -> Instance:
     data = {"rectification_report": "已召开专题会议部署整改，滞后任务已全部补齐。"}
     zone = user(instance.applicant.adcode)
-    return tasks.complete_task(zone, ready_task(instance, "Task_Rectification").id, data)
+    return tasks.complete_task(zone, task_with_form(instance, "rectification.json").id, data)
 
 
 def through_every_kind_of_step(instance: Instance) -> Instance:
@@ -316,8 +370,8 @@ def through_every_kind_of_step(instance: Instance) -> Instance:
     assess(instance, "pass")
     recognise(instance)
     request_change(instance, "content")
-    city_opinion_on_request(instance, "Task_ChangeCityOpinion")
-    decide_request(instance, "Task_ChangeDecision")
+    city_opinion_on_request(instance)
+    decide_request(instance)
     request_extension(instance, "2029-02-28")
-    city_opinion_on_request(instance, "Task_ExtensionCityOpinion")
-    return decide_request(instance, "Task_ExtensionDecision")
+    city_opinion_on_request(instance)
+    return decide_request(instance)

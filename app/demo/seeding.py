@@ -139,32 +139,32 @@ def _completed_experiments(province: User) -> int:
         for zone in zones.values():
             driver.assess(zone, "pass")
             driver.recognise(zone)  # 22 months: the period's last day is 2026-08-09
-        for when, element in (
-            (datetime(2024, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ), "Task_AnnualPlan"),
-            (datetime(2025, 10, 5, 9, 0, tzinfo=PROGRAMME_TZ), "Task_AnnualSummary"),
-            (datetime(2025, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ), "Task_AnnualPlan"),
+        for when, report in (
+            (datetime(2024, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ), driver.annual_plan),
+            (datetime(2025, 10, 5, 9, 0, tzinfo=PROGRAMME_TZ), driver.annual_summary),
+            (datetime(2025, 10, 20, 9, 0, tzinfo=PROGRAMME_TZ), driver.annual_plan),
         ):
             clock.set(when)
             for zone in zones.values():
-                driver.annual_report(zone, element)
+                report(zone)
         clock.set(datetime(2025, 12, 1, 9, 0, tzinfo=PROGRAMME_TZ))
         terminated = zones.pop("370982")
         driver.request_change(terminated, "suspension", change_reason="辖区行政区划调整，实验无法继续开展。")
         clock.advance(timedelta(days=5))
-        driver.city_opinion_on_request(terminated, "Task_ChangeCityOpinion")
+        driver.city_opinion_on_request(terminated)
         clock.advance(timedelta(days=10))
-        driver.decide_request(terminated, "Task_ChangeDecision")
+        driver.decide_request(terminated)
         clock.set(datetime(2026, 6, 15, 9, 0, tzinfo=PROGRAMME_TZ))
         extended = zones["370783"]
         driver.request_extension(extended, "2027-04-30")
         clock.advance(timedelta(days=5))
-        driver.city_opinion_on_request(extended, "Task_ExtensionCityOpinion")
+        driver.city_opinion_on_request(extended)
         clock.advance(timedelta(days=10))
-        driver.decide_request(extended, "Task_ExtensionDecision")
+        driver.decide_request(extended)
         clock.set(datetime(2026, 7, 30, 9, 0, tzinfo=PROGRAMME_TZ))
         late = zones.pop("371082")
         for zone in zones.values():
-            driver.annual_report(zone, "Task_AnnualSummary")
+            driver.annual_summary(zone)
         clock.set(datetime(2026, 9, 20, 9, 0, tzinfo=PROGRAMME_TZ))
         # Its overdue summary is flagged first, then the request waits for the city.
         driver.request_change(late, "schedule", new_summary_due="2026-12-15")
@@ -242,7 +242,7 @@ def create_demo_programme() -> int:
         driver.record_inspection(apps["370203"])
         driver.request_change(apps["370203"], "content")  # the city agrees; the province decides
         clock.advance(timedelta(days=3))
-        driver.city_opinion_on_request(apps["370203"], "Task_ChangeCityOpinion")
+        driver.city_opinion_on_request(apps["370203"])
 
     with _frozen_time(datetime(2026, 11, 2, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
         call = _open_call(province, 2027)

@@ -19,7 +19,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import event_subprocesses, spec_wiring
 from .errors import DiagramError
-from .properties import FORM_PROPERTY, spec_property
+from .properties import APPLICATION_FORM_BLOCK_PROPERTY, FORM_PROPERTY, spec_property
 from .serialization import StateSerializer
 from .xml_safety import parse_bpmn_xml
 
@@ -211,6 +211,29 @@ class ProcessDefinition:
     def element_names(self) -> dict[str, str]:
         """Element id -> display name for every flow node (unnamed nodes map to their id)."""
         return self._element_names
+
+    def elements_by_property(self, name: str) -> dict[str, str]:
+        """Element id -> value, for every flow node that declares the ``spiffworkflow:property`` ``name``.
+
+        Lets the services bind to what a diagram declares (e.g. which block of the printed form a
+        task fills) instead of to element ids a process owner may rename.
+        """
+        found: dict[str, str] = {}
+        for spec in self.all_specs():
+            for task_spec in spec.task_specs.values():
+                element_id = getattr(task_spec, "bpmn_id", None)
+                value = spec_property(task_spec, name)
+                if element_id and value:
+                    found[element_id] = value
+        return found
+
+    @cached_property
+    def _application_form_blocks(self) -> dict[str, str]:
+        return self.elements_by_property(APPLICATION_FORM_BLOCK_PROPERTY)
+
+    def application_form_blocks(self) -> dict[str, str]:
+        """Element id -> the block of the printed 申报表 that the element's submissions fill in."""
+        return self._application_form_blocks
 
     @cached_property
     def _forms_by_element(self) -> dict[str, str]:

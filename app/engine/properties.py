@@ -7,6 +7,13 @@ from typing import Any
 # The form a user task (or a message start event a person triggers) shows.
 FORM_PROPERTY = "formJsonSchemaFilename"
 
+# Which block of the printed 申报表 (attachment 3 of the notice) a task's submission fills in. The
+# diagram says it, not the code, so a process owner who renames or replaces a task keeps the form
+# filled by moving the property along (the workbench warns about a block no task fills). The values
+# are the form's blocks: ``declaration`` (the applicant's part), ``city_opinion``
+# (市级民政部门审核推荐意见), ``review_opinion`` (实验方案初审意见), ``province_opinion`` (省民政厅评估意见).
+APPLICATION_FORM_BLOCK_PROPERTY = "applicationFormBlock"
+
 
 def spec_property(task_spec: Any, name: str) -> str | None:
     """Read a ``spiffworkflow:property`` value from a parsed task spec (None when absent)."""

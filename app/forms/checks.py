@@ -211,7 +211,8 @@ def assessment_method_chosen(data: Mapping[str, Any], context: Mapping[str, Any]
     ]
 
 
-# Phase 7: the national programme an accepted zone may be recommended to depends on its kind.
+# Phase 7: the national programme an accepted zone may be recommended to depends on its kind. Only
+# accepted zones reach this step (R9): acceptance.bpmn's gateway decides it, not a check.
 NATIONAL_PROGRAMME_FOR_KIND = {"urban": "community_innovation", "rural": "rural_governance"}
 
 
@@ -240,9 +241,10 @@ def _iso_date(value: Any) -> str | None:
 
 @register("schedule_adjustment_names_dates", needs=("change_type", "new_plan_due", "new_summary_due"))
 def schedule_adjustment_names_dates(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
-    """A schedule adjustment (进度调整) names at least one new due date, none of them in the past.
+    """R6: a schedule adjustment (进度调整) names at least one new due date, none of them in the past.
 
-    The service supplies ``today`` (Beijing date, ISO) in the context.
+    The dates move only once the province approves the request (implementation.bpmn's decision). The
+    service supplies ``today`` (Beijing date, ISO) in the context.
     """
     if data.get("change_type") != "schedule":
         return []

@@ -3,6 +3,10 @@
 The declaration part comes from the latest declaration (or revision) the applicant submitted; the
 three opinion blocks fill in as the process reaches them and stay blank otherwise, so the printed
 form can be completed, signed and sealed by hand.
+
+Which task fills which block is declared by the diagrams (each such task's ``applicationFormBlock``
+property, see ``app.engine.properties``), read from the version each step was taken on; what a
+submission contributes is read from its fields, the names the forms define.
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from ...clock import PROGRAMME_TZ
-from ...models import HistoryEvent, User
+from ...models import HistoryEvent, ProcessVersion, User
+from ..store.deployment import engine_for, latest_version
 from . import queries
-
-DECLARATION_TASKS = ("Task_Declare", "Task_Revise")
 
 COMMITTEE_LABELS = {
     "national": _l("National Expert Committee on Grassroots Government and Community Building"),
@@ -29,6 +32,61 @@ KIND_LABELS = {
 CITY_VERDICTS = {"agree": _l("Agree to recommend"), "decline": _l("Do not recommend")}
 REVIEW_VERDICTS = {"pass": _l("Passed the preliminary review"), "improve": _l("Needs improvement")}
 ASSESSMENT_VERDICTS = {"pass": _l("Passed the assessment"), "fail": _l("Did not pass the assessment")}
+
+
+@dataclass(frozen=True)
+class FormBlock:
+    """A block of the printed form: its printed title and the submission fields it shows."""
+
+    label: str
+    fields: frozenset[str]
+
+
+# Keyed by the values a diagram gives the applicationFormBlock property. The fields are the ones the
+# readers below take from submissions (the draft checks warn about a task whose form has none).
+BLOCKS = {
+    "declaration": FormBlock(
+        _l("Declaration of the applicant"),
+        frozenset(
+            (
+                "theme_title",
+                "kind",
+                "period_start",
+                "period_end",
+                "experts",
+                "department",
+                "lead_name",
+                "lead_post",
+                "lead_office_phone",
+                "lead_mobile",
+                "email",
+                "zone_summary",
+                "experiment_summary",
+            )
+        ),
+    ),
+    "city_opinion": FormBlock(
+        _l("Review and recommendation of the city civil affairs bureau"),
+        frozenset(
+            (
+                "city_agrees",
+                "city_recommendation_comments",
+                "city_doc_number",
+                "city_doc_date",
+                "city_decision",
+                "city_comments",
+            )
+        ),
+    ),
+    "review_opinion": FormBlock(
+        _l("Preliminary review of the experiment plan"),
+        frozenset(("review_result", "review_comments", "opinion", "opinion_signature")),
+    ),
+    "province_opinion": FormBlock(
+        _l("Assessment of the provincial civil affairs department"),
+        frozenset(("assessment_result", "assessment_comments", "recognition_doc_number", "recognition_date")),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -77,8 +135,8 @@ class ApplicationForm:
 def application_form_for(user: User, instance_id: int) -> ApplicationForm:
     """The form as it stands now; raises NotFound for an application outside the user's scope."""
     instance = queries.instance_for(user, instance_id)
-    completed = [e for e in queries.history_of(instance) if e.kind == "task_completed"]
-    declaration = _latest(completed, *DECLARATION_TASKS)
+    blocks = _by_block([e for e in queries.history_of(instance) if e.kind == "task_completed"])
+    declaration = blocks["declaration"][-1] if blocks["declaration"] else None
     data = declaration.data if declaration else {}
     return ApplicationForm(
         instance_id=instance.id,
@@ -95,9 +153,9 @@ def application_form_for(user: User, instance_id: int) -> ApplicationForm:
         email=data.get("email", ""),
         zone_summary=data.get("zone_summary", ""),
         experiment_summary=data.get("experiment_summary", ""),
-        city_opinion=_city_opinion(completed),
-        review_opinion=_review_opinion(completed),
-        province_opinion=_province_opinion(completed),
+        city_opinion=_city_opinion(blocks["city_opinion"]),
+        review_opinion=_review_opinion(blocks["review_opinion"]),
+        province_opinion=_province_opinion(blocks["province_opinion"]),
         declared=declaration is not None,
     )
 
@@ -116,8 +174,35 @@ def chinese_date(value: datetime | date | str | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _latest(events: list[HistoryEvent], *element_ids: str) -> HistoryEvent | None:
-    return next((e for e in reversed(events) if e.element_id in element_ids), None)
+def _by_block(completed: list[HistoryEvent]) -> dict[str, list[HistoryEvent]]:
+    """The completions that fill each block, in history order, by what each step's version declares."""
+    declared: dict[int, dict[str, str]] = {}
+    blocks: dict[str, list[HistoryEvent]] = {name: [] for name in BLOCKS}
+    for event in completed:
+        if event.version_id not in declared:
+            declared[event.version_id] = _declared_blocks(event.version)
+        block = declared[event.version_id].get(event.element_id or "")
+        if block in blocks:
+            blocks[block].append(event)
+    return blocks
+
+
+def _declared_blocks(version: ProcessVersion) -> dict[str, str]:
+    """Element id -> block, as the version's diagrams declare it.
+
+    Versions deployed before the diagrams declared their blocks declare none; their histories are
+    read with what the newest version of the process declares for the same elements.
+    """
+    declared = engine_for(version).definition.application_form_blocks()
+    if declared:
+        return declared
+    newest = latest_version(version.process_key)
+    return engine_for(newest).definition.application_form_blocks() if newest else {}
+
+
+def _latest_with(events: list[HistoryEvent], field: str) -> HistoryEvent | None:
+    """The latest of ``events`` whose submission filled ``field``."""
+    return next((e for e in reversed(events) if e.data.get(field)), None)
 
 
 def _period(start: str | None, end: str | None) -> str:
@@ -146,8 +231,9 @@ def _label(labels: dict, value: str | None) -> str:
     return str(labels.get(value, value or ""))
 
 
-def _city_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
-    recommendation = _latest(completed, "Task_CityRecommendation")
+def _city_opinion(events: list[HistoryEvent]) -> OpinionBlock:
+    """The city's formal recommendation once it gave one; until then its forwarding of the plan."""
+    recommendation = _latest_with(events, "city_agrees")
     if recommendation is not None:
         data = recommendation.data
         return OpinionBlock(
@@ -157,9 +243,7 @@ def _city_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
             doc_number=data.get("city_doc_number", ""),
             date=chinese_date(data.get("city_doc_date") or recommendation.at),
         )
-    forwarded = [
-        e for e in completed if e.element_id == "Task_CityReview" and e.data.get("city_decision") == "forward"
-    ]
+    forwarded = [e for e in events if e.data.get("city_decision") == "forward"]
     if not forwarded:
         return OpinionBlock()
     event = forwarded[-1]
@@ -171,18 +255,18 @@ def _city_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
     )
 
 
-def _review_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
+def _review_opinion(events: list[HistoryEvent]) -> OpinionBlock:
     """The latest preliminary review decision, signed by the experts who gave opinions in that round."""
-    decisions = [i for i, e in enumerate(completed) if e.element_id == "Task_ReviewDecision"]
+    decisions = [i for i, e in enumerate(events) if e.data.get("review_result")]
     if not decisions:
         return OpinionBlock()
     last = decisions[-1]
     round_start = decisions[-2] + 1 if len(decisions) > 1 else 0
-    decision = completed[last]
+    decision = events[last]
     signatures = [
         e.data.get("opinion_signature") or (e.actor.display_name if e.actor else "")
-        for e in completed[round_start:last]
-        if e.element_id == "Task_ExpertOpinion"
+        for e in events[round_start:last]
+        if e.data.get("opinion")
     ]
     return OpinionBlock(
         filled=True,
@@ -193,9 +277,9 @@ def _review_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
     )
 
 
-def _province_opinion(completed: list[HistoryEvent]) -> OpinionBlock:
-    assessment = _latest(completed, "Task_Assessment")
-    recognition = _latest(completed, "Task_Recognition")
+def _province_opinion(events: list[HistoryEvent]) -> OpinionBlock:
+    assessment = _latest_with(events, "assessment_result")
+    recognition = _latest_with(events, "recognition_doc_number")
     if assessment is None and recognition is None:
         return OpinionBlock()
     assessed = assessment.data if assessment else {}

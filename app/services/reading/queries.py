@@ -23,6 +23,7 @@ INBOX_SORTS = {
 
 
 def ready_tasks_for(user: User, *, sort: str = "due", phase: str | None = None) -> list[ReadyTask]:
+    """What `user` may act on now; by default the earliest due first, so late duties lead (R7)."""
     query = select(ReadyTask).join(Instance).where(actionable_tasks_filter(user))
     if phase:
         query = query.where(ReadyTask.phase == phase)
@@ -116,7 +117,10 @@ def cities() -> list[Organisation]:
 
 @dataclass(frozen=True)
 class ExperimentRecord:
-    """The running experiment's dates and approved content changes, as the diagram keeps them now."""
+    """The running experiment's dates and approved content changes, as the diagram keeps them now.
+
+    A requested change shows here only once the province approved it (R6): the diagram records it then.
+    """
 
     period_end_date: str | None
     plan_due: str | None

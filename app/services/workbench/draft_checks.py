@@ -5,7 +5,8 @@ every save and before every deploy, because only the server's word counts: an up
 diagram is untrusted XML (parsed with entities and network off, size-limited), every script,
 condition and timer expression must be accepted by the restricted evaluator and compile (checked
 in an evaluator process, under the same limits as running them), and the whole set must parse with
-SpiffWorkflow. Each problem names its file and, where it has one, its element.
+SpiffWorkflow. Each problem names its file and, where it has one, its element. Once the engine parses
+the set, the printed 申报表 is checked too: a deploy must not leave one of its blocks to no task.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ...engine import (
 )
 from ...forms import FormDefinitionError, load_form
 from ...roles import role_for_lane
+from ..reading.application_form import BLOCKS
 
 _NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -229,11 +231,78 @@ def check_files(
     problems += _forms(form_files, used)
     if len(roots) == len(bpmn_files):
         try:
-            ProcessDefinition.from_files({n: t.encode() for n, t in bpmn_files.items()}, main_process_id)
+            definition = ProcessDefinition.from_files(
+                {n: t.encode() for n, t in bpmn_files.items()}, main_process_id
+            )
         except DiagramError as exc:
             message = _("The process engine cannot use these diagrams: %(reason)s", reason=exc.message)
             problems.append(Problem(exc.filename or "", exc.element_id, "engine-parse", message))
+        else:
+            problems += _application_form_blocks(definition, roots, form_files)
     return problems
+
+
+def _application_form_blocks(
+    definition: ProcessDefinition, roots: dict, form_files: dict[str, str]
+) -> list[Problem]:
+    """Warnings for the printed 申报表: a block no task fills, and a task that cannot fill its block.
+
+    Several tasks may fill one block (a declaration and its revisions; the city's forwarding and its
+    formal recommendation): the latest submission wins. What matters is that the tasks' forms carry
+    the fields the block prints, and that the block a task names exists.
+    """
+    problems = []
+    claimed = definition.application_form_blocks()
+    forms = definition.forms_by_element()
+    for element_id, block in sorted(claimed.items()):
+        file = _file_of(roots, element_id)
+        if block not in BLOCKS:
+            known = "、".join(BLOCKS)
+            message = _(
+                "This task names the block “%(block)s” of the application form, which has no such "
+                "block (its blocks: %(known)s).",
+                block=block,
+                known=known,
+            )
+            problems.append(Problem(file, element_id, "form-block-known", message, severity="warning"))
+            continue
+        form = forms.get(element_id)
+        fields = _field_names(form, form_files)
+        if fields is not None and not BLOCKS[block].fields & fields:
+            message = _(
+                "This task is to fill “%(block)s” of the application form, but its form %(form)s has "
+                "none of the fields that block prints.",
+                block=BLOCKS[block].label,
+                form=form,
+            )
+            problems.append(Problem(file, element_id, "form-block-fields", message, severity="warning"))
+        elif form is None:
+            message = _(
+                "This element is to fill “%(block)s” of the application form, but it shows no form.",
+                block=BLOCKS[block].label,
+            )
+            problems.append(Problem(file, element_id, "form-block-fields", message, severity="warning"))
+    for block in [b for b in BLOCKS if b not in claimed.values()]:
+        message = _(
+            "No task fills “%(block)s” of the application form: that block would print blank.",
+            block=BLOCKS[block].label,
+        )
+        problems.append(Problem("", None, "form-block-filled", message, severity="warning"))
+    return problems
+
+
+def _file_of(roots: dict, element_id: str) -> str:
+    return next((name for name, root in roots.items() if root.xpath(".//*[@id=$id]", id=element_id)), "")
+
+
+def _field_names(form: str | None, form_files: dict[str, str]) -> set[str] | None:
+    """The fields of a draft's form; None when the form is missing or invalid (reported elsewhere)."""
+    if form not in form_files:
+        return None
+    try:
+        return set(load_form(form, form_files[form]).field_names())
+    except FormDefinitionError:
+        return None
 
 
 def parse_problem(name: str, text: str) -> Problem | None:

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from ...forms import FormDefinitionError, load_form, render_form
 from ...roles import ROLE_LABELS
 from ...services.errors import NotFound, ServiceError, ValidationFailed
+from ...services.reading.application_form import BLOCKS
 from ...services.workbench import drafts as workbench
 from ...services.workbench import migration, regression
 from . import bp
@@ -61,6 +62,7 @@ def draft(draft_id: int):
         current_file=current,
         form_names=sorted(found.form_files),
         roles=list(ROLE_LABELS.values()),
+        form_blocks=[{"value": key, "label": str(block.label)} for key, block in BLOCKS.items()],
         load_url=url_for("modeler.draft_file", draft_id=found.id, filename=current),
         save_url=url_for("modeler.save_file", draft_id=found.id, filename=current),
         deploy_url=url_for("modeler.deploy", draft_id=found.id),

@@ -6,7 +6,7 @@ import {
 } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 
-import { FORM_PROPERTY, getSpiffProperty, setSpiffProperty } from './spiff';
+import { FORM_BLOCK_PROPERTY, FORM_PROPERTY, getSpiffProperty, setSpiffProperty } from './spiff';
 
 export const GROUP_ID = 'sdzones-engine';
 const TIMER_TYPES = [ 'timeDate', 'timeDuration', 'timeCycle' ];
@@ -40,6 +40,28 @@ function FormEntry(props) {
     setValue: (value) => setSpiffProperty(injector, element, FORM_PROPERTY, value),
     getOptions: () => listOptions(options.forms || [], getSpiffProperty(element, FORM_PROPERTY),
       text(options, 'formNone', '(no form)'), text(options, 'notInDraft', 'not in this draft'))
+  });
+}
+
+// The blocks of the printed application form come as { value, label }; a value outside them stays visible.
+function FormBlockEntry(props) {
+  const { element, id } = props;
+  const injector = useService('injector');
+  const options = useOptions();
+  const current = () => getSpiffProperty(element, FORM_BLOCK_PROPERTY) || '';
+  return SelectEntry({
+    element, id,
+    label: text(options, 'formBlock', 'Block of the application form'),
+    getValue: current,
+    setValue: (value) => setSpiffProperty(injector, element, FORM_BLOCK_PROPERTY, value),
+    getOptions: () => {
+      const blocks = options.formBlocks || [];
+      const choices = [ { value: '', label: text(options, 'formBlockNone', '(fills no block)') } ].concat(blocks);
+      if (current() && !blocks.some((block) => block.value === current())) {
+        choices.push({ value: current(), label: current() + ' (' + text(options, 'notABlock', 'not a block') + ')' });
+      }
+      return choices;
+    }
   });
 }
 
@@ -210,6 +232,7 @@ function engineEntries(element) {
   }
   if (is(element, 'bpmn:UserTask')) {
     entries.push({ id: 'sdzones-assignee', component: AssigneeEntry, isEdited: isTextFieldEntryEdited });
+    entries.push({ id: 'sdzones-form-block', component: FormBlockEntry, isEdited: isSelectEntryEdited });
   }
   if (is(element, 'bpmn:Lane')) {
     entries.push({ id: 'sdzones-lane-role', component: LaneRoleEntry, isEdited: isSelectEntryEdited });

@@ -4,6 +4,7 @@
 // The page calls window.SdzonesModeler.init(options) with
 //   container, propertiesParent: elements (or selectors)
 //   loadUrl, saveUrl, csrfToken, forms, roles, locale, texts (translated UI strings)
+//   formBlocks: the blocks of the printed application form, [{value, label}]
 //   status, problems: elements (or selectors) for the save status and the server's problems (a <ul>)
 //   saveButton: element (or selector)
 // It sets window.SDZONES_MODELER = {forms, roles, modeler, ...} (the lint rules read forms/roles).
@@ -61,7 +62,7 @@ function init(options) {
     },
     linting: { bpmnlint: lintConfig, active: true },
     moddleExtensions: { spiffworkflow: spiffworkflowDescriptor },
-    sdzones: { forms: state.forms, roles: state.roles, texts },
+    sdzones: { forms: state.forms, roles: state.roles, formBlocks: options.formBlocks || [], texts },
     additionalModules
   });
   state.modeler = modeler;

@@ -3,6 +3,8 @@
 import { getBusinessObject, is } from 'bpmn-js/lib/util/ModelUtil';
 
 export const FORM_PROPERTY = 'formJsonSchemaFilename';
+// Which block of the printed application form (申报表) a task's submissions fill (app/engine/properties.py).
+export const FORM_BLOCK_PROPERTY = 'applicationFormBlock';
 
 function propertiesElement(bo) {
   const ext = bo.get('extensionElements');
