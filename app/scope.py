@@ -74,6 +74,15 @@ def acts_for(user: User, who: Assignee) -> bool:
     return who.org_id is not None and who.org_id == user.org_id
 
 
+def users_acting_for(who: Assignee) -> Select[tuple[User]]:
+    """The active accounts that act for ``who`` (the same rule as ``acts_for``, as a query)."""
+    query = select(User).where(User.active.is_(True))
+    if who.role in _NAMED_RELATIONS:
+        return query.where(User.id == who.user_id if who.user_id is not None else false())
+    unit = User.org_id == who.org_id if who.org_id is not None else false()
+    return query.join(User.role_rows).where(UserRole.role == who.role, unit).order_by(User.id)
+
+
 def can_act_on(user: User, task: ReadyTask) -> bool:
     return acts_for(user, Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
 

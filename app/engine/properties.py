@@ -15,6 +15,13 @@ FORM_PROPERTY = "formJsonSchemaFilename"
 APPLICATION_FORM_BLOCK_PROPERTY = "applicationFormBlock"
 
 
+# When a user task is due: an expression over the task's data, evaluated by the engine's restricted
+# evaluator when the task becomes ready, giving an ISO date (due by the end of that day, Beijing time)
+# or an aware ISO datetime; None or an empty value means no due date. The diagram says it, so the
+# call's deadline, the annual duties' dates and the review's date all come from the process.
+DUE_DATE_PROPERTY = "dueDate"
+
+
 def spec_property(task_spec: Any, name: str) -> str | None:
     """Read a ``spiffworkflow:property`` value from a parsed task spec (None when absent)."""
     extensions = getattr(task_spec, "extensions", None) or {}

@@ -32,7 +32,7 @@ from .clock import as_utc
 from .determinism import IdSequence, engine_step
 from .errors import EngineError, ScriptError, TaskNotReady
 from .event_subprocesses import MessageStart
-from .properties import FORM_PROPERTY, spec_property
+from .properties import DUE_DATE_PROPERTY, FORM_PROPERTY, spec_property
 
 if TYPE_CHECKING:
     from .definition import ProcessDefinition
@@ -116,6 +116,20 @@ def _timer_due(task: Task) -> datetime | None:
     return as_utc(parsed) if isinstance(parsed, datetime) else None
 
 
+def _as_due(value: Any, spec: Any) -> datetime | None:
+    """A due date's value as an aware moment: an ISO date is due at the end of that day in Beijing."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return as_utc(datetime.fromisoformat(f"{value}T23:59:59+08:00"))
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return as_utc(moment)
+    except ValueError:
+        message = f"due date of '{spec.bpmn_name or spec.bpmn_id}' is not a date: {value!r}"
+        raise ScriptError(message, spec.bpmn_id) from None
+
+
 class WorkflowRun:
     """Wraps a ``BpmnWorkflow`` bound to its ``ProcessDefinition``."""
 
@@ -168,6 +182,21 @@ class WorkflowRun:
                 )
             )
         return ready
+
+    def due_date(self, task_id: str) -> datetime | None:
+        """When the ready user task is due, by its ``dueDate`` property; None when it declares none.
+
+        The expression runs in the restricted evaluator like every piece of diagram code; a date
+        means the end of that day in Beijing time. Raises ScriptError when it fails or gives
+        something that is not a date.
+        """
+        task = self._user_task(task_id)
+        expression = spec_property(task.task_spec, DUE_DATE_PROPERTY)
+        if not expression or not expression.strip():
+            return None
+        with translate_engine_errors():
+            value = self._workflow.script_engine.evaluate(task, expression)
+        return _as_due(value, task.task_spec)
 
     def task_data(self, task_id: str) -> dict:
         """A deep copy of the data the ready task sees (for prefilling its form)."""

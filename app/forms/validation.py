@@ -49,18 +49,25 @@ def _unknown_people(
 def _recorded_dates(
     form: FormDefinition, data: Mapping[str, Any], context: Mapping[str, Any]
 ) -> list[FieldError]:
-    """A document's date (hint ``document_date``) lies between the step it answers and today.
+    """A document's date (hint ``document_date``) lies between the step it answers and today; a
+    deadline (hint ``deadline_date``) is today or later.
 
-    A recognition cannot be dated before the assessment it follows, nor any document in the future.
-    The service supplies ``today`` and ``not_before`` — (ISO date, name of the step) — in the context.
+    A recognition cannot be dated before the assessment it follows, nor any document in the future,
+    nor can an expert be given a review date that has passed. The service supplies ``today`` and
+    ``not_before`` — (ISO date, name of the step) — in the context.
     """
     today, not_before = context.get("today"), context.get("not_before")
     errors = []
-    for fld in (f for f in form.fields() if f.ui.get("document_date")):
+    for fld in (f for f in form.fields() if f.ui.get("document_date") or f.ui.get("deadline_date")):
         value = data.get(fld.name)
         if not isinstance(value, str) or len(value) != 10:
             continue  # missing or malformed: the schema reports it
-        if today and value > today:
+        if fld.ui.get("deadline_date"):
+            if today and value < today:
+                errors.append(
+                    FieldError(fld.name, _("The date has passed (today is %(today)s).", today=today))
+                )
+        elif today and value > today:
             errors.append(
                 FieldError(fld.name, _("The date cannot be in the future (today is %(today)s).", today=today))
             )

@@ -171,6 +171,9 @@ def first_step(
     step = Step(instance, run, 0, now)
     try:
         yield step
+    except ScriptError as exc:  # a due date of a first task that cannot be evaluated
+        log.error("starting on version %s failed at %s: %s", version.id, exc.element_id, exc.message)
+        raise incidents.cannot_continue(exc.element_id or "?") from exc
     finally:
         _end(step)
 
@@ -202,12 +205,11 @@ def take_step(
         try:
             with open_step(instance, clock.now(), fire_due_first=True) as step:
                 try:
-                    event = act(step)
+                    step.commit([act(step)])  # committing evaluates the new tasks' due dates too
                 except TaskNotReady:
                     raise conflict() from None
                 except ScriptError as exc:
                     raise incidents.failed_step(step.instance.id, exc, element_id, step.now) from exc
-                step.commit([event])
             return
         except StaleRevision:
             if not still_possible():

@@ -20,6 +20,7 @@ from ...models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, Us
 from ...roles import Role
 from ...scope import Assignee, assignee_for_lane, relation_of
 from . import incidents
+from .announcements import announce
 from .history_chain import GENESIS_HASH, event_digest, field_hashes, sha256_text
 
 
@@ -80,37 +81,54 @@ def summary_of(snapshot: Snapshot) -> dict:
     return values
 
 
-def _sync_ready_tasks(instance: Instance, snapshot: Snapshot, now: datetime) -> None:
+def _due_dates(instance: Instance, snapshot: Snapshot, run: WorkflowRun) -> dict[str, datetime | None]:
+    """When each task the step makes ready is due (its diagram's ``dueDate``), evaluated before any write.
+
+    Tasks already ready keep the due date they got when they became ready.
+    """
+    known = (
+        set(db.session.scalars(select(ReadyTask.id).where(ReadyTask.instance_id == instance.id)))
+        if instance.id is not None
+        else set()
+    )
+    return {task.task_id: run.due_date(task.task_id) for task in snapshot.ready if task.task_id not in known}
+
+
+def _sync_ready_tasks(
+    instance: Instance, snapshot: Snapshot, dues: dict[str, datetime | None], now: datetime
+) -> list[ReadyTask]:
+    """Rewrite the instance's ready-task rows; returns the rows of the tasks that just became ready."""
     existing = {
         row.id: row
         for row in db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
     }
-    due = snapshot.next_timer_at
+    added = []
     for task in snapshot.ready:
         if task.task_id in existing:
             # Name, form and phase follow the diagram version (they change when an instance migrates).
             row = existing.pop(task.task_id)
-            row.due_at, row.name, row.form, row.phase = due, task.name, task.form, task.process_name
+            row.name, row.form, row.phase = task.name, task.form, task.process_name
             continue
         who = assignee_for_lane(task.lane, instance, task.assignee)
         _ensure_participant(instance, who)
-        db.session.add(
-            ReadyTask(
-                id=task.task_id,
-                instance_id=instance.id,
-                element_id=task.element_id,
-                name=task.name,
-                phase=task.process_name,
-                role=who.role,
-                form=task.form,
-                assignee_org_id=who.org_id,
-                assignee_user_id=who.user_id,
-                due_at=due,
-                ready_since=now,
-            )
+        row = ReadyTask(
+            id=task.task_id,
+            instance_id=instance.id,
+            element_id=task.element_id,
+            name=task.name,
+            phase=task.process_name,
+            role=who.role,
+            form=task.form,
+            assignee_org_id=who.org_id,
+            assignee_user_id=who.user_id,
+            due_at=dues.get(task.task_id),
+            ready_since=now,
         )
+        db.session.add(row)
+        added.append(row)
     if existing:
         db.session.execute(delete(ReadyTask).where(ReadyTask.id.in_(list(existing))))
+    return added
 
 
 def _ensure_participant(instance: Instance, who: Assignee) -> None:
@@ -226,6 +244,11 @@ def commit_transition(
     state_hash = sha256_text(state)
     new_revision = revision_seen + 1
     snapshot = Snapshot.of(run)
+    dues = (
+        _due_dates(instance, snapshot, run)
+        if revision_seen
+        else {t.task_id: run.due_date(t.task_id) for t in snapshot.ready}
+    )
     values = summary_of(snapshot)
     if to_version_id is not None:
         values["version_id"] = to_version_id
@@ -253,10 +276,11 @@ def commit_transition(
             )
             if result.rowcount != 1:
                 raise StaleRevision()
-        _sync_ready_tasks(instance, snapshot, now)
+        added = _sync_ready_tasks(instance, snapshot, dues, now)
         _sync_named_experts(instance, snapshot)
         _append_events(instance, events, revision_seen, new_revision, state_hash)
         incidents.note_step(instance, snapshot.stalled_at, new_revision, now)
+        announce(instance, added, snapshot.end, now, actor_id=events[0].actor_id if events else None)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -1,0 +1,100 @@
+"""Who hears of a step: the people given a task by it, and the applicant when its application ends.
+
+Written in the step's own transaction (``commit_transition`` calls ``announce``), so a notification
+exists exactly when the task or the end it tells of does. A task asking the applicant to fill in the
+declaration again (the block the diagram marks ``declaration``) is told as a return, not as a new task.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ...clock import PROGRAMME_TZ
+from ...extensions import db
+from ...models import HistoryEvent, Instance, ReadyTask
+from ...roles import Role
+from ...scope import Assignee, users_acting_for
+from ..notices.record import notify
+from ..notices.texts import DECIDED, NEW_TASK, RETURNED
+from .deployment import engine_for
+
+DECLARATION_BLOCK = "declaration"
+
+
+def application_label(instance: Instance) -> str:
+    return f"#{instance.id} {instance.applicant.full_name}"
+
+
+def _asks_again(instance: Instance, task: ReadyTask) -> bool:
+    """Whether the task asks the applicant for a declaration already given once: a return."""
+    blocks = engine_for(instance.version).definition.application_form_blocks()
+    if blocks.get(task.element_id) != DECLARATION_BLOCK:
+        return False
+    declared = [element for element, block in blocks.items() if block == DECLARATION_BLOCK]
+    given = db.session.scalar(
+        select(HistoryEvent.id)
+        .where(
+            HistoryEvent.instance_id == instance.id,
+            HistoryEvent.kind == "task_completed",
+            HistoryEvent.element_id.in_(declared),
+        )
+        .limit(1)
+    )
+    return given is not None
+
+
+def announce(
+    instance: Instance,
+    new_tasks: list[ReadyTask],
+    end: tuple[str, str, str | None] | None,
+    now: datetime,
+    actor_id: int | None = None,
+) -> None:
+    """Notify the people of each new task, and the applicant's unit when the application ended.
+
+    The one who took the step is not told of what they just did (a county starting its application
+    is not notified of its own declaration task); their colleagues are.
+    """
+    label = application_label(instance)
+    for task in new_tasks:
+        people = [
+            user
+            for user in db.session.scalars(
+                users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
+            )
+            if user.id != actor_id
+        ]
+        if not people:
+            continue
+        params = {"task": task.name, "application": label}
+        if task.due_at is not None:
+            params["due"] = task.due_at.astimezone(PROGRAMME_TZ).date().isoformat()
+        kind = RETURNED if _asks_again(instance, task) else NEW_TASK
+        notify(
+            people,
+            kind,
+            now,
+            instance_id=instance.id,
+            task_id=task.id,
+            link=f"/tasks/{task.id}",
+            params=params,
+        )
+    if end is not None:
+        applicants = [
+            user
+            for user in db.session.scalars(
+                users_acting_for(Assignee(Role.APPLICANT, instance.applicant_org_id))
+            )
+            if user.id != actor_id
+        ]
+        params = {"application": label, "outcome": end[1]}
+        notify(
+            applicants,
+            DECIDED,
+            now,
+            instance_id=instance.id,
+            link=f"/applications/{instance.id}",
+            params=params,
+        )
