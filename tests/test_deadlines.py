@@ -87,3 +87,16 @@ def test_the_applicant_hears_the_end_of_its_application(world, clock):
     kinds = [kind for kind, _params in _notes("370102")]
     assert kinds[-1] == "decided"
     assert _notes("370102")[-1][1]["outcome"] == "逾期未报"
+
+
+def test_a_due_date_the_evaluator_refuses_is_a_problem_of_the_draft(world):
+    from app.services.workbench import drafts as workbench
+
+    owner = world.user("owner")
+    draft = workbench.create_draft(owner, "截止日期")
+    broken = draft.bpmn_files["declaration.bpmn"].replace(
+        'name="dueDate" value="call_deadline"', 'name="dueDate" value="__import__(&quot;os&quot;)"', 1
+    )
+    problems = workbench.save_file(owner, draft.id, "declaration.bpmn", broken)
+    found = [p for p in problems if p.rule == "due date-parses"]
+    assert len(found) == 1 and found[0].element_id == "Task_Declare"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ...engine import (
+    DUE_DATE_PROPERTY,
     FORM_PROPERTY,
     DiagramError,
     ProcessDefinition,
@@ -110,7 +111,7 @@ def _gateways(file: str, root) -> list[Problem]:
 
 
 # Scripts are statements; conditions and timer expressions are single expressions.
-_MODES = {"script": "exec", "condition": "eval", "timer": "eval"}
+_MODES = {"script": "exec", "condition": "eval", "timer": "eval", "due date": "eval"}
 
 
 def _refusals(snippets: list[tuple[str, str]]) -> list[str | None]:
@@ -132,7 +133,7 @@ def _refusals(snippets: list[tuple[str, str]]) -> list[str | None]:
 
 
 def _code(file: str, root) -> list[Problem]:
-    """Scripts, conditions and timer expressions: accepted by the restricted evaluator and compiled."""
+    """Scripts, conditions, timers and due dates: accepted by the restricted evaluator and compiled."""
     problems = []
     sources = [
         *(
@@ -146,6 +147,10 @@ def _code(file: str, root) -> list[Problem]:
         *(
             (e.getparent().getparent().get("id"), e.text, "timer")
             for e in root.xpath(_TIMER_EXPRESSIONS, namespaces=_NS)
+        ),
+        *(  # property -> properties -> extensionElements -> the task
+            (e.getparent().getparent().getparent().get("id"), e.get("value"), "due date")
+            for e in root.xpath(f".//spiffworkflow:property[@name='{DUE_DATE_PROPERTY}']", namespaces=_NS)
         ),
     ]
     filled = []
