@@ -18,4 +18,5 @@ APPLICATION_FORM_BLOCK_PROPERTY = "applicationFormBlock"
 def spec_property(task_spec: Any, name: str) -> str | None:
     """Read a ``spiffworkflow:property`` value from a parsed task spec (None when absent)."""
     extensions = getattr(task_spec, "extensions", None) or {}
-    return extensions.get("properties", {}).get(name)
+    value = extensions.get("properties", {}).get(name)
+    return value if isinstance(value, str) else None
