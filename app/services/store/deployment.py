@@ -6,6 +6,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
+from zipfile import ZipFile
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -147,7 +148,7 @@ def current_version(process_key: str) -> ProcessVersion:
 
 @lru_cache(maxsize=32)
 def _engine_for(version_id: int, content_hash_: str) -> Engine:
-    version = db.session.get(ProcessVersion, version_id)
+    version = db.session.get_one(ProcessVersion, version_id)  # the caller holds the version
     files = {name: text.encode() for name, text in version.bpmn_files.items()}
     return Engine(ProcessDefinition.from_files(files, version.main_process_id))
 
@@ -159,7 +160,7 @@ def engine_for(version: ProcessVersion) -> Engine:
 
 @lru_cache(maxsize=256)
 def _form_for(version_id: int, content_hash_: str, form_name: str) -> FormDefinition | None:
-    version = db.session.get(ProcessVersion, version_id)
+    version = db.session.get_one(ProcessVersion, version_id)  # the caller holds the version
     content = version.form_files.get(form_name)
     return load_form(form_name, content) if content is not None else None
 
@@ -172,7 +173,7 @@ def form_for(version: ProcessVersion, form_name: str) -> FormDefinition:
     return form
 
 
-def write_version_files(package, version: ProcessVersion, prefix: str = "") -> None:
+def write_version_files(package: ZipFile, version: ProcessVersion, prefix: str = "") -> None:
     """Add a version's diagrams and forms to an open ``zipfile.ZipFile`` under ``prefix``bpmn/ and forms/."""
     for name, text in sorted(version.bpmn_files.items()):
         package.writestr(f"{prefix}bpmn/{name}", text)
