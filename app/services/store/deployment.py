@@ -165,9 +165,12 @@ def _form_for(version_id: int, content_hash_: str, form_name: str) -> FormDefini
     return load_form(form_name, content) if content is not None else None
 
 
-def form_for(version: ProcessVersion, form_name: str) -> FormDefinition:
-    """The parsed form of a version; versions are immutable, so it is cached per process."""
-    form = _form_for(version.id, version.content_hash, form_name)
+def form_for(version: ProcessVersion, form_name: str | None) -> FormDefinition:
+    """The parsed form of a version; versions are immutable, so it is cached per process.
+
+    ``form_name`` is what a task or a start event declares, which may be nothing: no form, then.
+    """
+    form = _form_for(version.id, version.content_hash, form_name) if form_name else None
     if form is None:
         raise ServiceError(_("Form %(form)s is missing from this process version.", form=form_name))
     return form
