@@ -35,10 +35,9 @@ def verify_command(instance_ids: tuple[int, ...], every: bool) -> None:
     broken = 0
     instances = _instances(instance_ids, every)
     for instance in instances:
-        report = chain_check.verify_chain(instance)
-        if not report.ok:
+        problem = chain_check.verify_chain(instance).problem
+        if problem is not None:
             broken += 1
-            problem = report.problem
             where = f"event #{problem.seq} field {problem.field}"
             click.echo(f"instance {instance.id}: BROKEN at {where}: {problem.message}")
     click.echo(f"{len(instances) - broken} of {len(instances)} chains intact")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from .. import clock
 from ..clock import PROGRAMME_TZ
 from ..extensions import db
-from ..models import Call, Instance, ReadyTask, User
+from ..models import Call, Instance, Organisation, ReadyTask, User
 from ..reference import load_themes
 from ..services.lifecycle import applications, instance_actions, tasks
 from .texts import demo_declaration
@@ -32,7 +32,11 @@ def _year() -> int:
 
 
 def user(username: str) -> User:
-    return db.session.scalar(select(User).where(User.username == username))
+    return db.session.execute(select(User).where(User.username == username)).scalar_one()
+
+
+def _organisation(adcode: str) -> Organisation:
+    return db.session.execute(select(Organisation).where(Organisation.adcode == adcode)).scalar_one()
 
 
 def ready_task(instance: Instance, element_id: str, assignee: str | None = None) -> ReadyTask | None:
@@ -55,8 +59,24 @@ def task_with_form(instance: Instance, form: str, assignee: str | None = None) -
     return found[0] if found else None
 
 
-def _task(instance: Instance, element_id: str | None, form: str) -> ReadyTask | None:
-    return ready_task(instance, element_id) if element_id else task_with_form(instance, form)
+def _with_form(instance: Instance, form: str, assignee: str | None = None) -> ReadyTask:
+    """The ready task a step completes, found by its form; LookupError when the step comes out of order."""
+    task = task_with_form(instance, form, assignee)
+    if task is None:
+        raise LookupError(f"#{instance.id}: no ready task shows {form}")
+    return task
+
+
+def _of_element(instance: Instance, element_id: str) -> ReadyTask:
+    """The ready task of a named element; LookupError when it is not ready."""
+    task = ready_task(instance, element_id)
+    if task is None:
+        raise LookupError(f"#{instance.id}: {element_id} is not ready")
+    return task
+
+
+def _task(instance: Instance, element_id: str | None, form: str) -> ReadyTask:
+    return _of_element(instance, element_id) if element_id else _with_form(instance, form)
 
 
 def _start_with_form(starter: User, instance: Instance, form: str, data: dict) -> Instance:
@@ -73,9 +93,7 @@ def start(adcode: str, call: Call) -> Instance:
 
 def declaration(adcode: str = "370102", theme: int = 0, experts=("expert01",), **overrides) -> dict:
     """A complete declaration (R1-R3 satisfied) for the county, with the reference theme number `theme`."""
-    data = demo_declaration(
-        user(adcode).organisation.full_name, load_themes()[theme], [user(e) for e in experts]
-    )
+    data = demo_declaration(_organisation(adcode).full_name, load_themes()[theme], [user(e) for e in experts])
     data.update(overrides)
     return data
 
@@ -89,9 +107,7 @@ def declare(instance: Instance, element_id: str | None = None, **overrides) -> I
 
 def city_decides(instance: Instance, decision: str, comments: str = "") -> Instance:
     data = {"city_decision": decision, **({"city_comments": comments} if comments else {})}
-    return tasks.complete_task(
-        user(instance.city.adcode), task_with_form(instance, "city_review.json").id, data
-    )
+    return tasks.complete_task(user(instance.city.adcode), _with_form(instance, "city_review.json").id, data)
 
 
 def forward(instance: Instance, **overrides) -> Instance:
@@ -101,7 +117,7 @@ def forward(instance: Instance, **overrides) -> Instance:
 
 
 def assign(instance: Instance, *experts: str) -> Instance:
-    task = task_with_form(instance, "assign_experts.json")
+    task = _with_form(instance, "assign_experts.json")
     return tasks.complete_task(user("province"), task.id, {"review_experts": list(experts)})
 
 
@@ -113,14 +129,14 @@ def opine(instance: Instance, expert: str, opinion: str, comments: str = "") -> 
         or ("方案基础扎实，同意通过。" if opinion == "pass" else "分期规划不够具体，请补充。"),
         "opinion_signature": expert_user.display_name,
     }
-    return tasks.complete_task(expert_user, task_with_form(instance, "expert_opinion.json", expert).id, data)
+    return tasks.complete_task(expert_user, _with_form(instance, "expert_opinion.json", expert).id, data)
 
 
 def decide(instance: Instance, result: str, comments: str = "") -> Instance:
     if result == "improve" and not comments:
         comments = "专家意见汇总：实验举措需细化，分期目标需量化。"
     data = {"review_result": result, **({"review_comments": comments} if comments else {})}
-    return tasks.complete_task(user("province"), task_with_form(instance, "review_decision.json").id, data)
+    return tasks.complete_task(user("province"), _with_form(instance, "review_decision.json").id, data)
 
 
 def review_round(instance: Instance, result: str, experts=("expert05", "expert06")) -> Instance:
@@ -133,7 +149,7 @@ def review_round(instance: Instance, result: str, experts=("expert05", "expert06
 def guide(instance: Instance, comments: str = "请按专家意见补充分期目标和经费保障。") -> Instance:
     city = user(instance.city.adcode)
     return tasks.complete_task(
-        city, task_with_form(instance, "city_guidance.json").id, {"city_guidance_comments": comments}
+        city, _with_form(instance, "city_guidance.json").id, {"city_guidance_comments": comments}
     )
 
 
@@ -152,13 +168,13 @@ DEMO_PDF = (
 def submit_formally(instance: Instance, doc_number: str = "") -> Instance:
     """Phase 3: the applicant's formal submission with the 申报表 and the plan attached."""
     county = user(instance.applicant.adcode)
-    task = task_with_form(instance, "formal_submission.json")
+    task = _with_form(instance, "formal_submission.json")
     refs = {
         field: tasks.upload_file(county, task.id, field, f"{field}.pdf", io.BytesIO(DEMO_PDF))
         for field in ("application_form_file", "plan_file")
     }
     data = {
-        "submission_doc_number": doc_number or f"{county.organisation.name}发〔{_year()}〕{instance.id}号",
+        "submission_doc_number": doc_number or f"{instance.applicant.name}发〔{_year()}〕{instance.id}号",
         "submission_date": _today(),
         **refs,
     }
@@ -166,7 +182,7 @@ def submit_formally(instance: Instance, doc_number: str = "") -> Instance:
 
 
 def city_recommends(instance: Instance, agree: bool = True) -> Instance:
-    task = task_with_form(instance, "city_recommendation.json")
+    task = _with_form(instance, "city_recommendation.json")
     if agree:
         data = {
             "city_agrees": "agree",
@@ -185,13 +201,13 @@ def city_recommends(instance: Instance, agree: bool = True) -> Instance:
 
 
 def receive_paper(instance: Instance, copies: int = 3) -> Instance:
-    task = task_with_form(instance, "paper_receipt.json")
+    task = _with_form(instance, "paper_receipt.json")
     data = {"paper_copies": copies, "disc_received": True, "received_date": _today()}
     return tasks.complete_task(user("province"), task.id, data)
 
 
 def assess(instance: Instance, result: str = "pass") -> Instance:
-    task = task_with_form(instance, "assessment.json")
+    task = _with_form(instance, "assessment.json")
     grade = "good" if result == "pass" else "poor"
     data = {
         "assessment_meeting": True,
@@ -208,7 +224,7 @@ def assess(instance: Instance, result: str = "pass") -> Instance:
 
 
 def recognise(instance: Instance, date: str = "") -> Instance:
-    task = task_with_form(instance, "recognition.json")
+    task = _with_form(instance, "recognition.json")
     data = {
         "recognition_doc_number": f"鲁民〔{_year()}〕{instance.id}号",
         "recognition_date": date or _today(),
@@ -227,29 +243,31 @@ def _report(instance: Instance, task: ReadyTask) -> Instance:
         "本实验年度围绕实验主题推进重点任务：完善社区协商议事规则，推进社区减负增效，加强社区工作者队伍建设。"
         * 2
     )
+    if task.form not in _ANNUAL_REPORT_FIELDS:
+        raise LookupError(f"#{instance.id}: {task.element_id} shows {task.form}, not an annual report")
     zone = user(instance.applicant.adcode)
     return tasks.complete_task(zone, task.id, {_ANNUAL_REPORT_FIELDS[task.form]: text})
 
 
 def annual_plan(instance: Instance) -> Instance:
     """Phase 5: the zone's plan for the experiment year (R7)."""
-    return _report(instance, task_with_form(instance, "annual_plan.json"))
+    return _report(instance, _with_form(instance, "annual_plan.json"))
 
 
 def annual_summary(instance: Instance) -> Instance:
     """Phase 5: the zone's summary of the experiment year (R7)."""
-    return _report(instance, task_with_form(instance, "annual_summary.json"))
+    return _report(instance, _with_form(instance, "annual_summary.json"))
 
 
 def annual_report(instance: Instance, element_id: str) -> Instance:
     """The annual plan or summary of a named element (tests name the repository's elements)."""
-    return _report(instance, ready_task(instance, element_id))
+    return _report(instance, _of_element(instance, element_id))
 
 
 def follow_up(instance: Instance, element_id: str, username: str) -> Instance:
     """A city's or the province's follow-up of an overdue annual report (R7)."""
     data = {"followup_comments": "已电话督促实验区尽快报送。"}
-    return tasks.complete_task(user(username), ready_task(instance, element_id).id, data)
+    return tasks.complete_task(user(username), _of_element(instance, element_id).id, data)
 
 
 def run_the_experiment(instance: Instance) -> Instance:
@@ -264,7 +282,7 @@ def final_report(instance: Instance) -> Instance:
     text = "实验期内，本区围绕实验主题健全制度、创新机制，形成了可复制推广的经验。" * 8
     zone = user(instance.applicant.adcode)
     return tasks.complete_task(
-        zone, task_with_form(instance, "final_report.json").id, {"final_report_content": text}
+        zone, _with_form(instance, "final_report.json").id, {"final_report_content": text}
     )
 
 
@@ -274,7 +292,7 @@ def acceptance(instance: Instance, accepted: bool = True) -> Instance:
         "acceptance_date": _today(),
         "acceptance_comments": "实验目标基本实现，同意通过验收。" if accepted else "主要实验任务未完成。",
     }
-    return tasks.complete_task(user("province"), task_with_form(instance, "acceptance_review.json").id, data)
+    return tasks.complete_task(user("province"), _with_form(instance, "acceptance_review.json").id, data)
 
 
 def national_recommendation(instance: Instance, recommend: bool = True, programme: str = "") -> Instance:
@@ -284,7 +302,7 @@ def national_recommendation(instance: Instance, recommend: bool = True, programm
         data["national_programme"] = programme or (
             "rural_governance" if kind == "rural" else "community_innovation"
         )
-    task = task_with_form(instance, "national_recommendation.json")
+    task = _with_form(instance, "national_recommendation.json")
     return tasks.complete_task(user("province"), task.id, data)
 
 
@@ -349,7 +367,7 @@ def record_inspection(instance: Instance, rectification: bool = False) -> Instan
 def rectify(instance: Instance) -> Instance:
     data = {"rectification_report": "已召开专题会议部署整改，滞后任务已全部补齐。"}
     zone = user(instance.applicant.adcode)
-    return tasks.complete_task(zone, task_with_form(instance, "rectification.json").id, data)
+    return tasks.complete_task(zone, _with_form(instance, "rectification.json").id, data)
 
 
 def through_every_kind_of_step(instance: Instance) -> Instance:

@@ -34,15 +34,17 @@ class _DatetimeMeta(type):
 class ClockDatetime(datetime, metaclass=_DatetimeMeta):
     """``datetime`` whose ``now()`` honours the adapter's injected time."""
 
+    # typeshed says now() returns the subclass; this one returns plain datetimes on purpose, so the
+    # instances SpiffWorkflow keeps and compares are ordinary ones.
     @classmethod
-    def now(cls, tz: tzinfo | None = None) -> datetime:
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
         injected = _current_now.get()
         if injected is None:
             return datetime.now(tz)
         return injected.astimezone(tz) if tz is not None else injected.astimezone().replace(tzinfo=None)
 
     @classmethod
-    def utcnow(cls) -> datetime:
+    def utcnow(cls) -> datetime:  # type: ignore[override]  # a plain datetime too, as now()
         return cls.now(UTC).replace(tzinfo=None)
 
 

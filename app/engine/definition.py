@@ -131,7 +131,7 @@ class ProcessDefinition:
         """The main spec first, then called processes in discovery order."""
         return [self.spec, *self.subprocess_specs.values()]
 
-    def wiring_fingerprint(self) -> tuple:
+    def wiring_fingerprint(self) -> tuple[tuple[Any, ...], ...]:
         """How the specs' tasks are connected; running workflows must never change it (see spec_wiring)."""
         return spec_wiring.fingerprint(self.all_specs())
 
@@ -237,7 +237,11 @@ class ProcessDefinition:
 
     @cached_property
     def _forms_by_element(self) -> dict[str, str]:
-        return {s.element_id: s.form for s in [*self.user_tasks(), *self.message_starts()] if s.form}
+        declared: list[UserTaskSpec | event_subprocesses.MessageStart] = [
+            *self.user_tasks(),
+            *self.message_starts(),
+        ]
+        return {s.element_id: s.form for s in declared if s.form}
 
     def forms_by_element(self) -> dict[str, str]:
         """Element id -> form file, for the user tasks and the message start events people fill in."""

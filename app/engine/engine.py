@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime
+from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -21,7 +22,7 @@ class Engine:
     def __init__(self, definition: ProcessDefinition) -> None:
         self.definition = definition
 
-    def start(self, data: dict, now: datetime, id_seed: str | None = None) -> WorkflowRun:
+    def start(self, data: dict[str, Any], now: datetime, id_seed: str | None = None) -> WorkflowRun:
         """Create a workflow, seed ``data`` into its start task and run engine steps at ``now``.
 
         ``id_seed`` fixes the task ids (replay passes the recorded one); by default it is random.

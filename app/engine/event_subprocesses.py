@@ -52,7 +52,9 @@ def wire(spec: BpmnProcessSpec) -> None:
             task_spec.connect(spec.end)
 
 
-def _message_start_specs(spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> Iterator:
+def _message_start_specs(
+    spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+) -> Iterator[tuple[Any, Any]]:
     """(event sub-process task spec, start event spec) for each message start event ``spec`` offers."""
     for name in spec.start.trigger_specs:
         task_spec = spec.task_specs[name]
@@ -86,7 +88,9 @@ def declared(
     ]
 
 
-def _running_starts(workflow: Any, subprocess_specs: dict[str, BpmnProcessSpec]) -> Iterator:
+def _running_starts(
+    workflow: Any, subprocess_specs: dict[str, BpmnProcessSpec]
+) -> Iterator[tuple[Any, Any, Any]]:
     """(owning workflow, event sub-process task spec, start event spec) in every running workflow."""
     for owner in [workflow, *workflow.subprocesses.values()]:
         if owner is not workflow and owner.completed:
@@ -104,7 +108,7 @@ def offered(workflow: Any, subprocess_specs: dict[str, BpmnProcessSpec]) -> list
 
 
 def deliver(
-    workflow: Any, subprocess_specs: dict[str, BpmnProcessSpec], element_id: str, payload: dict
+    workflow: Any, subprocess_specs: dict[str, BpmnProcessSpec], element_id: str, payload: dict[str, Any]
 ) -> None:
     """Start the event sub-process whose message start event is ``element_id``, with ``payload``."""
     for owner, task_spec, start_spec in _running_starts(workflow, subprocess_specs):

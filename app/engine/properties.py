@@ -25,4 +25,5 @@ DUE_DATE_PROPERTY = "dueDate"
 def spec_property(task_spec: Any, name: str) -> str | None:
     """Read a ``spiffworkflow:property`` value from a parsed task spec (None when absent)."""
     extensions = getattr(task_spec, "extensions", None) or {}
-    return extensions.get("properties", {}).get(name)
+    value = extensions.get("properties", {}).get(name)
+    return value if isinstance(value, str) else None

@@ -198,7 +198,7 @@ class WorkflowRun:
             value = self._workflow.script_engine.evaluate(task, expression)
         return _as_due(value, task.task_spec)
 
-    def task_data(self, task_id: str) -> dict:
+    def task_data(self, task_id: str) -> dict[str, Any]:
         """A deep copy of the data the ready task sees (for prefilling its form)."""
         return copy.deepcopy(self._user_task(task_id).data)
 
@@ -206,9 +206,9 @@ class WorkflowRun:
         """Event sub-processes a participant may start now (e.g. a change request during implementation)."""
         return event_subprocesses.offered(self._workflow, self._definition.subprocess_specs)
 
-    def data_objects(self) -> dict:
+    def data_objects(self) -> dict[str, Any]:
         """The data objects (process-wide variables) of the processes still running, innermost last."""
-        merged: dict = {}
+        merged: dict[str, Any] = {}
         for workflow in self._all_workflows():
             if workflow is self._workflow or not workflow.completed:
                 merged.update(copy.deepcopy(workflow.data_objects))
@@ -285,7 +285,7 @@ class WorkflowRun:
         return end.bpmn_id, end.bpmn_name or end.bpmn_id, spec_property(end, OUTCOME_PROPERTY)
 
     @property
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         """Top-level workflow data (filled by SpiffWorkflow when the main process ends)."""
         return copy.deepcopy(self._workflow.data)
 
@@ -314,7 +314,8 @@ class WorkflowRun:
                 and isinstance(spec, SubWorkflowTask)
                 and not isinstance(spec, EventSubprocess)
             ):
-                return names.get(spec.spec, spec.spec)
+                process_id: str = spec.spec
+                return names.get(process_id, process_id)
         return None
 
     def active_element_ids(self) -> list[str]:
@@ -330,7 +331,7 @@ class WorkflowRun:
 
     # -- commands ------------------------------------------------------------------------------
 
-    def complete_task(self, task_id: str, data: dict, now: datetime) -> None:
+    def complete_task(self, task_id: str, data: dict[str, Any], now: datetime) -> None:
         """Merge ``data`` into the ready user task, complete it and run engine steps.
 
         Due timers are also fired by the engine steps; call ``fire_due_timers`` first if the
@@ -342,7 +343,7 @@ class WorkflowRun:
             task.run()
             self._workflow.do_engine_steps()
 
-    def start_event_subprocess(self, element_id: str, payload: dict, now: datetime) -> None:
+    def start_event_subprocess(self, element_id: str, payload: dict[str, Any], now: datetime) -> None:
         """Start the event sub-process of message start event ``element_id`` with ``payload``.
 
         Raises ``TaskNotReady`` when no running process offers that start event.

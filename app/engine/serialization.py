@@ -28,7 +28,8 @@ from .determinism import IdSequence
 ID_SEQUENCE_KEY = "sdzones_id_sequence"
 
 
-class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+# SpiffWorkflow ships no type hints: to mypy its classes are Any.
+class SpecFreeWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
     """``BpmnWorkflowConverter`` that omits the specs and restores against given spec objects."""
 
     def __init__(
@@ -42,13 +43,13 @@ class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
         self.spec = spec
         self.subprocess_specs = subprocess_specs
 
-    def to_dict(self, workflow: BpmnWorkflow) -> dict:
-        dct = WorkflowConverter.to_dict(self, workflow)
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def from_dict(self, dct: dict) -> BpmnWorkflow:
+    def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
         # Mirrors BpmnWorkflowConverter.from_dict (SpiffWorkflow 3.2.0) with the specs supplied.
         dct.pop("spec", None)
         dct.pop("subprocess_specs", None)
@@ -95,7 +96,7 @@ class StateSerializer:
         return self._serializer.from_dict(dct), ids
 
 
-def _sort_deletions(workflow_dct: dict) -> None:
+def _sort_deletions(workflow_dct: dict[str, Any]) -> None:
     """Make data-delta deletion lists order-independent.
 
     SpiffWorkflow lists deleted keys in the parent's dict order, which differs after a restore
@@ -107,7 +108,7 @@ def _sort_deletions(workflow_dct: dict) -> None:
             delta["deletions"] = sorted(delta["deletions"])
 
 
-def _parents_first(workflow_dct: dict) -> None:
+def _parents_first(workflow_dct: dict[str, Any]) -> None:
     """Reorder ``tasks`` so every task follows its parent.
 
     SpiffWorkflow stores a child's data as a delta against its parent and rebuilds it while
@@ -115,7 +116,7 @@ def _parents_first(workflow_dct: dict) -> None:
     ``sort_keys`` output orders tasks by UUID, hence this walk from the root.
     """
     tasks = workflow_dct["tasks"]
-    ordered: dict[str, dict] = {}
+    ordered: dict[str, dict[str, Any]] = {}
     pending = [workflow_dct["root"]]
     while pending:
         task_id = pending.pop(0)

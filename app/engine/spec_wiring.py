@@ -48,7 +48,7 @@ def _callback_name(callback: Any) -> str:
     return f"{getattr(owner, 'name', '')}.{name}" if owner is not None else name
 
 
-def fingerprint(specs: Iterable[BpmnProcessSpec]) -> tuple:
+def fingerprint(specs: Iterable[BpmnProcessSpec]) -> tuple[tuple[Any, ...], ...]:
     """Inputs, outputs and completion callbacks of every task spec: equal before and after running."""
     found = []
     for spec in specs:

@@ -1,4 +1,4 @@
-"""Responses shared by the web pages and the API: the audit package download."""
+"""Responses shared by the web pages and the API: the audit package download, the 申报表 as PDF."""
 
 from __future__ import annotations
 
@@ -16,13 +16,18 @@ if TYPE_CHECKING:
     from ..models import User
 
 
+def application_form_pdf(user: User, instance_id: int) -> bytes:
+    """The printable 申报表 of an application as `user` may see it, as PDF, styled from the static folder."""
+    html = render_template("instances/application_form.html", form=application_form_for(user, instance_id))
+    static_folder, static_url_path = current_app.static_folder, current_app.static_url_path
+    assert static_folder is not None and static_url_path is not None, "create_app keeps Flask's static folder"
+    return form_pdf(html, static_folder, static_url_path)
+
+
 def audit_package_response(user: User, instance_id: int):
     """The zip for `user` (checked: scope and auditor rights), recorded in the security log."""
     instance = access.audited_instance(user, instance_id)
-    form_html = render_template(
-        "instances/application_form.html", form=application_form_for(user, instance_id)
-    )
-    pdf = form_pdf(form_html, current_app.static_folder, current_app.static_url_path)
+    pdf = application_form_pdf(user, instance_id)
     content = audit_exports.audit_package(instance, pdf, user, clock.now())
     security_log.record(
         "export", user=user, what="audit_package", instance_id=instance.id, bytes=len(content)

@@ -44,13 +44,13 @@ from .script_functions import SCRIPT_FUNCTIONS
 GLOBALS: dict[str, Any] = {**GUARDS, **SCRIPT_FUNCTIONS}
 
 
-def evaluate(source: str, context: dict, external: dict) -> Any:
+def evaluate(source: str, context: dict[str, Any], external: dict[str, Any]) -> Any:
     code = compile_restricted(source, "eval")
     namespace = {**external, **context, **GLOBALS, "__builtins__": SAFE_BUILTINS}
     return run_bounded(code, namespace)
 
 
-def execute(source: str, context: dict, external: dict) -> dict:
+def execute(source: str, context: dict[str, Any], external: dict[str, Any]) -> dict[str, Any]:
     code = compile_restricted(source, "exec")
     namespace = {**context, **external, **GLOBALS, "__builtins__": SAFE_BUILTINS}
     run_bounded(code, namespace)

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from ..errors import ScriptError, ScriptLimitExceeded
 from .evaluator_wire import HEADER, WireError, decode, encode, frame, write_all
@@ -110,6 +110,10 @@ class _Evaluator:
             env={"PYTHONHASHSEED": "0"},
             start_new_session=True,
         )
+        # Popen opens both pipes, since stdin and stdout are PIPE above.
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._requests: IO[bytes] = self.process.stdin
+        self._answers: IO[bytes] = self.process.stdout
         try:
             resting = self._read_frame(time.monotonic() + _START_SECONDS, 1024).get("ready")
         except ScriptError as exc:
@@ -124,7 +128,7 @@ class _Evaluator:
 
     def send(self, data: bytes) -> None:
         try:
-            write_all(self.process.stdin.fileno(), data)
+            write_all(self._requests.fileno(), data)
         except OSError:
             raise self._died() from None
 
@@ -150,7 +154,7 @@ class _Evaluator:
         return message
 
     def _read(self, size: int, deadline: float) -> bytes:
-        fd = self.process.stdout.fileno()
+        fd = self._answers.fileno()
         poller = select.poll()
         poller.register(fd, select.POLLIN)
         chunks: list[bytes] = []
@@ -181,12 +185,12 @@ class _Evaluator:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
+        for pipe in (self._requests, self._answers):
             pipe.close()
 
     def forget(self) -> None:
         """Drop an evaluator inherited through ``fork``: close this process's copy of its pipes only."""
-        for pipe in (self.process.stdin, self.process.stdout):
+        for pipe in (self._requests, self._answers):
             pipe.close()
         self.process.returncode = 0  # not our child: never wait for it
 

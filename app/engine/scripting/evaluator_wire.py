@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -120,7 +121,7 @@ def encode(value: Any, max_bytes: int) -> bytes:
     return data
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[Any], Any]] = {
     _TUPLE: tuple,
     _DATETIME: datetime.fromisoformat,
     _DATE: date.fromisoformat,

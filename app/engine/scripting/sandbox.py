@@ -127,11 +127,12 @@ CHECKED_METHODS = frozenset({"join", "replace", "translate", "extend"})
 
 def _constant_spec(spec: ast.expr) -> str | None:
     """The text of an f-string format spec, or None when part of it is computed at run time."""
-    if isinstance(spec, ast.JoinedStr) and all(
-        isinstance(part, ast.Constant) and isinstance(part.value, str) for part in spec.values
-    ):
-        return "".join(part.value for part in spec.values)  # type: ignore[union-attr]
-    return None
+    if not isinstance(spec, ast.JoinedStr):
+        return None
+    texts = [
+        part.value for part in spec.values if isinstance(part, ast.Constant) and isinstance(part.value, str)
+    ]
+    return "".join(texts) if len(texts) == len(spec.values) else None
 
 
 def _largest_number(text: str) -> int:
@@ -308,7 +309,7 @@ class _Instrument(ast.NodeTransformer):
         self.generic_visit(node)
         if not isinstance(node.ctx, ast.Load) or not _has_starred(node.elts):
             return node
-        call: ast.expr = _build_call(node.elts)
+        call = _build_call(node.elts)
         if isinstance(node, ast.Tuple):
             call = _guard_call(GuardName.BUILD_TUPLE, *call.args)
         return ast.copy_location(call, node)

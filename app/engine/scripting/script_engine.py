@@ -23,7 +23,8 @@ from .sandbox import GUARDS, check_expression, describe_failure
 from .script_functions import SCRIPT_FUNCTIONS
 
 
-class RestrictedEnvironment(TaskDataEnvironment):
+# SpiffWorkflow ships no type hints: to mypy its classes are Any.
+class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
     """Task-data-as-globals environment (SpiffWorkflow's semantics), evaluated in a child process.
 
     ``execute`` keeps SpiffWorkflow's contract that the task data dict is changed in place: the child
@@ -36,12 +37,16 @@ class RestrictedEnvironment(TaskDataEnvironment):
         # Named here so that ``check_for_overwrite`` refuses task data shadowing them.
         super().__init__(environment_globals={**GUARDS, **SCRIPT_FUNCTIONS})
 
-    def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
+    def evaluate(
+        self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> Any:
         external = external_context or {}
         request = {"op": "evaluate", "source": expression, "context": context, "external": external}
         return run_in_evaluator(request).get("value")
 
-    def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
+    def execute(
+        self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None
+    ) -> bool:
         self.check_for_overwrite(context, external_context or {})
         request = {"op": "execute", "source": script, "context": context, "external": external_context or {}}
         result = run_in_evaluator(request).get("context")
@@ -96,23 +101,26 @@ class _Prefetched:
     Valid for the same task while its data and the data objects encode to the same bytes.
     """
 
-    def __init__(self, task_id: Any, state: bytes, answers: dict[str, dict | ScriptError]) -> None:
+    def __init__(self, task_id: Any, state: bytes, answers: dict[str, dict[str, Any] | ScriptError]) -> None:
         self.task_id = task_id
         self.state = state
         self.answers = answers
 
-    def take(self, task_id: Any, state: bytes, expression: str) -> dict | ScriptError | None:
+    def take(self, task_id: Any, state: bytes, expression: str) -> dict[str, Any] | ScriptError | None:
         if task_id != self.task_id or state != self.state:
             return None
         return self.answers.pop(expression, None)
 
 
-class RestrictedScriptEngine(PythonScriptEngine):
+# SpiffWorkflow ships no type hints: to mypy its classes are Any.
+class RestrictedScriptEngine(PythonScriptEngine):  # type: ignore[misc]
     """``PythonScriptEngine`` using ``RestrictedEnvironment`` and raising ``ScriptError``.
 
     A gateway's conditions go to the evaluator in one round trip (``evaluate_each``, evaluated in
     SpiffWorkflow's order and with its stopping rule), then are handed out as SpiffWorkflow asks.
     """
+
+    environment: RestrictedEnvironment  # set by PythonScriptEngine.__init__
 
     def __init__(self) -> None:
         super().__init__(environment=RestrictedEnvironment())
@@ -123,7 +131,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         if reason:
             raise ScriptError(f"refused: {reason}")
 
-    def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
+    def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         try:
             gateway = _gateway_conditions(task, expression)
             if gateway is None:
@@ -133,7 +141,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
             raise _failure(task, f"expression {expression!r}", exc) from exc
 
     def _gateway_condition(
-        self, task: Any, expression: str, external: dict, sources: list[str], until_true: bool
+        self, task: Any, expression: str, external: dict[str, Any], sources: list[str], until_true: bool
     ) -> Any:
         try:
             state = encode([task.data, external], 1 << 30)
@@ -159,7 +167,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
             raise ScriptError("the evaluator sent a malformed answer")
         return answer.get("value")
 
-    def execute(self, task: Any, script: str, external_context: dict | None = None) -> bool:
+    def execute(self, task: Any, script: str, external_context: dict[str, Any] | None = None) -> bool:
         try:
             return self.environment.execute(script, task.data, external_context or {})
         except Exception as exc:

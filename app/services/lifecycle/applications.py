@@ -32,10 +32,10 @@ def _choose_call(call_id: int | None) -> Call:
 
 
 def start_application(user: User, call_id: int | None = None) -> Instance:
-    if not can_start_application(user):
+    county = user.organisation
+    if county is None or not can_start_application(user):
         raise Forbidden(_("Only a county-level applicant can start an application."))
     call = _choose_call(call_id)
-    county = user.organisation
     running = db.session.scalar(
         select(Instance.id).where(
             Instance.applicant_org_id == county.id, Instance.call_id == call.id, Instance.status == "running"
@@ -52,6 +52,7 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
     version = current_version(current_app.config["PROCESS_KEY"])
     now = clock.now()
     city = county.parent
+    assert city is not None, "every county-level unit of the divisions data belongs to a city"
     start_data = {
         "call_id": call.id,
         "call_name": call.name,

@@ -64,7 +64,9 @@ def validation_context(
     ``run`` adds the live schedule; ``task`` the step it answers, which its documents cannot predate.
     """
     schedule = (run.data_objects().get(SCHEDULE_OBJECT) or {}) if run is not None else {}
-    dated = task is not None and any(f.ui.get("document_date") for f in form.fields())
+    not_before = None
+    if task is not None and any(f.ui.get("document_date") for f in form.fields()):
+        not_before = _step_before(task)
     return {
         "instance": instance,
         "user": user,
@@ -75,5 +77,5 @@ def validation_context(
         "kind": instance.theme_kind,
         "today": clock.now().astimezone(PROGRAMME_TZ).date().isoformat(),
         "period_end_date": schedule.get("period_end_date"),
-        "not_before": _step_before(task) if dated else None,
+        "not_before": not_before,
     }

@@ -155,7 +155,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
         still_possible=still_ready,
         conflict=lambda: _conflict_for(task_id),
     )
-    return db.session.get(Instance, instance_id)
+    return db.session.get_one(Instance, instance_id)
 
 
 def _too_late(fired: list[FiredTimer], task_name: str) -> RuleViolation:

@@ -57,7 +57,7 @@ def _describe(exc: Exception) -> str:
 
 
 def _fire_for(instance_id: int, now: datetime) -> int:
-    instance = db.session.get(Instance, instance_id)
+    instance = db.session.get_one(Instance, instance_id)  # one of the due ids just read
     try:
         with open_step(instance, now) as step:
             fired = step.fire_due_timers()

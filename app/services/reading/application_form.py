@@ -165,10 +165,11 @@ def chinese_date(value: datetime | date | str | None) -> str:
     if not value:
         return ""
     if isinstance(value, str):
+        text = value
         try:
-            value = date.fromisoformat(value[:10])
+            value = date.fromisoformat(text[:10])
         except ValueError:
-            return value
+            return text
     if isinstance(value, datetime):
         value = value.astimezone(PROGRAMME_TZ).date()
     return f"{value.year}年{value.month}月{value.day}日"
@@ -280,11 +281,11 @@ def _review_opinion(events: list[HistoryEvent]) -> OpinionBlock:
 def _province_opinion(events: list[HistoryEvent]) -> OpinionBlock:
     assessment = _latest_with(events, "assessment_result")
     recognition = _latest_with(events, "recognition_doc_number")
-    if assessment is None and recognition is None:
+    dated = recognition or assessment
+    if dated is None:
         return OpinionBlock()
     assessed = assessment.data if assessment else {}
     recognised = recognition.data if recognition else {}
-    dated = recognition or assessment
     return OpinionBlock(
         filled=True,
         verdict=_label(ASSESSMENT_VERDICTS, assessed.get("assessment_result")),

@@ -6,6 +6,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
+from zipfile import ZipFile
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -147,7 +148,7 @@ def current_version(process_key: str) -> ProcessVersion:
 
 @lru_cache(maxsize=32)
 def _engine_for(version_id: int, content_hash_: str) -> Engine:
-    version = db.session.get(ProcessVersion, version_id)
+    version = db.session.get_one(ProcessVersion, version_id)  # the caller holds the version
     files = {name: text.encode() for name, text in version.bpmn_files.items()}
     return Engine(ProcessDefinition.from_files(files, version.main_process_id))
 
@@ -159,20 +160,23 @@ def engine_for(version: ProcessVersion) -> Engine:
 
 @lru_cache(maxsize=256)
 def _form_for(version_id: int, content_hash_: str, form_name: str) -> FormDefinition | None:
-    version = db.session.get(ProcessVersion, version_id)
+    version = db.session.get_one(ProcessVersion, version_id)  # the caller holds the version
     content = version.form_files.get(form_name)
     return load_form(form_name, content) if content is not None else None
 
 
-def form_for(version: ProcessVersion, form_name: str) -> FormDefinition:
-    """The parsed form of a version; versions are immutable, so it is cached per process."""
-    form = _form_for(version.id, version.content_hash, form_name)
+def form_for(version: ProcessVersion, form_name: str | None) -> FormDefinition:
+    """The parsed form of a version; versions are immutable, so it is cached per process.
+
+    ``form_name`` is what a task or a start event declares, which may be nothing: no form, then.
+    """
+    form = _form_for(version.id, version.content_hash, form_name) if form_name else None
     if form is None:
         raise ServiceError(_("Form %(form)s is missing from this process version.", form=form_name))
     return form
 
 
-def write_version_files(package, version: ProcessVersion, prefix: str = "") -> None:
+def write_version_files(package: ZipFile, version: ProcessVersion, prefix: str = "") -> None:
     """Add a version's diagrams and forms to an open ``zipfile.ZipFile`` under ``prefix``bpmn/ and forms/."""
     for name, text in sorted(version.bpmn_files.items()):
         package.writestr(f"{prefix}bpmn/{name}", text)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from ...extensions import db
 from ...forms import FormDefinition
 from ...models import Document
@@ -12,7 +15,9 @@ def reference_key(document_name: str) -> str:
     return f"{document_name}_document"
 
 
-def store_documents(form: FormDefinition, data: dict, instance_id: int, user_id: int, now) -> dict:
+def store_documents(
+    form: FormDefinition, data: dict[str, Any], instance_id: int, user_id: int, now: datetime
+) -> dict[str, Any]:
     """Move the form's document fields into Document rows; return the data with references instead.
 
     The workflow state then carries a small reference ({"id", "sha256"}) rather than thousands of
@@ -37,7 +42,7 @@ def store_documents(form: FormDefinition, data: dict, instance_id: int, user_id:
     return engine_data
 
 
-def expand_documents(form: FormDefinition, data: dict) -> dict:
+def expand_documents(form: FormDefinition, data: dict[str, Any]) -> dict[str, Any]:
     """The inverse of `store_documents` for display: replace references by the documents' fields."""
     values = dict(data)
     for name in form.documents or {}:

@@ -35,7 +35,7 @@ CHAINED_FIELDS = (
 )
 
 
-def canonical_json(value) -> str:
+def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 

@@ -22,7 +22,7 @@ import logging
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import ColumnElement, Exists, exists, select, update
 
 from ...engine import EngineError
 from ...extensions import db
@@ -38,7 +38,7 @@ STALLED, STEP_FAILED, TIMER_FAILED = "stalled", "step_failed", "timer_failed"
 MOVED_ON, RETRY = "moved_on", "retry"
 
 
-def _is_open():
+def _is_open() -> ColumnElement[bool]:
     return Incident.resolved_at.is_(None)
 
 
@@ -111,7 +111,7 @@ def cannot_continue(element: str) -> ServiceError:
     )
 
 
-def has_open_timer_failure():
+def has_open_timer_failure() -> Exists:
     """SQL condition: the instance has an open ``timer_failed`` incident (its timers are held back)."""
     return exists().where(Incident.instance_id == Instance.id, Incident.kind == TIMER_FAILED, _is_open())
 

@@ -16,5 +16,5 @@ def load_run(instance: Instance, version: ProcessVersion | None = None) -> Workf
     ``version`` restores the state under another version of the process (a migration's check and
     move); by default the instance's own.
     """
-    state = db.session.scalar(select(Instance.state).where(Instance.id == instance.id))
+    state = db.session.execute(select(Instance.state).where(Instance.id == instance.id)).scalar_one()
     return engine_for(version or instance.version).restore(state)

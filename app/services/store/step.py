@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import update
@@ -63,7 +64,7 @@ class Step:
     fired: list[FiredTimer] = field(default_factory=list, init=False)
     committed: bool = field(default=False, init=False)
 
-    def submission(self, form: FormDefinition, data: dict, user_id: int) -> dict:
+    def submission(self, form: FormDefinition, data: dict[str, Any], user_id: int) -> dict[str, Any]:
         """A participant's form data as the engine takes it, the form's documents stored aside.
 
         The submission replaces the form's fields: a field the user cleared must not keep its old value.
@@ -156,7 +157,7 @@ def open_step(
 
 @contextmanager
 def first_step(
-    instance: Instance, version: ProcessVersion, start_data: dict, now: datetime
+    instance: Instance, version: ProcessVersion, start_data: dict[str, Any], now: datetime
 ) -> Iterator[Step]:
     """The unit of work that starts a new instance's workflow on ``version``; committing stores both.
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
 
 from ...engine import ReadyTask as ReadyUserTask
 from ...engine import WorkflowRun
@@ -36,7 +38,7 @@ class EventRecord:
     element_id: str | None = None
     element_name: str | None = None
     task_id: str | None = None
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Snapshot:
     """What the database needs from a workflow after a step, read from the engine once."""
 
     ready: list[ReadyUserTask]
-    data: dict
+    data: dict[str, Any]
     next_timer_at: datetime | None
     end: tuple[str, str, str | None] | None
     phase: str | None
@@ -67,7 +69,7 @@ class Snapshot:
 _SUMMARY_FIELDS = {"theme_code": "theme_code", "theme_title": "theme_title", "theme_kind": "kind"}
 
 
-def summary_of(snapshot: Snapshot) -> dict:
+def summary_of(snapshot: Snapshot) -> dict[str, Any]:
     """The instance columns derived from the workflow (status, phase, outcome, theme, next timer)."""
     data = snapshot.data
     values = {column: data[key] for column, key in _SUMMARY_FIELDS.items() if data.get(key)}
@@ -274,7 +276,7 @@ def commit_transition(
                 .values(state=state, state_hash=state_hash, revision=new_revision, updated_at=now, **values)
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if cast(CursorResult[Any], result).rowcount != 1:  # an UPDATE's result is a CursorResult
                 raise StaleRevision()
         added = _sync_ready_tasks(instance, snapshot, dues, now)
         _sync_named_experts(instance, snapshot)

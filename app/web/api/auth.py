@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import g, request
 from flask_babel import gettext as _
-from flask_smorest import abort
+from webargs.flaskparser import abort  # flask_smorest's abort, from where it is typed (NoReturn)
 
 from ...services.accounts.credentials import AuthenticationFailed, user_for_token
 
@@ -15,20 +15,20 @@ if TYPE_CHECKING:
     from ...models import User
 
 
-def bearer_token() -> str | None:
+def bearer_token() -> str:
+    """The request's bearer token; a request without one is answered 401."""
     header = request.headers.get("Authorization", "")
     scheme, _sep, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    if scheme.lower() != "bearer" or not value.strip():
+        abort(401, message=_("Send a bearer token: Authorization: Bearer <token>."))
+    return value.strip()
 
 
 def token_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        raw = bearer_token()
-        if raw is None:
-            abort(401, message=_("Send a bearer token: Authorization: Bearer <token>."))
         try:
-            g.api_user = user_for_token(raw)
+            g.api_user = user_for_token(bearer_token())
         except AuthenticationFailed as exc:
             abort(401, message=exc.message)
         return view(*args, **kwargs)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,7 +13,8 @@ from ...scope import can_audit, can_start_application
 from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
 from ...services.lifecycle import applications, attachments, calls, instance_actions, instance_page
 from ...services.reading import history_view, queries
-from ...services.reading.application_form import application_form_for, form_pdf
+from ...services.reading.application_form import application_form_for
+from .. import exports
 from . import bp
 
 
@@ -136,9 +137,7 @@ def application_form(instance_id: int):
 @bp.get("/<int:instance_id>/form.pdf")
 @login_required
 def application_form_pdf(instance_id: int):
-    form = application_form_for(current_user, instance_id)
-    html = render_template("instances/application_form.html", form=form)
-    pdf = form_pdf(html, current_app.static_folder, current_app.static_url_path)
+    pdf = exports.application_form_pdf(current_user, instance_id)
     return Response(
         pdf,
         mimetype="application/pdf",
