@@ -71,21 +71,26 @@ def register(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Fire due timers once and exit.")
     def worker_command(once: bool) -> None:
-        """Fire due timers (deadlines) and look for stalled applications, every TIMER_POLL_SECONDS."""
+        """Each TIMER_POLL_SECONDS: fire due timers, find stalled applications, warn of deadlines, mail."""
         logging.basicConfig(level=logging.INFO)
         interval = current_app.config["TIMER_POLL_SECONDS"]
         log = logging.getLogger("worker")
         while True:
             try:
-                fired, stalled = timers.worker_pass()
+                done = timers.worker_pass()
             except Exception:  # the database may be briefly unavailable: keep the deadlines alive
                 log.exception("timer pass failed; retrying in %s s", interval)
                 db.session.remove()
             else:
-                if fired:
-                    log.info("fired %s timer(s)", fired)
-                if stalled:
-                    log.error("%s application(s) stalled: see the incident list", stalled)
+                if done.fired or done.warned or done.mailed:
+                    log.info(
+                        "fired %s timer(s), warned of %s deadline(s), sent %s mail(s)",
+                        done.fired,
+                        done.warned,
+                        done.mailed,
+                    )
+                if done.stalled:
+                    log.error("%s application(s) stalled: see the incident list", done.stalled)
             if once:
                 break
             time.sleep(interval)

@@ -74,7 +74,7 @@ def acts_for(user: User, who: Assignee) -> bool:
     return who.org_id is not None and who.org_id == user.org_id
 
 
-def users_acting_for(who: Assignee) -> Select[tuple[User]]:
+def users_acting_for(who: Assignee) -> Select[User]:
     """The active accounts that act for ``who`` (the same rule as ``acts_for``, as a query)."""
     query = select(User).where(User.active.is_(True))
     if who.role in _NAMED_RELATIONS:
@@ -118,6 +118,19 @@ def can_see_incidents(user: User) -> bool:
 
 def can_retry_incidents(user: User) -> bool:
     return Role.ADMIN in user.roles
+
+
+def can_remind(user: User, task: ReadyTask) -> bool:
+    """催办: the province on any pending task, a city on the tasks of its own counties' applications.
+
+    Nobody reminds themselves: a unit's own tasks are in its inbox already.
+    """
+    instance = task.instance
+    if acts_for(user, Assignee(task.role, task.assignee_org_id, task.assignee_user_id)):
+        return False
+    if Role.PROVINCE in user.roles:
+        return True
+    return Role.CITY in user.roles and user.org_id is not None and instance.city_org_id == user.org_id
 
 
 def can_start_application(user: User) -> bool:

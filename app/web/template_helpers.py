@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -55,6 +56,16 @@ def localdt(value: datetime | None) -> str:
     return value.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M")
 
 
+def due_phrase(due: datetime, now: datetime) -> str:
+    """How the due date stands today, in whole days of Beijing time: 还剩 3 天 · 今天到期 · 逾期 2 天."""
+    days = (due.astimezone(PROGRAMME_TZ).date() - now.astimezone(PROGRAMME_TZ).date()).days
+    if due < now:
+        return _("overdue by %(n)s day(s)", n=max(1, -days)) if days < 0 else _("overdue today")
+    if days == 0:
+        return _("due today")
+    return _("%(n)s day(s) left", n=days)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=current_locale,
@@ -67,3 +78,4 @@ def register(app: Flask) -> None:
         may_model=lambda: current_user.is_authenticated and can_model(current_user),
     )
     app.jinja_env.filters["localdt"] = localdt
+    app.jinja_env.globals["due_phrase"] = due_phrase

@@ -32,6 +32,7 @@ def upgrade():
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at', 'id'], unique=False)
+        batch_op.create_index('ix_notifications_task_kind', ['task_id', 'kind'], unique=False)
 
     op.create_table('outbox_mails',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -66,6 +67,7 @@ def downgrade():
 
     op.drop_table('outbox_mails')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_task_kind')
         batch_op.drop_index('ix_notifications_user_unread')
 
     op.drop_table('notifications')

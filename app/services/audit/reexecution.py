@@ -21,6 +21,7 @@ from ...models import HistoryEvent, Instance
 from ..reading.queries import history_of
 from ..store.deployment import engine_for
 from ..store.history_chain import sha256_text
+from ..store.transitions import NOTE_KINDS
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class ReexecutionReport:
 
 
 def steps_of(instance: Instance) -> list[Step]:
-    events = history_of(instance)
+    """The history's steps, each with the events of one revision; notes (reminders) are not steps."""
+    events = [event for event in history_of(instance) if event.kind not in NOTE_KINDS]
     return [
         Step(revision, list(group)) for revision, group in groupby(events, key=lambda e: e.revision_after)
     ]

@@ -1,9 +1,13 @@
-"""Firing due timers (e.g. the call deadline, R5). The worker calls this; tests call it with a set clock."""
+"""The worker's pass: firing due timers (e.g. the call deadline, R5), incidents, deadline warnings, mail.
+
+Tests call it with a set clock.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,9 +16,11 @@ from ... import clock
 from ...engine import EngineError
 from ...extensions import db
 from ...models import Instance
+from ..notices.mailer import send_due_mails
 from ..store import incidents
 from ..store.step import open_step
 from ..store.transitions import StaleRevision
+from .deadline_warnings import warn_of_deadlines
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +74,16 @@ def _fire_for(instance_id: int, now: datetime) -> int:
     return len(fired)
 
 
-def worker_pass() -> tuple[int, int]:
-    """One pass of the timer worker: fire what is due, then look for applications that stalled."""
+class WorkerPass(NamedTuple):
+    fired: int  # timers fired
+    stalled: int  # applications found stalled
+    warned: int  # tasks whose people were warned of a deadline
+    mailed: int  # e-mails sent from the outbox
+
+
+def worker_pass() -> WorkerPass:
+    """One pass of the worker: fire what is due, look for stalled applications, warn of deadlines, mail."""
     fired = fire_due_timers()
-    return fired, incidents.sweep(clock.now())
+    stalled = incidents.sweep(clock.now())
+    warned = warn_of_deadlines(clock.now())
+    return WorkerPass(fired, stalled, warned, send_due_mails(clock.now()))

@@ -192,6 +192,23 @@ def _sync_named_experts(instance: Instance, snapshot: Snapshot) -> None:
         )
 
 
+# History events that record something about the application without a step of its workflow (a
+# reminder sent on a task): chained like every event, skipped by re-execution (no state changes).
+NOTE_KINDS = frozenset({"reminded"})
+
+
+def append_note(instance: Instance, event: EventRecord) -> None:
+    """Chain ``event`` (a NOTE_KINDS kind) onto the history at the current revision; the caller commits.
+
+    The state is unchanged, so the event carries the revision and state hash of the last step. Two
+    notes written at once would take the same sequence number: the unique (instance, seq) refuses the
+    second, and the caller may try again.
+    """
+    if event.kind not in NOTE_KINDS:
+        raise ValueError(f"{event.kind} is a step's event, not a note")
+    _append_events(instance, [event], instance.revision, instance.revision, instance.state_hash)
+
+
 def _append_events(
     instance: Instance, events: list[EventRecord], revision_before: int, revision_after: int, state_hash: str
 ) -> None:

@@ -1,0 +1,79 @@
+"""催办: the province (on any task) or a city (on its counties' tasks) reminds whoever holds a task.
+
+The reminder is recorded in the application's history, as a note chained like every event (it
+changes no state), and reaches the task's people as a notification, by e-mail too if they chose so.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ... import clock
+from ...extensions import db
+from ...forms import FieldError, has_unstorable_character
+from ...models import ReadyTask, User
+from ...scope import Assignee, can_remind, can_see_instance, users_acting_for
+from ..errors import Forbidden, NotFound, ValidationFailed
+from ..notices.record import notify
+from ..notices.texts import REMINDER
+from ..store.announcements import application_label
+from ..store.step import changed_meanwhile
+from ..store.transitions import EventRecord, append_note
+
+MAX_MESSAGE = 500
+
+
+def _checked_message(message: str | None) -> str:
+    text = (message or "").strip()
+    problem = None
+    if len(text) > MAX_MESSAGE:
+        problem = _("A reminder's message has at most %(n)s characters.", n=MAX_MESSAGE)
+    elif has_unstorable_character(text):
+        problem = _("The message contains an invalid character (NUL or a lone UTF-16 surrogate).")
+    if problem:
+        raise ValidationFailed([FieldError("message", problem)], problem)
+    return text
+
+
+def remindable_task(user: User, task_id: str) -> ReadyTask:
+    """The pending task, if ``user`` may see its application (else NotFound) and remind (else Forbidden)."""
+    task = db.session.get(ReadyTask, task_id) if task_id and len(task_id) <= 36 else None
+    if task is None or not can_see_instance(user, task.instance):
+        raise NotFound(_("Task not found."))
+    if not can_remind(user, task):
+        raise Forbidden(_("Only the province, or the city for its own counties, can send a reminder."))
+    return task
+
+
+def remind(user: User, task_id: str, message: str | None = None) -> ReadyTask:
+    """Record the reminder in the history and notify the task's people, in one transaction."""
+    text = _checked_message(message)
+    task = remindable_task(user, task_id)
+    now = clock.now()
+    sender = user.organisation.full_name if user.organisation else user.display_name
+    event = EventRecord(
+        "reminded", now, user.id, task.element_id, task.name, task.id, data={"message": text} if text else {}
+    )
+    people = db.session.scalars(
+        users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
+    ).all()
+    params = {"task": task.name, "application": application_label(task.instance), "by": sender}
+    if text:
+        params["message"] = text
+    try:
+        append_note(task.instance, event)
+        notify(
+            people,
+            REMINDER,
+            now,
+            instance_id=task.instance_id,
+            task_id=task.id,
+            link=f"/tasks/{task.id}",
+            params=params,
+        )
+        db.session.commit()
+    except IntegrityError:  # another event took the same place in the history at the same moment
+        db.session.rollback()
+        raise changed_meanwhile() from None
+    return task
