@@ -213,6 +213,7 @@ def test_the_auditor_cannot_write_anywhere(app, client, api, world, zone):
         "draft_id": 1,
         "version_id": 1,
         "incident_id": 1,
+        "notification_id": 1,
         "filename": "review.bpmn",
         "name": "review_decision.json",
     }

@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     from .inbox import bp as inbox_bp
     from .instances import bp as instances_bp
     from .modeler import bp as modeler_bp
+    from .notifications import bp as notifications_bp
 
     template_helpers.register(app)
     app.register_blueprint(auth_bp)
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(modeler_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(notifications_bp)
     csrf.exempt(api_blp)
     api.register_blueprint(api_blp)
     app.add_url_rule("/vendor/<package>/<path:filename>", view_func=vendor, methods=["GET"])

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..clock import PROGRAMME_TZ
 from ..roles import role_label as _role_label
 from ..scope import can_audit, can_model, can_see_incidents
+from ..services.notices import bell
 
 EVENT_LABELS = {
     "started": _l("Application started"),
@@ -79,3 +80,4 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.filters["localdt"] = localdt
     app.jinja_env.globals["due_phrase"] = due_phrase
+    app.jinja_env.globals["unread_notifications"] = lambda: bell.unread_count(current_user)

@@ -46,12 +46,17 @@ def remindable_task(user: User, task_id: str) -> ReadyTask:
     return task
 
 
+def remindable_ids(user: User, tasks: list[ReadyTask]) -> set[str]:
+    """Which of an application's pending tasks ``user`` may send a reminder on (its page shows 催办)."""
+    return {task.id for task in tasks if can_remind(user, task)}
+
+
 def remind(user: User, task_id: str, message: str | None = None) -> ReadyTask:
     """Record the reminder in the history and notify the task's people, in one transaction."""
     text = _checked_message(message)
     task = remindable_task(user, task_id)
     now = clock.now()
-    sender = user.organisation.full_name if user.organisation else user.display_name
+    sender = user.display_name  # a unit's account is named after the bureau (山东省民政厅)
     event = EventRecord(
         "reminded", now, user.id, task.element_id, task.name, task.id, data={"message": text} if text else {}
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 
 from ...extensions import db
 from ...models import Notification, User
@@ -38,4 +40,16 @@ def mark_read(user: User, now: datetime, notification_id: int | None = None) -> 
         query = query.where(Notification.id == notification_id)
     changed = db.session.execute(query.values(read_at=now).execution_options(synchronize_session=False))
     db.session.commit()
-    return changed.rowcount  # type: ignore[attr-defined]  # an UPDATE's cursor result
+    return cast(CursorResult[Any], changed).rowcount
+
+
+def open_one(user: User, notification_id: int, now: datetime) -> str | None:
+    """Mark one of the user's notifications read; returns the path it points to (only our own pages)."""
+    notification = db.session.get(Notification, notification_id) if 0 < notification_id < 2**63 else None
+    if notification is None or notification.user_id != user.id:
+        return None
+    if notification.read_at is None:
+        notification.read_at = now
+        db.session.commit()
+    link = (notification.params or {}).get("link")
+    return link if isinstance(link, str) and link.startswith("/") and not link.startswith("//") else None

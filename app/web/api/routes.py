@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from ... import clock
 from ...extensions import ApiError
 from ...services.accounts import credentials
 from ...services.audit import access, chain_check, reexecution
-from ...services.lifecycle import applications, instance_actions, tasks
+from ...services.lifecycle import applications, instance_actions, reminders, tasks
+from ...services.notices import bell
 from ...services.reading import queries, read_models
 from ...services.store import incidents
 from ..exports import audit_package_response
@@ -22,7 +24,11 @@ from .schemas import (
     InstanceQuery,
     InstanceSchema,
     InstanceStateSchema,
+    NotificationPage,
+    NotificationQuery,
+    ReadRequest,
     ReexecutionSchema,
+    ReminderRequest,
     StartRequest,
     TaskDetailSchema,
     TaskListItemSchema,
@@ -107,6 +113,42 @@ class TaskDraftResource(MethodView):
     def put(self, body, task_id: str):
         """Save a draft of the task's data without validating it."""
         tasks.save_draft(api_user(), task_id, body["data"])
+
+
+@blp.route("/tasks/<task_id>/reminders")
+class TaskReminders(MethodView):
+    @token_required
+    @blp.arguments(ReminderRequest, required=False)
+    @blp.response(204)
+    @blp.alt_response(403, schema=ApiError, description="Only the province, or the city for its own counties")
+    @blp.alt_response(404, schema=ApiError, description="No such pending task in your scope")
+    @blp.alt_response(422, schema=ApiError, description="The message is too long or malformed")
+    def post(self, body, task_id: str):
+        """催办: remind whoever holds the pending task (recorded in the history, notified to them)."""
+        reminders.remind(api_user(), task_id, body.get("message"))
+
+
+@blp.route("/notifications")
+class Notifications(MethodView):
+    @token_required
+    @blp.arguments(NotificationQuery, location="query")
+    @blp.response(200, NotificationPage)
+    def get(self, args):
+        """My notifications, newest first, a page at a time, and how many are unread."""
+        user = api_user()
+        items = bell.page_of(user, args.get("before"))
+        older = items[-1].id if len(items) == bell.PAGE_SIZE else None
+        return {"items": items, "unread": bell.unread_count(user), "next_before": older}
+
+
+@blp.route("/notifications/read")
+class NotificationsRead(MethodView):
+    @token_required
+    @blp.arguments(ReadRequest, required=False)
+    @blp.response(204)
+    def post(self, body):
+        """Mark one of my notifications read (``id``), or all of them."""
+        bell.mark_read(api_user(), clock.now(), body.get("id"))
 
 
 @blp.route("/instances")

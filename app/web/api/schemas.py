@@ -14,9 +14,12 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields
+from marshmallow.validate import Range
 
 from ... import clock
 from ...forms import has_unstorable_character
+from ...services.errors import MAX_ID
+from ...services.notices.texts import headline
 
 
 class Text(fields.String):
@@ -230,3 +233,53 @@ class IncidentSchema(Schema):
     element_names = fields.String(allow_none=True)
     message = fields.String()
     opened_at = fields.DateTime()
+
+
+class NotificationSchema(Schema):
+    """A Notification, with its text in the reader's language."""
+
+    id = fields.Integer()
+    kind = fields.String(
+        metadata={"description": "new_task | returned | decided | reminder | due_soon | overdue"}
+    )
+    text = fields.Function(
+        lambda n: headline(n.kind, n.params or {}), metadata={"description": "what happened"}
+    )
+    message = fields.Function(lambda n: (n.params or {}).get("message"), allow_none=True)
+    link = fields.Function(lambda n: (n.params or {}).get("link"), allow_none=True)
+    instance_id = fields.Integer(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class NotificationPage(Schema):
+    items = fields.List(fields.Nested(NotificationSchema))
+    unread = fields.Integer()
+    next_before = fields.Integer(
+        allow_none=True,
+        metadata={"description": "pass as ?before= for the next, older page; null at the end"},
+    )
+
+
+class NotificationQuery(Schema):
+    before = fields.Integer(
+        required=False,
+        validate=Range(min=1, max=MAX_ID - 1),
+        metadata={"description": "only notifications older than this id"},
+    )
+
+
+class ReadRequest(Schema):
+    id = fields.Integer(
+        required=False,
+        strict=True,
+        validate=Range(min=1, max=MAX_ID - 1),
+        metadata={"description": "the one to mark read; absent: all"},
+    )
+
+
+class ReminderRequest(Schema):
+    message = Text(
+        required=False, load_default="", metadata={"description": "optional, up to 500 characters"}
+    )

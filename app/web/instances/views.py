@@ -11,7 +11,14 @@ from ... import clock
 from ...forms import decode_submission, render_form
 from ...scope import can_audit, can_start_application
 from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
-from ...services.lifecycle import applications, attachments, calls, instance_actions, instance_page
+from ...services.lifecycle import (
+    applications,
+    attachments,
+    calls,
+    instance_actions,
+    instance_page,
+    reminders,
+)
 from ...services.reading import history_view, queries
 from ...services.reading.application_form import application_form_for
 from .. import exports
@@ -59,11 +66,13 @@ def start():
 def detail(instance_id: int):
     instance = queries.instance_for(current_user, instance_id)
     live = instance_page.live_view(current_user, instance)
+    open_tasks = queries.open_tasks_of(instance)
     return render_template(
         "instances/detail.html",
         instance=instance,
         history=history_view.event_views(instance, str(get_locale())),
-        open_tasks=queries.open_tasks_of(instance),
+        open_tasks=open_tasks,
+        remindable=reminders.remindable_ids(current_user, open_tasks),
         highlights=live.highlights,
         files=queries.attachments_of(instance),
         diagram_tabs=queries.diagram_tabs(instance),
@@ -143,3 +152,16 @@ def application_form_pdf(instance_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="application-{instance_id}.pdf"'},
     )
+
+
+@bp.post("/<int:instance_id>/tasks/<task_id>/remind")
+@login_required
+def remind(instance_id: int, task_id: str):
+    """催办: remind whoever holds a pending task of this application, with an optional message."""
+    try:
+        task = reminders.remind(current_user, task_id, request.form.get("message"))
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Reminder sent: %(task)s.", task=task.name), "success")
+    return redirect(url_for("instances.detail", instance_id=instance_id))
