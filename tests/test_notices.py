@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -15,38 +12,16 @@ from app.models import Notification, OutboxMail
 from app.services.notices import bell, mailer, record
 from app.services.notices.texts import NEW_TASK, REMINDER
 
-
-class _Inbox:
-    """An SMTP server's handler that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from .mail_catcher import MailCatcher, free_port
 
 
 @pytest.fixture
 def smtp(app):
     """A real SMTP server on 127.0.0.1 and the app configured to send through it."""
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=controller.port,
-        SMTP_SECURITY="none",
-        SMTP_SENDER="noreply@sdzones.test",
-    )
-    yield inbox
-    controller.stop()
+    catcher = MailCatcher().start()
+    app.config.update(catcher.settings)
+    yield catcher
+    catcher.stop()
 
 
 def _with_email(world, username: str, kinds=None):
@@ -83,7 +58,7 @@ def test_a_mail_server_that_is_down_loses_nothing(world, clock, smtp, app):
     )
     db.session.commit()
     port = app.config["SMTP_PORT"]
-    app.config["SMTP_PORT"] = _free_port()  # nobody answers there
+    app.config["SMTP_PORT"] = free_port()  # nobody answers there
     assert mailer.send_due_mails(clock.now()) == 0
     mail = db.session.scalar(select(OutboxMail))
     assert mail.attempts == 1 and mail.sent_at is None and "Error" in mail.last_error

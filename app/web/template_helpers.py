@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "event_started": _l("Request made"),
     "migrated": _l("Moved to another process version"),
     "ended": _l("Process ended"),
+    "reminded": _l("Reminder sent"),
 }
 
 
