@@ -11,7 +11,11 @@ from app.demo import driver
 from app.extensions import db
 from app.forms import PLAN_MIN_CHARS
 from app.services.errors import NotFound
-from app.services.reading.application_content import application_content, content_for_task
+from app.services.reading.application_content import (
+    application_content,
+    content_for_task,
+    judges_application,
+)
 
 
 def _plan(content):
@@ -79,7 +83,7 @@ def test_the_second_round_reads_the_revision_against_the_first_with_the_opinions
     assert [(f.label, f.before, f.after) for f in revision.comparison.fields] == [
         ("业务负责人姓名", "张明", "钱进")
     ]
-    said = [line for opinion in revision.opinions for line in opinion.lines]
+    said = [(line.label, line.value) for opinion in revision.opinions for line in opinion.lines]
     assert ("汇总意见", "汇总意见：请细化分期目标。") in said
     assert ("修改指导意见", "请按专家意见补充分期目标。") in said
     assert all("第三部分分期目标不具体。" not in value for _label, value in said), "no expert's own words"
@@ -114,9 +118,12 @@ def test_a_version_the_application_does_not_have_is_not_found(world):
         application_content(world.user("province"), instance.id, version=2)
 
 
-def test_the_applicant_edits_its_own_tasks_and_gets_no_reading_panel(world):
+def test_the_applicant_edits_its_own_tasks_the_reviewing_roles_judge_theirs(world):
     instance = world.start()
-    assert content_for_task(world.task(instance, "Task_Declare")) is None
+    assert not judges_application(world.task(instance, "Task_Declare"))
+    world.forward(instance)
+    world.assign(instance, "expert05")
+    assert judges_application(world.opinion_task(instance, "expert05"))
 
 
 def test_the_city_and_the_province_read_what_the_zone_submitted(world):

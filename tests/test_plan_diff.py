@@ -46,6 +46,19 @@ def test_an_edited_figure_is_marked_alone():
     assert (diff.inserted, diff.deleted) == (1, 1)
 
 
+def test_a_rewritten_clause_is_not_cut_at_a_word_both_versions_hold():
+    diff = diff_text(
+        "专项经费350万元，并积极争取上级资金和社会资金支持。",
+        "专项经费350万元，其中市级补助资金100万元已列入预算。",
+    )
+    assert [(s.kind, s.text) for s in diff.segments] == [
+        (SAME, "专项经费350万元，"),
+        (DELETED, "并积极争取上级资金和社会资金支持"),
+        (INSERTED, "其中市级补助资金100万元已列入预算"),
+        (SAME, "。"),
+    ]
+
+
 def test_a_rewritten_sentence_is_shown_whole_not_as_scattered_characters():
     diff = diff_text(
         "开头。组织保障由民政部门负责。结尾。", "开头。成立领导小组统筹推进全区社区治理的各项工作。结尾。"

@@ -1,4 +1,4 @@
-"""Responses shared by the web pages and the API: the audit package download."""
+"""Responses shared by the web pages and the API: the audit package download, an application's files."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from flask import current_app, render_template, send_file
 from .. import clock
 from ..services.audit import access, security_log
 from ..services.audit import exports as audit_exports
+from ..services.lifecycle import attachments
+from ..services.reading import queries
 from ..services.reading.application_form import application_form_for, form_pdf
 
 if TYPE_CHECKING:
@@ -32,4 +34,17 @@ def audit_package_response(user: User, instance_id: int):
         mimetype="application/zip",
         as_attachment=True,
         download_name=f"audit-package-{instance.id}.zip",
+    )
+
+
+def attachment_response(user: User, instance_id: int, attachment_id: int):
+    """A file of an application `user` may see: a PDF opens in the browser's own viewer (inline, so
+    a link opens it in a new tab), other files download; NotFound outside the user's scope."""
+    instance = queries.instance_for(user, instance_id)
+    stored = attachments.attachment_of(instance.id, attachment_id)
+    return send_file(
+        io.BytesIO(stored.content),
+        mimetype=stored.content_type,
+        as_attachment=not stored.opens_inline,
+        download_name=attachments.safe_filename(stored.filename),
     )

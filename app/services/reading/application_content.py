@@ -46,14 +46,20 @@ class DeclarationVersion:
 
 
 @dataclass(frozen=True)
+class Line:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Opinion:
-    """A step of the city or the province that asked for changes, as its history line reads."""
+    """A step of the city or the province on the version before a revision, as its history line reads."""
 
     seq: int
     step: str
     by: str
     at: datetime
-    lines: list[tuple[str, str]]  # (label, value) in the form's order
+    lines: list[Line]  # in the form's order
 
 
 @dataclass(frozen=True)
@@ -108,14 +114,17 @@ def application_content(
     return _content(instance, locale, as_of=None, version=version)
 
 
-def content_for_task(task: ReadyTask, locale: str = "zh_CN") -> ApplicationContent | None:
-    """What a task of a reviewing role is about: the content submitted before the task became ready.
+def judges_application(task: ReadyTask) -> bool:
+    """Whether the task is a reviewing role's (the city, an expert, the province), beside which the
+    application is shown; the applicant edits what it submits, it does not judge it."""
+    return task.role is not None and task.role != Role.APPLICANT
 
-    The caller has already checked that its user may act on ``task``. None for the applicant's own
-    tasks: the applicant edits what it submits, it does not judge it.
+
+def content_for_task(task: ReadyTask, locale: str = "zh_CN") -> ApplicationContent:
+    """What a task is about: the content submitted before the task became ready.
+
+    The caller has already checked that its user may act on ``task``.
     """
-    if task.role in (None, Role.APPLICANT):
-        return None
     return _content(task.instance, locale, as_of=task.ready_since, version=None)
 
 
@@ -174,7 +183,7 @@ def _with_opinions(instance: Instance, revisions: list[Revision], locale: str) -
             view.event.element_name or "",
             view.event.actor.display_name if view.event.actor else _("the system"),
             view.event.at,
-            view.lines,
+            [Line(label, value) for label, value in view.lines],
         )
         for view in event_views(instance, locale)
         if view.has_opinion and lanes.role_of(view.event) in _REQUESTING_ROLES

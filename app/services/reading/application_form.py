@@ -20,6 +20,7 @@ from ...clock import PROGRAMME_TZ
 from ...models import HistoryEvent, User
 from . import queries
 from .form_blocks import completions_by_block
+from .submission import DocumentText, read_submission
 
 COMMITTEE_LABELS = {
     "national": _l("National Expert Committee on Grassroots Government and Community Building"),
@@ -130,10 +131,13 @@ class ApplicationForm:
     review_opinion: OpinionBlock
     province_opinion: OpinionBlock
     declared: bool
+    # What the paper form carries as its attachment: the declaration's documents (the plan).
+    attachments: list[DocumentText] = field(default_factory=list)
 
 
-def application_form_for(user: User, instance_id: int) -> ApplicationForm:
-    """The form as it stands now; raises NotFound for an application outside the user's scope."""
+def application_form_for(user: User, instance_id: int, locale: str = "zh_CN") -> ApplicationForm:
+    """The form as it stands now, with the plan as its attachment; raises NotFound for an application
+    outside the user's scope."""
     instance = queries.instance_for(user, instance_id)
     blocks = completions_by_block(instance, tuple(BLOCKS))
     declaration = blocks["declaration"][-1] if blocks["declaration"] else None
@@ -157,6 +161,7 @@ def application_form_for(user: User, instance_id: int) -> ApplicationForm:
         review_opinion=_review_opinion(blocks["review_opinion"]),
         province_opinion=_province_opinion(blocks["province_opinion"]),
         declared=declaration is not None,
+        attachments=_attachments(declaration, locale),
     )
 
 
@@ -172,6 +177,11 @@ def chinese_date(value: datetime | date | str | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(PROGRAMME_TZ).date()
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _attachments(declaration: HistoryEvent | None, locale: str) -> list[DocumentText]:
+    submission = read_submission(declaration, locale) if declaration is not None else None
+    return submission.documents if submission is not None else []
 
 
 def _latest_with(events: list[HistoryEvent], field: str) -> HistoryEvent | None:

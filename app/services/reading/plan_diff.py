@@ -26,6 +26,9 @@ _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*[”’」』）
 _EDITED_RATIO = 0.5
 # Character comparison is quadratic: above this product of lengths, replaced text is shown whole.
 _CHARACTER_BUDGET = 4_000_000
+# Unchanged runs shorter than this between two changes (a word such as 资金 that both versions happen
+# to hold) join the change: marked apart they cut one rewritten clause into pieces.
+_CRUMB = 4
 # Unchanged context kept on each side of a change; longer unchanged text folds.
 CONTEXT = 60
 
@@ -144,9 +147,9 @@ def compare(earlier: Submission, later: Submission) -> Comparison:
     fields = []
     for name in [*after, *(n for n in before if n not in after)]:
         old_entry, new_entry = before.get(name), after.get(name)
-        if old_entry is not None and new_entry is not None and old_entry.text == new_entry.text:
-            continue
         shown = new_entry or old_entry
+        if shown is None or (old_entry and new_entry and old_entry.text == new_entry.text):
+            continue
         if shown.kind == LONG_TEXT:
             anchor = f"change-{later.seq}-{name}"
             diff = diff_text(_text(old_entry), _text(new_entry))
@@ -181,11 +184,11 @@ def _edited(removed: str, added: str) -> list[Segment]:
 
 
 def _without_crumbs(segments: list[Segment]) -> list[Segment]:
-    """A single unchanged character between two changes reads as noise: it joins both sides of the change."""
+    """A word or two left unchanged between two changes reads as noise: it joins both sides of the change."""
     cleaned = []
     for index, segment in enumerate(segments):
         between = 0 < index < len(segments) - 1
-        if segment.kind == SAME and between and len(segment.text) < 2:
+        if segment.kind == SAME and between and len(segment.text) < _CRUMB:
             cleaned += [Segment(DELETED, segment.text), Segment(INSERTED, segment.text)]
         else:
             cleaned.append(segment)

@@ -42,15 +42,18 @@ class FileInfo:
     content_type: str
     uploaded_by: str
     uploaded_at: datetime
-
-    @property
-    def opens_inline(self) -> bool:
-        """PDFs open in the browser's own viewer; Word and Excel files are downloaded."""
-        return self.content_type == "application/pdf"
+    opens_inline: bool  # a PDF, shown by the browser's own viewer; other files are downloaded
 
     @property
     def kind(self) -> str:
         return PurePath(self.filename).suffix[1:].upper() or self.content_type
+
+    @property
+    def size_text(self) -> str:
+        """The size as people read it: 0.2 KB, 356.0 KB, 4.8 MB."""
+        if self.size < 1024 * 1024:
+            return f"{max(self.size / 1024, 0.1):.1f} KB"
+        return f"{self.size / 1024 / 1024:.1f} MB"
 
 
 # How an entry reads: a line of text, free text of several lines, an option chosen, people chosen,
@@ -134,10 +137,9 @@ def form_of(event: HistoryEvent) -> FormDefinition | None:
 def roles_by_element(version: ProcessVersion) -> dict[str, Role | None]:
     """Element id -> the role of its lane, for the tasks and the requests people fill in."""
     definition = engine_for(version).definition
-    return {
-        element.element_id: role_for_lane(element.lane)
-        for element in [*definition.user_tasks(), *definition.message_starts()]
-    }
+    lanes = {task.element_id: task.lane for task in definition.user_tasks()}
+    lanes.update((start.element_id, start.lane) for start in definition.message_starts())
+    return {element_id: role_for_lane(lane) for element_id, lane in lanes.items()}
 
 
 def read_submission(event: HistoryEvent, locale: str = "zh_CN") -> Submission | None:
@@ -176,16 +178,15 @@ def _document(
     members = [form.field_of(member) for member in form.documents[name]]
     group = members[0].group
     sections = [
-        Section(
-            fld.name,
-            fld.title_for(locale),
-            values.get(fld.name) if isinstance(values.get(fld.name), str) else "",
-            f"s{seq}-{fld.name}",
-        )
+        Section(fld.name, fld.title_for(locale), _string(values.get(fld.name)), f"s{seq}-{fld.name}")
         for fld in members
     ]
     title = form.group_title_for(group, locale) if group else form.title_for(locale)
     return DocumentText(name, title, sections, document_minimum(name, form.checks))
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 class _EntryReader:
@@ -253,6 +254,7 @@ class _EntryReader:
             content_type=stored.content_type,
             uploaded_by=_person(uploader),
             uploaded_at=stored.uploaded_at,
+            opens_inline=stored.opens_inline,
         )
 
 
