@@ -163,3 +163,19 @@ def test_the_printed_form_carries_the_plan_as_its_attachment(client, world):
     assert "宣传保障：通过政务新媒体、新闻媒体等渠道" in annex
     blank = _pages(client.get(f"/applications/{world.start('370103').id}/form.pdf").data)
     assert _pages(pdf) >= blank + 3
+
+
+def test_the_province_reads_the_final_report_and_the_annual_reports_on_its_acceptance_review(client, world):
+    zone = driver.final_report(world.period_ended())
+    login(client, "province")
+
+    panel = _panel(_page(client, f"/tasks/{driver.task_with_form(zone, 'acceptance_review.json').id}"))
+    documents = lxml.html.fromstring(panel).xpath('//*[@data-testid="zone-document"]')
+
+    steps = [d.xpath("string(summary/strong)") for d in documents]
+    assert steps[0] == "提交终期报告" and documents[0].get("open") is not None
+    assert steps.count("报送年度实验计划") == 2 and steps.count("报送年度总结") == 2
+    assert "实验期内，本区围绕实验主题健全制度、创新机制" in documents[0].text_content()
+    assert all(d.get("open") is None for d in documents[1:])
+    plan = lxml.html.fromstring(panel).xpath('//*[@data-testid="plan-section"]')
+    assert len(plan) == 4 and all(s.get("open") is None for s in plan), "the plan folds once the zone reports"

@@ -124,4 +124,8 @@ def test_a_pdf_attachment_opens_in_a_new_tab(live_server, page):
     viewer = opened.value
     viewer.wait_for_load_state()
     assert "/files/" in viewer.url
+    background = page.locator("[data-testid=plan-section]").nth(0)
+    assert not background.locator(".reading-text").is_visible(), "the plan folds once the zone reports"
+    page.locator("[data-testid=application-content] nav a", has_text="一、实验背景").click()
+    assert background.locator(".reading-text").is_visible(), "the navigation unfolds what it points at"
     screenshot(page, "reading-city-recommendation")
