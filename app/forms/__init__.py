@@ -20,6 +20,7 @@ from app.forms.checks import (
     PLAN_SECTIONS,
     count_characters,
     count_plan_characters,
+    document_minimum,
     period_months,
 )
 from app.forms.decoding import decode_submission, settle_submission
@@ -50,6 +51,7 @@ __all__ = [
     "FormDefinitionError",
     "count_characters",
     "count_plan_characters",
+    "document_minimum",
     "decode_submission",
     "draft_problems",
     "has_unstorable_character",

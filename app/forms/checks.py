@@ -57,6 +57,11 @@ def count_plan_characters(data: Mapping[str, Any]) -> int:
     )
 
 
+def document_minimum(document: str, checks: Iterable[str]) -> int | None:
+    """The fewest characters a form's document must hold (R1 for the plan), None when no rule applies."""
+    return PLAN_MIN_CHARS if document == PLAN_DOCUMENT and "plan_complete" in checks else None
+
+
 def period_months(start: str, end: str) -> int | None:
     """Length of a period given as YYYY-MM months, both months included.
 

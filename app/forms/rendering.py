@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.forms.checks import PLAN_DOCUMENT, PLAN_MIN_CHARS, count_characters
+from app.forms.checks import count_characters, document_minimum
 from app.forms.definition import Field, FormDefinition, enum_key, wants_english
 from app.forms.errors import FieldError
 from app.forms.views import (
@@ -252,7 +252,7 @@ class _ViewBuilder:
     def _document(self, name: str) -> DocumentView:
         members = list(self.form.documents[name])
         count = sum(count_characters(v) for v in (self.values.get(m) for m in members) if isinstance(v, str))
-        minimum = PLAN_MIN_CHARS if name == PLAN_DOCUMENT and "plan_complete" in self.form.checks else None
+        minimum = document_minimum(name, self.form.checks)
         if self.readonly:
             template = _("%(count)s characters in all (white space not counted)")
         elif minimum is None:

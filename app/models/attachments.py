@@ -28,5 +28,10 @@ class Attachment(Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    @property
+    def opens_inline(self) -> bool:
+        """PDFs open in the browser's own viewer; Word and Excel files are downloaded."""
+        return self.content_type == "application/pdf"
+
     def reference(self) -> dict:
         return {"id": self.id, "name": self.filename, "size": self.size, "sha256": self.sha256}

@@ -6,7 +6,8 @@ Packages, lowest first; each may import only the ones before it (tests/test_arch
   (``transitions``), loading a live workflow (``runs``), the hash chain, deployed versions,
   documents kept out of the state, incidents, the reference data;
 * ``reading``: what pages read without changing anything: lists, the history as people read it, the
-  printable application form, the people a picker offers;
+  printable application form, the application as submitted and its revisions (what reviewers read
+  beside their tasks), the people a picker offers;
 * ``lifecycle``: what participants do: start applications, complete tasks, start requests, upload
   files; the timer worker's pass; the calls;
 * ``audit``: chain verification, re-execution, step-through replay, exports, the security log and who

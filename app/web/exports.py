@@ -1,4 +1,4 @@
-"""Responses shared by the web pages and the API: the audit package download, the 申报表 as PDF."""
+"""Responses the web pages and the API share: the audit package, the 申报表 as PDF, application files."""
 
 from __future__ import annotations
 
@@ -10,15 +10,18 @@ from flask import current_app, render_template, send_file
 from .. import clock
 from ..services.audit import access, security_log
 from ..services.audit import exports as audit_exports
+from ..services.lifecycle import attachments
+from ..services.reading import queries
 from ..services.reading.application_form import application_form_for, form_pdf
 
 if TYPE_CHECKING:
     from ..models import User
 
 
-def application_form_pdf(user: User, instance_id: int) -> bytes:
+def application_form_pdf(user: User, instance_id: int, locale: str = "zh_CN") -> bytes:
     """The printable 申报表 of an application as `user` may see it, as PDF, styled from the static folder."""
-    html = render_template("instances/application_form.html", form=application_form_for(user, instance_id))
+    form = application_form_for(user, instance_id, locale)
+    html = render_template("instances/application_form.html", form=form)
     static_folder, static_url_path = current_app.static_folder, current_app.static_url_path
     assert static_folder is not None and static_url_path is not None, "create_app keeps Flask's static folder"
     return form_pdf(html, static_folder, static_url_path)
@@ -37,4 +40,17 @@ def audit_package_response(user: User, instance_id: int):
         mimetype="application/zip",
         as_attachment=True,
         download_name=f"audit-package-{instance.id}.zip",
+    )
+
+
+def attachment_response(user: User, instance_id: int, attachment_id: int):
+    """A file of an application `user` may see: a PDF opens in the browser's own viewer (inline, so
+    a link opens it in a new tab), other files download; NotFound outside the user's scope."""
+    instance = queries.instance_for(user, instance_id)
+    stored = attachments.attachment_of(instance.id, attachment_id)
+    return send_file(
+        io.BytesIO(stored.content),
+        mimetype=stored.content_type,
+        as_attachment=not stored.opens_inline,
+        download_name=attachments.safe_filename(stored.filename),
     )

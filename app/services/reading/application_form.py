@@ -17,9 +17,10 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from ...clock import PROGRAMME_TZ
-from ...models import HistoryEvent, ProcessVersion, User
-from ..store.deployment import engine_for, latest_version
+from ...models import HistoryEvent, User
 from . import queries
+from .form_blocks import completions_by_block
+from .submission import DocumentText, read_submission
 
 COMMITTEE_LABELS = {
     "national": _l("National Expert Committee on Grassroots Government and Community Building"),
@@ -130,12 +131,15 @@ class ApplicationForm:
     review_opinion: OpinionBlock
     province_opinion: OpinionBlock
     declared: bool
+    # What the paper form carries as its attachment: the declaration's documents (the plan).
+    attachments: list[DocumentText] = field(default_factory=list)
 
 
-def application_form_for(user: User, instance_id: int) -> ApplicationForm:
-    """The form as it stands now; raises NotFound for an application outside the user's scope."""
+def application_form_for(user: User, instance_id: int, locale: str = "zh_CN") -> ApplicationForm:
+    """The form as it stands now, with the plan as its attachment; raises NotFound for an application
+    outside the user's scope."""
     instance = queries.instance_for(user, instance_id)
-    blocks = _by_block([e for e in queries.history_of(instance) if e.kind == "task_completed"])
+    blocks = completions_by_block(instance, tuple(BLOCKS))
     declaration = blocks["declaration"][-1] if blocks["declaration"] else None
     data = declaration.data if declaration else {}
     return ApplicationForm(
@@ -157,6 +161,7 @@ def application_form_for(user: User, instance_id: int) -> ApplicationForm:
         review_opinion=_review_opinion(blocks["review_opinion"]),
         province_opinion=_province_opinion(blocks["province_opinion"]),
         declared=declaration is not None,
+        attachments=_attachments(declaration, locale),
     )
 
 
@@ -175,30 +180,9 @@ def chinese_date(value: datetime | date | str | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _by_block(completed: list[HistoryEvent]) -> dict[str, list[HistoryEvent]]:
-    """The completions that fill each block, in history order, by what each step's version declares."""
-    declared: dict[int, dict[str, str]] = {}
-    blocks: dict[str, list[HistoryEvent]] = {name: [] for name in BLOCKS}
-    for event in completed:
-        if event.version_id not in declared:
-            declared[event.version_id] = _declared_blocks(event.version)
-        block = declared[event.version_id].get(event.element_id or "")
-        if block in blocks:
-            blocks[block].append(event)
-    return blocks
-
-
-def _declared_blocks(version: ProcessVersion) -> dict[str, str]:
-    """Element id -> block, as the version's diagrams declare it.
-
-    Versions deployed before the diagrams declared their blocks declare none; their histories are
-    read with what the newest version of the process declares for the same elements.
-    """
-    declared = engine_for(version).definition.application_form_blocks()
-    if declared:
-        return declared
-    newest = latest_version(version.process_key)
-    return engine_for(newest).definition.application_form_blocks() if newest else {}
+def _attachments(declaration: HistoryEvent | None, locale: str) -> list[DocumentText]:
+    submission = read_submission(declaration, locale) if declaration is not None else None
+    return submission.documents if submission is not None else []
 
 
 def _latest_with(events: list[HistoryEvent], field: str) -> HistoryEvent | None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ...engine import WorkflowRun
 from ...extensions import db
-from ...models import Attachment, HistoryEvent, Instance, Organisation, ReadyTask, User
+from ...models import HistoryEvent, Instance, Organisation, ReadyTask, User
 from ...scope import actionable_tasks_filter, can_see_instance, visible_instances_filter
 from ..errors import MAX_ID, NotFound
 from ..store.deployment import engine_for
@@ -72,14 +72,6 @@ def history_of(instance: Instance) -> list[HistoryEvent]:
     return list(
         db.session.scalars(
             select(HistoryEvent).where(HistoryEvent.instance_id == instance.id).order_by(HistoryEvent.seq)
-        )
-    )
-
-
-def attachments_of(instance: Instance) -> list[Attachment]:
-    return list(
-        db.session.scalars(
-            select(Attachment).where(Attachment.instance_id == instance.id).order_by(Attachment.id)
         )
     )
 

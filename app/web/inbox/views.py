@@ -12,7 +12,7 @@ from ...forms import decode_submission, render_form
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from ...services.lifecycle import tasks
 from ...services.lifecycle.attachments import file_fields
-from ...services.reading import history_view, queries
+from ...services.reading import application_content, history_view, queries
 from . import bp
 
 
@@ -38,9 +38,20 @@ def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int
     locale = str(get_locale())
     form_html = render_form(ctx.form, values, errors, locale=locale, choices=ctx.choices)
     opinions = history_view.opinions(ctx.instance, locale)
+    reading = (
+        application_content.content_for_task(ctx.task, locale)
+        if application_content.judges_application(ctx.task)
+        else None
+    )
     return (
         render_template(
-            "inbox/task.html", ctx=ctx, form_html=form_html, errors=errors, opinions=opinions, now=clock.now()
+            "inbox/task.html",
+            ctx=ctx,
+            form_html=form_html,
+            errors=errors,
+            opinions=opinions,
+            reading=reading,
+            now=clock.now(),
         ),
         status,
     )

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import io
-
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,15 +9,8 @@ from ... import clock
 from ...forms import decode_submission, render_form
 from ...scope import can_audit, can_start_application
 from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
-from ...services.lifecycle import (
-    applications,
-    attachments,
-    calls,
-    instance_actions,
-    instance_page,
-    reminders,
-)
-from ...services.reading import history_view, queries
+from ...services.lifecycle import applications, calls, instance_actions, instance_page, reminders
+from ...services.reading import application_content, history_view, queries
 from ...services.reading.application_form import application_form_for
 from .. import exports
 from . import bp
@@ -66,15 +57,17 @@ def start():
 def detail(instance_id: int):
     instance = queries.instance_for(current_user, instance_id)
     live = instance_page.live_view(current_user, instance)
+    locale = str(get_locale())
+    version = request.args.get("version", type=int)
     open_tasks = queries.open_tasks_of(instance)
     return render_template(
         "instances/detail.html",
         instance=instance,
-        history=history_view.event_views(instance, str(get_locale())),
+        history=history_view.event_views(instance, locale),
         open_tasks=open_tasks,
         remindable=reminders.remindable_ids(current_user, open_tasks),
         highlights=live.highlights,
-        files=queries.attachments_of(instance),
+        content=application_content.application_content(current_user, instance.id, locale, version),
         diagram_tabs=queries.diagram_tabs(instance),
         actions=live.actions,
         record=live.record,
@@ -116,14 +109,7 @@ def action(instance_id: int, element_id: str):
 @bp.get("/<int:instance_id>/files/<int:attachment_id>")
 @login_required
 def attachment(instance_id: int, attachment_id: int):
-    instance = queries.instance_for(current_user, instance_id)
-    stored = attachments.attachment_of(instance.id, attachment_id)
-    return send_file(
-        io.BytesIO(stored.content),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=attachments.safe_filename(stored.filename),
-    )
+    return exports.attachment_response(current_user, instance_id, attachment_id)
 
 
 @bp.get("/<int:instance_id>/diagrams/<filename>")
@@ -139,14 +125,14 @@ def diagram(instance_id: int, filename: str):
 @bp.get("/<int:instance_id>/form")
 @login_required
 def application_form(instance_id: int):
-    form = application_form_for(current_user, instance_id)
+    form = application_form_for(current_user, instance_id, str(get_locale()))
     return render_template("instances/application_form.html", form=form)
 
 
 @bp.get("/<int:instance_id>/form.pdf")
 @login_required
 def application_form_pdf(instance_id: int):
-    pdf = exports.application_form_pdf(current_user, instance_id)
+    pdf = exports.application_form_pdf(current_user, instance_id, str(get_locale()))
     return Response(
         pdf,
         mimetype="application/pdf",
