@@ -23,6 +23,7 @@ from ...forms import (
 from ...models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
 from ...scope import can_act_on
 from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from ..reading.disclosure import shown_data
 from ..reading.people import people_choices
 from ..store.deployment import form_for
 from ..store.documents import expand_documents
@@ -67,7 +68,10 @@ def task_form(user: User, task_id: str) -> tuple[ReadyTask, FormDefinition]:
 
 def task_context(user: User, task_id: str) -> TaskContext:
     task, form = task_form(user, task_id)
-    values = expand_documents(form, load_run(task.instance).task_data(task.id))
+    # The workflow data the task sees carries earlier steps' data: read it as the user may (the panel
+    # of review experts and their verdicts stay with the province; app.visibility).
+    data = shown_data(user, task.instance.version, load_run(task.instance).task_data(task.id))
+    values = expand_documents(form, data)
     draft = db.session.get(TaskDraft, task.id)
     if draft is not None:
         values.update(readable(draft.data))  # a draft stored before text was checked

@@ -37,7 +37,7 @@ def index():
 def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int = 200):
     locale = str(get_locale())
     form_html = render_form(ctx.form, values, errors, locale=locale, choices=ctx.choices)
-    opinions = history_view.opinions(ctx.instance, locale)
+    opinions = history_view.opinions(ctx.instance, current_user, locale)
     return (
         render_template(
             "inbox/task.html", ctx=ctx, form_html=form_html, errors=errors, opinions=opinions, now=clock.now()

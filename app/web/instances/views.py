@@ -61,7 +61,7 @@ def detail(instance_id: int):
     return render_template(
         "instances/detail.html",
         instance=instance,
-        history=history_view.event_views(instance, str(get_locale())),
+        history=history_view.event_views(instance, current_user, str(get_locale())),
         open_tasks=queries.open_tasks_of(instance),
         highlights=live.highlights,
         files=queries.attachments_of(instance),
