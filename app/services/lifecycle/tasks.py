@@ -15,11 +15,13 @@ from ...extensions import db
 from ...forms import (
     FieldError,
     FormDefinition,
+    PersonChoice,
     draft_problems,
     readable,
     settle_submission,
     validate_submission,
 )
+from ...forms.checks import GUIDING_EXPERTS_FIELD
 from ...models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
 from ...scope import can_act_on
 from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
@@ -45,7 +47,7 @@ class TaskContext:
     form: FormDefinition
     values: dict
     draft_saved_at: datetime | None
-    choices: dict[str, list[tuple[str, str]]]
+    choices: dict[str, list[PersonChoice]]
 
 
 def actionable_task(user: User, task_id: str) -> ReadyTask:
@@ -76,7 +78,8 @@ def task_context(user: User, task_id: str) -> TaskContext:
     if draft is not None:
         values.update(readable(draft.data))  # a draft stored before text was checked
     saved_at = draft.saved_at if draft else None
-    return TaskContext(task, task.instance, form, values, saved_at, people_choices(form))
+    choices = people_choices(form, task.instance, values.get(GUIDING_EXPERTS_FIELD))
+    return TaskContext(task, task.instance, form, values, saved_at, choices)
 
 
 def form_fields_only(form: FormDefinition, data: object) -> dict:

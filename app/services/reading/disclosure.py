@@ -30,9 +30,9 @@ class VersionReading:
 
 @lru_cache(maxsize=32)
 def _reading(version_id: int, content_hash: str) -> VersionReading:
-    version = db.session.get(ProcessVersion, version_id)
+    version = db.session.get_one(ProcessVersion, version_id)
     definition = engine_for(version).definition
-    roles = {t.element_id: role_for_lane(t.lane) for t in definition.user_tasks()}
+    roles: dict[str, str | None] = {t.element_id: role_for_lane(t.lane) for t in definition.user_tasks()}
     keys: set[str] = set()
     for task in definition.user_tasks():
         if is_confidential(roles[task.element_id]):
