@@ -211,3 +211,29 @@ def test_opinions_stay_confidential_when_the_owner_renames_the_experts_task(app,
     views = history_view.event_views(reviewed, world.user("370102"))
     withheld = [view.event.element_id for view in views if view.withheld]
     assert withheld == ["Task_ExpertReview", "Task_ExpertReview"]
+
+
+# The auditor's replay and exports show every submission: only auditors and the province reach them.
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("province", 200),
+        ("auditor", 200),
+        ("expert05", 403),
+        ("370102", 403),
+        ("expert01", 403),
+        ("370100", 403),
+        ("owner", 404),
+        ("admin", 404),
+    ],
+)
+def test_the_replay_and_the_exports_that_show_every_opinion_are_the_auditors(
+    app, api, reviewed, username, status
+):
+    assert _page(app, username, f"/audit/instances/{reviewed.id}/replay")[0] == status
+    assert api.get(username, f"/api/instances/{reviewed.id}/reexecution").status_code == status
+    if status != 200:
+        assert _page(app, username, f"/audit/instances/{reviewed.id}/package.zip")[0] == status
+        assert api.get(username, f"/api/instances/{reviewed.id}/audit-package").status_code == status
