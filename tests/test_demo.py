@@ -10,6 +10,7 @@ from app.demo import driver, seeding
 from app.extensions import db
 from app.models import HistoryEvent, Instance, User
 from app.services.audit import chain_check, reexecution
+from app.services.lifecycle import tasks
 from app.services.reading import queries
 
 
@@ -51,6 +52,11 @@ def test_demo_programme_tells_the_story(app):
         ("370502", "Task_Declare"),
     ]:
         assert element in {t.element_id for t in queries.ready_tasks_for(driver.user(username))}, username
+    waiting = next(
+        t for t in queries.ready_tasks_for(driver.user("province")) if t.form == "assign_experts.json"
+    )
+    picker = tasks.task_context(driver.user("province"), waiting.id).choices["review_experts"]
+    assert [c.value for c in picker if c.refused] == ["expert07"], "a guiding expert cannot review"
     every_instance_has_history = db.session.scalars(select(HistoryEvent.instance_id).distinct()).all()
     assert len(every_instance_has_history) == len(instances)
 
