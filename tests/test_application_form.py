@@ -72,10 +72,7 @@ def test_the_preliminary_review_block_carries_the_decision_and_the_signing_exper
     form = application_form_for(world.user("province"), instance.id)
 
     assert form.review_opinion.filled
-    assert form.review_opinion.signatures == [
-        world.user("expert05").display_name,
-        world.user("expert06").display_name,
-    ]
+    assert form.review_opinion.signatures == ["陈志强（2026年5月4日）", "赵敏（2026年5月4日）"]
     assert form.review_opinion.date == "2026年5月4日"
 
 

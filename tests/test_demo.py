@@ -10,6 +10,7 @@ from app.demo import driver, seeding
 from app.extensions import db
 from app.models import HistoryEvent, Instance, User
 from app.services.audit import chain_check, reexecution
+from app.services.lifecycle import tasks
 from app.services.reading import queries
 
 
@@ -51,6 +52,11 @@ def test_demo_programme_tells_the_story(app):
         ("370502", "Task_Declare"),
     ]:
         assert element in {t.element_id for t in queries.ready_tasks_for(driver.user(username))}, username
+    waiting = next(
+        t for t in queries.ready_tasks_for(driver.user("province")) if t.form == "assign_experts.json"
+    )
+    picker = tasks.task_context(driver.user("province"), waiting.id).choices["review_experts"]
+    assert [c.value for c in picker if c.refused] == ["expert07"], "a guiding expert cannot review"
     every_instance_has_history = db.session.scalars(select(HistoryEvent.instance_id).distinct()).all()
     assert len(every_instance_has_history) == len(instances)
 
@@ -100,12 +106,7 @@ def test_every_outstanding_expert_opinion_of_the_demo_moves_its_review_on(app, c
     )
     for task_id, expert_id in [(t.id, t.assignee_user_id) for t in outstanding]:
         expert_user = db.session.get(User, expert_id)
-        data = {
-            "opinion": "pass",
-            "opinion_comments": "同意通过。",
-            "opinion_signature": expert_user.display_name,
-        }
-        tasks.complete_task(expert_user, task_id, data)
+        tasks.complete_task(expert_user, task_id, {"opinion": "pass", "opinion_comments": "同意通过。"})
 
     db.session.expire_all()
     for instance in db.session.scalars(select(Instance)):

@@ -89,7 +89,6 @@ DECISIONS: dict[str, Decide] = {
     "Task_ExpertOpinion": lambda d, i: {
         "opinion": _choice(d, "pass", "improve"),
         "opinion_comments": "评审意见。",
-        "opinion_signature": "评审专家",
     },
     "Task_ReviewDecision": lambda d, i: (
         {"review_result": "pass"}

@@ -66,7 +66,8 @@ def test_the_province_sees_the_collected_opinions_on_its_decision(world, forward
     world.opine(forwarded, "expert05", "improve", "分期规划不够具体")
     world.opine(forwarded, "expert06", "pass", "基础扎实")
     ctx = tasks.task_context(world.user("province"), world.task(forwarded, "Task_ReviewDecision").id)
-    lines = [line for view in history_view.opinions(ctx.instance) for line in view.lines]
+    panel = history_view.opinions(ctx.instance, world.user("province"))
+    lines = [line for view in panel.shown for line in view.lines]
     assert ("具体意见", "分期规划不够具体") in lines
     assert ("具体意见", "基础扎实") in lines
     assert ("评审意见", "待完善") in lines and ("评审意见", "通过") in lines

@@ -168,7 +168,7 @@ def test_inspection_asking_for_rectification_goes_to_the_zone(world, zone):
 
 def test_history_shows_the_request_with_the_forms_labels(world, zone):
     driver.request_change(zone, "schedule", new_plan_due="2026-12-31")
-    view = history_view.event_views(world.reload(zone))[-1]
+    view = history_view.event_views(world.reload(zone), world.user("370102"))[-1]
     assert view.event.element_name == "提出变更申请"
     assert ("变更类型", "进度调整") in view.lines
     assert ("年度计划新的报送期限", "2026-12-31") in view.lines

@@ -76,7 +76,7 @@ def test_every_block_of_the_form_fills_in_on_a_version_whose_tasks_were_renamed(
 
     assert _filled(form) == {"declaration": True, "city": True, "review": True, "province": True}
     assert form.city_opinion.doc_number, "the city's formal recommendation, not only its forwarding"
-    assert form.review_opinion.signatures == [world.user("expert05").display_name]
+    assert form.review_opinion.signatures == [f"{world.user('expert05').display_name}（2026年5月4日）"]
     assert form.province_opinion.doc_number.startswith("鲁民")
 
 

@@ -254,7 +254,8 @@ def create_demo_programme() -> int:
         clock.advance(timedelta(days=6))
         driver.declare(fresh["370302"], theme=2, experts=("expert03",))
         driver.declare(fresh["370402"], theme=25, experts=("expert04",))
-        driver.declare(fresh["370883"], theme=27, experts=("expert01",))
+        # expert07 guides 370883's plan and is a review expert too: the province's picker refuses them.
+        driver.declare(fresh["370883"], theme=27, experts=("expert01", "expert07"))
         driver.declare(fresh["371302"], theme=10, experts=("expert02", "expert04"))
         clock.advance(timedelta(days=4))
         driver.city_decides(fresh["370402"], "return", "请补充实验保障中经费保障的具体来源和金额。")

@@ -13,6 +13,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -246,3 +247,27 @@ class ProcessDefinition:
     def forms_by_element(self) -> dict[str, str]:
         """Element id -> form file, for the user tasks and the message start events people fill in."""
         return self._forms_by_element
+
+    @cached_property
+    def _loop_variables(self) -> dict[str, frozenset[str]]:
+        found: dict[str, frozenset[str]] = {}
+        for spec in self.all_specs():
+            for task_spec in spec.task_specs.values():
+                if isinstance(task_spec, MultiInstanceTask):
+                    refs = (
+                        task_spec.data_input,
+                        task_spec.input_item,
+                        task_spec.data_output,
+                        task_spec.output_item,
+                    )
+                    found[task_spec.bpmn_id] = frozenset(ref.bpmn_id for ref in refs if ref is not None)
+        return found
+
+    def loop_variables(self) -> dict[str, frozenset[str]]:
+        """Element id -> the variables a multi-instance element loops over and collects into.
+
+        Its input collection and item (e.g. the usernames of the review experts, one per instance)
+        and its output item and collection (each instance's opinion, gathered in a list): the data
+        that carries who did each instance and what they answered, outside their own submissions.
+        """
+        return self._loop_variables

@@ -35,6 +35,7 @@ from app.forms.storable import (
     readable,
 )
 from app.forms.validation import validate_submission
+from app.forms.views import PersonChoice
 
 __all__ = [
     "CHECKS",
@@ -49,6 +50,7 @@ __all__ = [
     "FieldError",
     "FormDefinition",
     "FormDefinitionError",
+    "PersonChoice",
     "count_characters",
     "count_plan_characters",
     "document_minimum",

@@ -30,8 +30,9 @@ PLAN_SECTIONS = ("plan_background", "plan_theme_goals", "plan_measures", "plan_g
 PLAN_MIN_CHARS = 4000
 # R2: the experiment period, at most 24 months
 MAX_PERIOD_MONTHS = 24
-# R3: the two committees a guiding expert may come from
+# R3: the two committees a guiding expert may come from, and the declaration's field naming the experts
 GUIDING_COMMITTEES = ("national", "provincial")
+GUIDING_EXPERTS_FIELD = "experts"
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -126,10 +127,10 @@ def period_within_limit(data: Mapping[str, Any], context: Mapping[str, Any]) -> 
     return []
 
 
-@register("guiding_expert_named", needs=("experts",))
+@register("guiding_expert_named", needs=(GUIDING_EXPERTS_FIELD,))
 def guiding_expert_named(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
     """R3: at least one named guiding expert from the national or the provincial committee."""
-    experts = data.get("experts")
+    experts = data.get(GUIDING_EXPERTS_FIELD)
     rows = experts if isinstance(experts, list) else []
     if any(
         isinstance(row, Mapping) and row.get("name") and row.get("committee") in GUIDING_COMMITTEES
@@ -138,10 +139,55 @@ def guiding_expert_named(data: Mapping[str, Any], context: Mapping[str, Any]) ->
         return []
     return [
         FieldError(
-            "experts",
+            GUIDING_EXPERTS_FIELD,
             _("Name at least one guiding expert from the national or the provincial expert committee."),
         )
     ]
+
+
+# Independent review: the experts a province assigns to review an application (the assignment
+# form's people picker) may not include its guiding experts (指导专家), who wrote the plan with the
+# applicant. The service supplies ``guiding_experts`` in the context: username -> name of each
+# account named as a guiding expert of the application.
+REVIEWERS_FIELD = "review_experts"
+
+
+def guiding_expert_conflict(username: str, context: Mapping[str, Any]) -> str | None:
+    """Why `username` cannot review this application (a conflict of interest), or None."""
+    name = (context.get("guiding_experts") or {}).get(username)
+    if name is None:
+        return None
+    return _(
+        "%(name)s is a guiding expert of this application and cannot review it (conflict of interest).",
+        name=name,
+    )
+
+
+@register("reviewers_not_guiding_experts", needs=(REVIEWERS_FIELD,))
+def reviewers_not_guiding_experts(data: Mapping[str, Any], context: Mapping[str, Any]) -> list[FieldError]:
+    """An application's guiding expert is not among its review experts: they would judge their own plan."""
+    chosen = data.get(REVIEWERS_FIELD)
+    usernames = [u for u in chosen if isinstance(u, str)] if isinstance(chosen, list) else []
+    reasons = [reason for u in usernames if (reason := guiding_expert_conflict(u, context))]
+    return [FieldError(REVIEWERS_FIELD, " ".join(reasons))] if reasons else []
+
+
+# Checks that refuse particular people of a picker, each with the function that says why: the
+# picker shows those people disabled with the same reason the server gives when it refuses them.
+_PERSON_CHECKS = {"reviewers_not_guiding_experts": guiding_expert_conflict}
+
+
+def person_refusal(
+    check_names: Iterable[str], field: str, username: str, context: Mapping[str, Any]
+) -> str | None:
+    """Why one of the named checks would refuse `username` in the people picker `field`, or None."""
+    for name in check_names:
+        says_why = _PERSON_CHECKS.get(name)
+        if says_why is not None and field in CHECK_NEEDS[name]:
+            reason = says_why(username, context)
+            if reason:
+                return reason
+    return None
 
 
 @register("reference_theme_valid", needs=("theme_source", "theme_code", "kind"))

@@ -23,6 +23,7 @@ from app.forms.views import (
     DocumentView,
     FieldView,
     Option,
+    PersonChoice,
     RowView,
     SectionView,
     SummaryEntry,
@@ -43,12 +44,12 @@ def render_form(
     *,
     readonly: bool = False,
     locale: str = "zh_CN",
-    choices: Mapping[str, list[tuple[str, str]]] | None = None,
+    choices: Mapping[str, list[PersonChoice]] | None = None,
 ) -> Markup:
     """The form's fields as HTML, values shown exactly as given, each error beside its field and
     all of them in a summary at the top. Needs an application context with Flask-Babel.
 
-    ``choices`` gives the (value, label) options of people pickers, which come from the database.
+    ``choices`` gives the options of people pickers, which come from the database.
     """
     errors = list(errors)
     with force_locale(locale):
@@ -77,7 +78,7 @@ class _ViewBuilder:
         errors: list[FieldError],
         locale: str,
         readonly: bool,
-        choices: Mapping[str, list[tuple[str, str]]],
+        choices: Mapping[str, list[PersonChoice]],
     ) -> None:
         self.choices = choices
         self.form = form
@@ -152,7 +153,10 @@ class _ViewBuilder:
     def _people(self, fld: Field) -> FieldView:
         raw = self.values.get(fld.name)
         chosen = [v for v in raw if isinstance(v, str)] if isinstance(raw, list) else []
-        options = [Option(value, label, value in chosen) for value, label in self.choices.get(fld.name, [])]
+        options = [
+            Option(c.value, c.label, c.value in chosen and not c.refused, c.note, c.refused)
+            for c in self.choices.get(fld.name, [])
+        ]
         labels = [o.label for o in options if o.checked]
         return self._whole_field_view(fld, " ".join(chosen), "、".join(labels), options)
 

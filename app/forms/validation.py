@@ -39,7 +39,7 @@ def _unknown_people(
     """A people picker accepts only the accounts it offered (the service supplies them as choices)."""
     errors = []
     for fld in (f for f in form.fields() if f.widget == "people"):
-        offered = {value for value, _label in choices.get(fld.name, [])}
+        offered = {choice.value for choice in choices.get(fld.name, [])}
         chosen = data.get(fld.name)
         if isinstance(chosen, list) and any(v not in offered for v in chosen):
             errors.append(FieldError(fld.name, _("Please choose only from the people listed.")))

@@ -19,6 +19,23 @@ class Option:
     value: str
     label: str
     checked: bool
+    note: str = ""  # a people picker's help for choosing (e.g. an expert's open reviews)
+    refused: str = ""  # why a named check refuses this person here: shown, and the option disabled
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    """An account a people picker offers (the service reads them from the database).
+
+    ``note`` helps the one choosing (how many reviews the expert has open...); ``refused`` says why a
+    named check of the form refuses this person here (a conflict of interest): the option is shown
+    with the reason and cannot be ticked, and the server refuses it with the same words.
+    """
+
+    value: str
+    label: str
+    note: str = ""
+    refused: str = ""
 
 
 @dataclass

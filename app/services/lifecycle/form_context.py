@@ -9,9 +9,10 @@ from ...clock import PROGRAMME_TZ
 from ...engine import WorkflowRun
 from ...extensions import db
 from ...forms import FormDefinition
-from ...forms.checks import theme_key
+from ...forms.checks import GUIDING_EXPERTS_FIELD, theme_key
 from ...models import HistoryEvent, Instance, ReadyTask, User
-from ..reading.people import people_choices
+from ..reading.people import guiding_experts, people_choices
+from ..store.runs import load_run
 
 # The end of the preliminary review that bars the theme (the diagram's End_ReviewFailed outcome):
 # "两次评审均未通过的申报单位不得再以原有实验主题参与申报".
@@ -33,6 +34,14 @@ def barred_themes(applicant_org_id: int) -> set[str]:
         if key:
             keys.add(key)
     return keys
+
+
+def _guiding_experts_of(task: ReadyTask | None, run: WorkflowRun | None) -> dict[str, str]:
+    """Accounts named as guiding experts in the declaration the task sees (for the conflict check)."""
+    if task is None:
+        return {}
+    run = run or load_run(task.instance)
+    return guiding_experts(run.task_data(task.id).get(GUIDING_EXPERTS_FIELD))
 
 
 # The implementation diagram keeps the experiment's dates in this data object (see implementation.bpmn).
@@ -61,7 +70,8 @@ def validation_context(
 ) -> dict:
     """What the named checks may read besides the submission.
 
-    ``run`` adds the live schedule; ``task`` the step it answers, which its documents cannot predate.
+    ``run`` adds the live schedule; ``task`` the step it answers, which its documents cannot predate,
+    and the application's guiding experts as that step sees them, who may not review it.
     """
     schedule = (run.data_objects().get(SCHEDULE_OBJECT) or {}) if run is not None else {}
     not_before = None
@@ -78,4 +88,7 @@ def validation_context(
         "today": clock.now().astimezone(PROGRAMME_TZ).date().isoformat(),
         "period_end_date": schedule.get("period_end_date"),
         "not_before": not_before,
+        "guiding_experts": _guiding_experts_of(task, run)
+        if "reviewers_not_guiding_experts" in form.checks
+        else {},
     }

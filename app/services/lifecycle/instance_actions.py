@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ...engine import MessageStart, WorkflowRun
-from ...forms import FieldError, FormDefinition, validate_submission
+from ...forms import FieldError, FormDefinition, PersonChoice, validate_submission
 from ...models import Instance, User
 from ...scope import acts_for, assignee_for_lane
 from ..errors import NotFound, RuleViolation, ValidationFailed
@@ -35,7 +35,7 @@ class ActionForm:
     instance: Instance
     action: MessageStart
     form: FormDefinition
-    choices: dict[str, list[tuple[str, str]]]
+    choices: dict[str, list[PersonChoice]]
 
 
 def _may_start(user: User, instance: Instance, start: MessageStart) -> bool:

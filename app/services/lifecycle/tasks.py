@@ -15,14 +15,17 @@ from ...extensions import db
 from ...forms import (
     FieldError,
     FormDefinition,
+    PersonChoice,
     draft_problems,
     readable,
     settle_submission,
     validate_submission,
 )
+from ...forms.checks import GUIDING_EXPERTS_FIELD
 from ...models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
 from ...scope import can_act_on
 from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from ..reading.disclosure import shown_data
 from ..reading.people import people_choices
 from ..store.deployment import form_for
 from ..store.documents import expand_documents
@@ -44,7 +47,7 @@ class TaskContext:
     form: FormDefinition
     values: dict
     draft_saved_at: datetime | None
-    choices: dict[str, list[tuple[str, str]]]
+    choices: dict[str, list[PersonChoice]]
 
 
 def actionable_task(user: User, task_id: str) -> ReadyTask:
@@ -67,12 +70,16 @@ def task_form(user: User, task_id: str) -> tuple[ReadyTask, FormDefinition]:
 
 def task_context(user: User, task_id: str) -> TaskContext:
     task, form = task_form(user, task_id)
-    values = expand_documents(form, load_run(task.instance).task_data(task.id))
+    # The workflow data the task sees carries earlier steps' data: read it as the user may (the panel
+    # of review experts and their verdicts stay with the province; app.visibility).
+    data = shown_data(user, task.instance.version, load_run(task.instance).task_data(task.id))
+    values = expand_documents(form, data)
     draft = db.session.get(TaskDraft, task.id)
     if draft is not None:
         values.update(readable(draft.data))  # a draft stored before text was checked
     saved_at = draft.saved_at if draft else None
-    return TaskContext(task, task.instance, form, values, saved_at, people_choices(form))
+    choices = people_choices(form, task.instance, values.get(GUIDING_EXPERTS_FIELD))
+    return TaskContext(task, task.instance, form, values, saved_at, choices)
 
 
 def form_fields_only(form: FormDefinition, data: object) -> dict:

@@ -22,10 +22,11 @@ from ...models import HistoryEvent, Instance, ReadyTask, User
 from ...roles import Role
 from ..errors import NotFound
 from . import queries
+from .disclosure import step_role
 from .form_blocks import declarations_of
 from .history_view import event_views
 from .plan_diff import Comparison, compare
-from .submission import SUBMISSION_KINDS, FileInfo, Submission, read_submission, roles_by_element
+from .submission import SUBMISSION_KINDS, FileInfo, Submission, read_submission
 
 # Whose opinions a revision answers, shown to everyone who reads the application: the city's
 # (its return, its guidance) and the province's summary and decision. A review expert's own opinion
@@ -111,7 +112,7 @@ def application_content(
     Raises NotFound for an application outside the user's scope or a version it does not have.
     """
     instance = queries.instance_for(user, instance_id)
-    return _content(instance, locale, as_of=None, version=version)
+    return _content(instance, user, locale, as_of=None, version=version)
 
 
 def judges_application(task: ReadyTask) -> bool:
@@ -120,16 +121,16 @@ def judges_application(task: ReadyTask) -> bool:
     return task.role is not None and task.role != Role.APPLICANT
 
 
-def content_for_task(task: ReadyTask, locale: str = "zh_CN") -> ApplicationContent:
+def content_for_task(task: ReadyTask, viewer: User, locale: str = "zh_CN") -> ApplicationContent:
     """What a task is about: the content submitted before the task became ready.
 
-    The caller has already checked that its user may act on ``task``.
+    The caller has already checked that ``viewer`` may act on ``task``.
     """
-    return _content(task.instance, locale, as_of=task.ready_since, version=None)
+    return _content(task.instance, viewer, locale, as_of=task.ready_since, version=None)
 
 
 def _content(
-    instance: Instance, locale: str, as_of: datetime | None, version: int | None
+    instance: Instance, viewer: User, locale: str, as_of: datetime | None, version: int | None
 ) -> ApplicationContent:
     declared = [e for e in declarations_of(instance) if _by(e, as_of)]
     versions = [
@@ -146,7 +147,7 @@ def _content(
         for earlier, later in zip(versions, versions[1:], strict=False)
     ]
     if revisions:
-        revisions = _with_opinions(instance, revisions, locale)
+        revisions = _with_opinions(instance, viewer, revisions, locale)
     declared_seqs = {e.seq for e in declared}
     return ApplicationContent(
         instance_id=instance.id,
@@ -162,21 +163,10 @@ def _by(event: HistoryEvent, as_of: datetime | None) -> bool:
     return as_of is None or event.at <= as_of
 
 
-class _Lanes:
-    """The role of the lane of each step people fill in, read once per process version."""
-
-    def __init__(self) -> None:
-        self._by_version: dict[int, dict[str, Role | None]] = {}
-
-    def role_of(self, event: HistoryEvent) -> Role | None:
-        if event.version_id not in self._by_version:
-            self._by_version[event.version_id] = roles_by_element(event.version)
-        return self._by_version[event.version_id].get(event.element_id or "")
-
-
-def _with_opinions(instance: Instance, revisions: list[Revision], locale: str) -> list[Revision]:
+def _with_opinions(
+    instance: Instance, viewer: User, revisions: list[Revision], locale: str
+) -> list[Revision]:
     """Each revision with the city's and the province's opinions given between its two versions."""
-    lanes = _Lanes()
     requesting = [
         Opinion(
             view.event.seq,
@@ -185,8 +175,8 @@ def _with_opinions(instance: Instance, revisions: list[Revision], locale: str) -
             view.event.at,
             [Line(label, value) for label, value in view.lines],
         )
-        for view in event_views(instance, locale)
-        if view.has_opinion and lanes.role_of(view.event) in _REQUESTING_ROLES
+        for view in event_views(instance, viewer, locale)
+        if view.has_opinion and step_role(view.event) in _REQUESTING_ROLES
     ]
     return [
         replace(r, opinions=[o for o in requesting if r.earlier.seq < o.seq < r.later.seq]) for r in revisions
@@ -197,12 +187,11 @@ def _zone_documents(
     instance: Instance, declared: set[int], as_of: datetime | None, locale: str
 ) -> list[Submission]:
     """What the applicant submitted besides its declarations, newest first."""
-    lanes = _Lanes()
     found = []
     for event in queries.history_of(instance):
         if event.kind not in SUBMISSION_KINDS or event.seq in declared or not _by(event, as_of):
             continue
-        if lanes.role_of(event) != Role.APPLICANT:
+        if step_role(event) != Role.APPLICANT:
             continue
         submission = read_submission(event, locale)
         if submission is not None:

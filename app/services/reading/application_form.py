@@ -18,7 +18,9 @@ from flask_babel import lazy_gettext as _l
 
 from ...clock import PROGRAMME_TZ
 from ...models import HistoryEvent, User
+from ...visibility import is_confidential, may_see_submission
 from . import queries
+from .disclosure import role_of
 from .form_blocks import completions_by_block
 from .submission import DocumentText, read_submission
 
@@ -32,6 +34,8 @@ KIND_LABELS = {
 }
 CITY_VERDICTS = {"agree": _l("Agree to recommend"), "decline": _l("Do not recommend")}
 REVIEW_VERDICTS = {"pass": _l("Passed the preliminary review"), "improve": _l("Needs improvement")}
+# Who signs the preliminary review block for a reader who may not know the experts (see _review_opinion).
+EXPERT_PANEL = _l("Expert panel")
 ASSESSMENT_VERDICTS = {"pass": _l("Passed the assessment"), "fail": _l("Did not pass the assessment")}
 
 
@@ -81,7 +85,7 @@ BLOCKS = {
     ),
     "review_opinion": FormBlock(
         _l("Preliminary review of the experiment plan"),
-        frozenset(("review_result", "review_comments", "opinion", "opinion_signature")),
+        frozenset(("review_result", "review_comments", "opinion")),
     ),
     "province_opinion": FormBlock(
         _l("Assessment of the provincial civil affairs department"),
@@ -158,7 +162,7 @@ def application_form_for(user: User, instance_id: int, locale: str = "zh_CN") ->
         zone_summary=data.get("zone_summary", ""),
         experiment_summary=data.get("experiment_summary", ""),
         city_opinion=_city_opinion(blocks["city_opinion"]),
-        review_opinion=_review_opinion(blocks["review_opinion"]),
+        review_opinion=_review_opinion(blocks["review_opinion"], user),
         province_opinion=_province_opinion(blocks["province_opinion"]),
         declared=declaration is not None,
         attachments=_attachments(declaration, locale),
@@ -240,24 +244,33 @@ def _city_opinion(events: list[HistoryEvent]) -> OpinionBlock:
     )
 
 
-def _review_opinion(events: list[HistoryEvent]) -> OpinionBlock:
-    """The latest preliminary review decision, signed by the experts who gave opinions in that round."""
+def _review_opinion(events: list[HistoryEvent], reader: User) -> OpinionBlock:
+    """The latest preliminary review decision, signed by the experts who gave opinions in that round.
+
+    The opinions are the round's submissions from the review experts' lane; the system signed each
+    with the expert's name and the time they submitted it. On paper the experts sign this block; a
+    reader who may not know who reviewed (app.visibility: the city, the applicant, its guiding
+    experts, the other experts) gets the block with the decision, the province's summary and
+    "专家组" (the expert panel) where the names would be.
+    """
     decisions = [i for i, e in enumerate(events) if e.data.get("review_result")]
     if not decisions:
         return OpinionBlock()
     last = decisions[-1]
     round_start = decisions[-2] + 1 if len(decisions) > 1 else 0
     decision = events[last]
-    signatures = [
-        e.data.get("opinion_signature") or (e.actor.display_name if e.actor else "")
-        for e in events[round_start:last]
-        if e.data.get("opinion")
-    ]
+    opinions = [e for e in events[round_start:last] if is_confidential(role_of(e))]
+    if all(may_see_submission(reader, role_of(e), e.actor_id) for e in opinions):
+        signatures = [
+            f"{e.actor.display_name}（{chinese_date(e.at)}）" for e in opinions if e.actor is not None
+        ]
+    else:
+        signatures = [str(EXPERT_PANEL)]
     return OpinionBlock(
         filled=True,
         verdict=_label(REVIEW_VERDICTS, decision.data.get("review_result")),
         comments=decision.data.get("review_comments", ""),
-        signatures=[s for s in signatures if s],
+        signatures=signatures,
         date=chinese_date(decision.at),
     )
 

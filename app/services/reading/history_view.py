@@ -1,13 +1,21 @@
 """History events as people read them: each completed task's decisions and comments, with the form's
-own labels (审核结论：同意报送省民政厅), not the stored codes (city_decision: forward)."""
+own labels (审核结论：同意报送省民政厅), not the stored codes (city_decision: forward).
+
+Each viewer reads the history through ``disclosure`` (``app.visibility`` decides): an expert's
+opinion another viewer may not read stays a row that says a confidential opinion was given, with
+neither its author nor its content.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ...forms import FormDefinition
-from ...models import HistoryEvent, Instance
+from ...models import HistoryEvent, Instance, User
+from ...scope import relation_of
 from ..store.deployment import engine_for, form_for
+from .disclosure import ShownEvent, shown_event
 from .queries import history_of
 
 # Fields worth showing in a history line: choices (decisions, verdicts), free-text opinions
@@ -16,13 +24,52 @@ _SHOWN_WIDGETS = frozenset({"radio", "select"})
 
 
 @dataclass(frozen=True)
+class Signature:
+    """A person's signature under their submission: the signed-in account's name and the time.
+
+    The system signs for them (they signed in to submit), so nobody types a name that could be anyone's.
+    """
+
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class EventView:
-    event: HistoryEvent
+    shown: ShownEvent
     lines: list[tuple[str, str]]  # (label, value) in the form's order
+
+    @property
+    def event(self) -> HistoryEvent:
+        return self.shown.event
+
+    @property
+    def withheld(self) -> bool:
+        return self.shown.withheld
+
+    @property
+    def role(self) -> str | None:
+        return self.shown.role
+
+    @property
+    def actor(self) -> User | None:
+        return self.shown.actor
+
+    @property
+    def data(self) -> dict:
+        return self.shown.data
 
     @property
     def has_opinion(self) -> bool:
         return bool(self.lines)
+
+    @property
+    def signature(self) -> Signature | None:
+        """Submissions of a person's own role (an expert's opinion) are signed with their name."""
+        actor = self.shown.actor
+        if actor is None or relation_of(self.shown.role) is None:
+            return None
+        return Signature(actor.display_name, self.event.at)
 
 
 # Events that carry what a person submitted through a form: a task, or a start event they triggered.
@@ -42,17 +89,32 @@ def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str
     return lines
 
 
-def event_views(instance: Instance, locale: str = "zh_CN") -> list[EventView]:
+def event_views(instance: Instance, viewer: User, locale: str = "zh_CN") -> list[EventView]:
+    """The application's history as `viewer` may read it, oldest first."""
     version = instance.version
     forms = engine_for(version).definition.forms_by_element()
     views = []
     for event in history_of(instance):
+        shown = shown_event(viewer, event)
         form_name = forms.get(event.element_id or "") if event.kind in _SUBMISSIONS else None
-        lines = _lines(form_for(version, form_name), event.data, locale) if form_name else []
-        views.append(EventView(event, lines))
+        lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
+        views.append(EventView(shown, lines))
     return views
 
 
-def opinions(instance: Instance, locale: str = "zh_CN") -> list[EventView]:
-    """Completed tasks that decided or commented, newest first: shown beside a task's form."""
-    return [view for view in reversed(event_views(instance, locale)) if view.has_opinion]
+@dataclass(frozen=True)
+class OpinionsPanel:
+    """What the panel beside a task's form shows: the opinions `viewer` may read, newest first, and
+    how many confidential opinions of others it leaves out (so the panel can say why)."""
+
+    shown: list[EventView]
+    withheld: int
+
+
+def opinions(instance: Instance, viewer: User, locale: str = "zh_CN") -> OpinionsPanel:
+    """Completed tasks that decided or commented and `viewer` may read, newest first."""
+    views = event_views(instance, viewer, locale)
+    return OpinionsPanel(
+        shown=[view for view in reversed(views) if view.has_opinion],
+        withheld=sum(1 for view in views if view.withheld),
+    )

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from ...engine import MessageStart
 from ...forms import FormDefinition
-from ...models import HistoryEvent, Instance, ReadyTask, User
+from ...models import Instance, ReadyTask, User
 from ..store.deployment import form_for
-from .queries import history_of, open_tasks_of, ready_tasks_for
+from .history_view import EventView, event_views
+from .queries import open_tasks_of, ready_tasks_for
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class ActionWithForm:
 class InstanceState:
     instance: Instance
     ready_tasks: list[ReadyTask]
-    history: list[HistoryEvent] | None  # None unless asked for
+    history: list[EventView] | None  # as the viewer may read it; None unless asked for
 
 
 def ready_tasks_with_forms(user: User) -> list[TaskWithForm]:
@@ -45,6 +46,7 @@ def actions_with_forms(instance: Instance, actions: list[MessageStart]) -> list[
     return [ActionWithForm(action, form_for(instance.version, action.form)) for action in actions]
 
 
-def state_of(instance: Instance, *, with_history: bool = False) -> InstanceState:
-    """The application with its ready tasks, and its history when asked for."""
-    return InstanceState(instance, open_tasks_of(instance), history_of(instance) if with_history else None)
+def state_of(instance: Instance, viewer: User, *, with_history: bool = False) -> InstanceState:
+    """The application with its ready tasks, and its history as `viewer` may read it when asked for."""
+    history = event_views(instance, viewer) if with_history else None
+    return InstanceState(instance, open_tasks_of(instance), history)

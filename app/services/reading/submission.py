@@ -20,9 +20,8 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...forms import Field, FormDefinition, count_characters, document_minimum
-from ...models import Attachment, HistoryEvent, ProcessVersion, User
+from ...models import Attachment, HistoryEvent, User
 from ...reference import find_theme
-from ...roles import Role, role_for_lane
 from ..store.deployment import engine_for, form_for
 from ..store.documents import expand_documents
 
@@ -132,14 +131,6 @@ def form_of(event: HistoryEvent) -> FormDefinition | None:
     """The form the event's step showed, in the version the step was taken on."""
     name = engine_for(event.version).definition.forms_by_element().get(event.element_id or "")
     return form_for(event.version, name) if name else None
-
-
-def roles_by_element(version: ProcessVersion) -> dict[str, Role | None]:
-    """Element id -> the role of its lane, for the tasks and the requests people fill in."""
-    definition = engine_for(version).definition
-    lanes = {task.element_id: task.lane for task in definition.user_tasks()}
-    lanes.update((start.element_id, start.lane) for start in definition.message_starts())
-    return {element_id: role_for_lane(lane) for element_id, lane in lanes.items()}
 
 
 def read_submission(event: HistoryEvent, locale: str = "zh_CN") -> Submission | None:

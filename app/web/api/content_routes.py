@@ -40,7 +40,7 @@ class TaskContent(MethodView):
     def get(self, task_id: str):
         """What one of my tasks is about: the application as submitted before the task became ready."""
         return application_content.content_for_task(
-            tasks.actionable_task(api_user(), task_id), str(get_locale())
+            tasks.actionable_task(api_user(), task_id), api_user(), str(get_locale())
         )
 
 

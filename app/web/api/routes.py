@@ -86,7 +86,7 @@ class TaskCompletion(MethodView):
     @blp.alt_response(404, schema=ApiError, description="No such task in your scope")
     def post(self, body, task_id: str):
         """Complete a task with the form's data; answers the instance's new state and ready tasks."""
-        return read_models.state_of(tasks.complete_task(api_user(), task_id, body["data"]))
+        return read_models.state_of(tasks.complete_task(api_user(), task_id, body["data"]), api_user())
 
 
 @blp.route("/tasks/<task_id>/attachments")
@@ -169,7 +169,7 @@ class Instances(MethodView):
         The body may be left out: most clients start in the one open call.
         """
         instance = applications.start_application(api_user(), body.get("call_id"))
-        return read_models.state_of(instance, with_history=True)
+        return read_models.state_of(instance, api_user(), with_history=True)
 
 
 @blp.route("/instances/<int:instance_id>")
@@ -178,7 +178,9 @@ class InstanceItem(MethodView):
     @blp.response(200, InstanceDetailSchema)
     def get(self, instance_id: int):
         """Status, phase, ready tasks and history of one application."""
-        return read_models.state_of(queries.instance_for(api_user(), instance_id), with_history=True)
+        return read_models.state_of(
+            queries.instance_for(api_user(), instance_id), api_user(), with_history=True
+        )
 
 
 @blp.route("/instances/<int:instance_id>/actions")
@@ -203,7 +205,7 @@ class InstanceActionStart(MethodView):
     def post(self, body, instance_id: int, element_id: str):
         """Start the action (its event sub-process) with the form's data; answers the new state."""
         instance_actions.start_action(api_user(), instance_id, element_id, body["data"])
-        return read_models.state_of(queries.instance_for(api_user(), instance_id))
+        return read_models.state_of(queries.instance_for(api_user(), instance_id), api_user())
 
 
 @blp.route("/instances/<int:instance_id>/verify")

@@ -109,22 +109,38 @@ class CompleteRequest(Schema):
     data = fields.Dict(required=True)
 
 
-class HistoryEventSchema(Schema):
-    """A HistoryEvent."""
+class RecordedEventSchema(Schema):
+    """A HistoryEvent's record: what the hash chain covers, without who or what was submitted."""
 
     seq = fields.Integer()
     kind = fields.String()
     at = fields.DateTime()
-    actor = fields.String(attribute="actor.username", allow_none=True, dump_default=None)
     element_id = fields.String(allow_none=True)
     element_name = fields.String(allow_none=True)
     task_id = fields.String(allow_none=True)
-    data = fields.Dict()
     revision_before = fields.Integer()
     revision_after = fields.Integer()
     state_hash = fields.String()
     prev_hash = fields.String()
     event_hash = fields.String()
+
+
+class HistoryEventSchema(RecordedEventSchema):
+    """A reading.history_view.EventView: a history event as the caller may read it (app.visibility)."""
+
+    get_attribute = read_through("event", RecordedEventSchema)
+    actor = fields.String(attribute="actor.username", allow_none=True, dump_default=None)
+    data = fields.Dict()
+    confidential = fields.Boolean(
+        attribute="withheld",
+        metadata={"description": "a review expert's opinion the caller may not read: no actor, no data"},
+    )
+    signed_by = fields.String(
+        attribute="signature.name",
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "the name the system signed the opinion with (at the event's time)"},
+    )
 
 
 class InstanceSchema(Schema):

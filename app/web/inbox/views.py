@@ -37,9 +37,9 @@ def index():
 def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int = 200):
     locale = str(get_locale())
     form_html = render_form(ctx.form, values, errors, locale=locale, choices=ctx.choices)
-    opinions = history_view.opinions(ctx.instance, locale)
+    opinions = history_view.opinions(ctx.instance, current_user, locale)
     reading = (
-        application_content.content_for_task(ctx.task, locale)
+        application_content.content_for_task(ctx.task, current_user, locale)
         if application_content.judges_application(ctx.task)
         else None
     )

@@ -63,7 +63,7 @@ def detail(instance_id: int):
     return render_template(
         "instances/detail.html",
         instance=instance,
-        history=history_view.event_views(instance, locale),
+        history=history_view.event_views(instance, current_user, locale),
         open_tasks=open_tasks,
         remindable=reminders.remindable_ids(current_user, open_tasks),
         highlights=live.highlights,
