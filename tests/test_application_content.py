@@ -27,7 +27,7 @@ def test_the_city_reads_the_declaration_on_its_review_task(world):
     instance = world.start()
     world.declare(instance, lead_name="赵丽")
 
-    content = content_for_task(world.task(instance, "Task_CityReview"))
+    content = content_for_task(world.task(instance, "Task_CityReview"), world.user("370100"))
 
     assert [v.number for v in content.versions] == [1]
     plan = _plan(content)
@@ -53,7 +53,9 @@ def test_a_section_counts_its_characters_as_r1_does_white_space_not_counted(worl
     text = driver.declaration()["plan_background"]
     world.declare(instance, plan_background="　第一段 有空格\t和制表符。\n\n" + text)
 
-    (background, *_) = _plan(content_for_task(world.task(instance, "Task_CityReview"))).sections
+    (background, *_) = _plan(
+        content_for_task(world.task(instance, "Task_CityReview"), world.user("370100"))
+    ).sections
 
     assert background.characters == len("第一段有空格和制表符。") + len("".join(text.split()))
     assert background.paragraphs[0] == "第一段 有空格\t和制表符。"
@@ -71,7 +73,7 @@ def test_the_second_round_reads_the_revision_against_the_first_with_the_opinions
     world.declare(instance, plan_measures=revised, lead_name="钱进")
     world.assign(instance, "expert06")
 
-    content = content_for_task(world.opinion_task(instance, "expert06"))
+    content = content_for_task(world.opinion_task(instance, "expert06"), world.user("expert06"))
 
     assert content.shown.number == 2
     revision = content.revision
@@ -101,7 +103,7 @@ def test_a_task_reads_the_version_submitted_before_it_became_ready(world):
     world.clock.advance(timedelta(days=1))
     world.guide_and_revise(instance, lead_name="钱进")
 
-    then = content_for_task(first_round)
+    then = content_for_task(first_round, world.user("expert05"))
     now = application_content(world.user("province"), instance.id)
 
     assert [v.number for v in then.versions] == [1] and then.revision is None
@@ -132,7 +134,7 @@ def test_the_city_and_the_province_read_what_the_zone_submitted(world):
     driver.request_change(zone, "content")
 
     city_task = driver.task_with_form(zone, "request_city_opinion.json")
-    on_task = content_for_task(city_task)
+    on_task = content_for_task(city_task, world.user("370100"))
     province = application_content(world.user("province"), zone.id)
 
     newest = on_task.documents[0]
