@@ -16,7 +16,7 @@ from app.services.reading import queries
 
 def test_demo_programme_tells_the_story(app):
     created = seeding.create_demo_programme()
-    assert created == 20
+    assert created == 23
     assert seeding.create_demo_programme() == 0, "seeding twice adds nothing"
     instances = db.session.scalars(select(Instance)).all()
     outcomes = Counter(i.outcome or i.phase for i in instances)
@@ -28,13 +28,17 @@ def test_demo_programme_tells_the_story(app):
     assert outcomes["terminated"] == 1
     assert outcomes["review_failed"] == 1
     assert outcomes["逐级推荐"] == 1
-    assert outcomes["方案初审"] == 4
+    assert outcomes["评估认定"] == 1, "waiting for the province's assessment"
+    assert outcomes["验收评审"] == 1, "a final report waiting for the acceptance review"
+    assert outcomes["方案初审"] == 5
     assert outcomes["自主申报"] == 5
     assert len({i.city_org_id for i in instances}) >= 6
     kinds = Counter(e.kind for e in db.session.scalars(select(HistoryEvent)))
     assert kinds["event_started"] == 6, "change requests, an extension and inspections were made"
     for username, element in [
         ("province", "Task_AssignExperts"),
+        ("province", "Task_Assessment"),
+        ("province", "Task_AcceptanceReview"),
         ("province", "Task_ChangeDecision"),
         ("province", "Task_SummaryOverdueProvince"),
         ("371000", "Task_ChangeCityOpinion"),
@@ -57,6 +61,13 @@ def test_demo_programme_tells_the_story(app):
     )
     picker = tasks.task_context(driver.user("province"), waiting.id).choices["review_experts"]
     assert [c.value for c in picker if c.refused] == ["expert07"], "a guiding expert cannot review"
+    from app.services.reading.application_content import content_for_task
+
+    expert06 = driver.user("expert06")
+    second_round = next(
+        t for t in queries.ready_tasks_for(expert06) if t.instance.applicant.adcode == "370214"
+    )
+    assert content_for_task(second_round, expert06).revision is not None, "a revision to compare"
     every_instance_has_history = db.session.scalars(select(HistoryEvent.instance_id).distinct()).all()
     assert len(every_instance_has_history) == len(instances)
 
@@ -101,8 +112,8 @@ def test_every_outstanding_expert_opinion_of_the_demo_moves_its_review_on(app, c
         select(ReadyTask).where(ReadyTask.element_id == "Task_ExpertOpinion").order_by(ReadyTask.instance_id)
     ).all()
     reviewed = {task.instance_id for task in outstanding}
-    assert len(outstanding) == 4 and len(reviewed) == 2, (
-        "expert06 on one application, three experts on another"
+    assert len(outstanding) == 6 and len(reviewed) == 3, (
+        "expert06 on one application, three experts on another, two on a revision's second round"
     )
     for task_id, expert_id in [(t.id, t.assignee_user_id) for t in outstanding]:
         expert_user = db.session.get(User, expert_id)

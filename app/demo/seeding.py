@@ -116,13 +116,22 @@ def _open_call(province: User, year: int) -> Call:
 
 def _completed_experiments(province: User) -> int:
     """A 2024 call whose zones ran their experiment years: one accepted and recommended to the
-    national programme, one accepted only, one not accepted; one extended into a third year (with an
-    inspection asking for rectification), one terminated by an approved suspension, and one whose
-    last annual summary is overdue while its request to move that due date waits for its city."""
+    national programme, one accepted only, one not accepted, one whose final report waits for the
+    acceptance review; one extended into a third year (with an inspection asking for rectification),
+    one terminated by an approved suspension, and one whose last annual summary is overdue while its
+    request to move that due date waits for its city."""
     with _frozen_time(datetime(2024, 4, 1, 9, 0, tzinfo=PROGRAMME_TZ)) as clock:
         call = _open_call(province, 2024)
         clock.advance(timedelta(days=10))
-        themes = {"370103": 6, "370212": 14, "370481": 23, "370783": 20, "370982": 3, "371082": 10}
+        themes = {
+            "370103": 6,
+            "370212": 14,
+            "370481": 23,
+            "370783": 20,
+            "370982": 3,
+            "371082": 10,
+            "371502": 15,
+        }
         zones = {a: driver.start(a, call) for a in themes}
         clock.advance(timedelta(days=20))
         for adcode, theme in themes.items():
@@ -170,7 +179,8 @@ def _completed_experiments(province: User) -> int:
         driver.request_change(late, "schedule", new_summary_due="2026-12-15")
         clock.set(datetime(2026, 10, 15, 9, 0, tzinfo=PROGRAMME_TZ))
         timers.fire_due_timers()  # the other periods ended on 2026-08-09
-        ended = [zones[a] for a in ("370103", "370212", "370481")]
+        # 371502's final report waits for the province's acceptance review (验收评审).
+        ended = [zones[a] for a in ("370103", "370212", "370481", "371502")]
         for zone in ended:
             driver.final_report(zone)
         clock.set(datetime(2026, 11, 5, 9, 0, tzinfo=PROGRAMME_TZ))
@@ -198,15 +208,23 @@ def create_demo_programme() -> int:
         clock.advance(timedelta(days=5))
         apps = {
             a: driver.start(a, call)
-            for a in ("370102", "370203", "370602", "370702", "370811", "371102", "371402")
+            for a in ("370102", "370203", "370602", "370612", "370702", "370811", "371102", "371402")
         }
         clock.advance(timedelta(days=10))
-        themes = {"370102": 0, "370203": 5, "370602": 24, "370702": 8, "371102": 12, "371402": 27}
+        themes = {
+            "370102": 0,
+            "370203": 5,
+            "370602": 24,
+            "370612": 18,
+            "370702": 8,
+            "371102": 12,
+            "371402": 27,
+        }
         experts = {"370102": ("expert01", "expert03"), "370203": ("expert02",), "370602": ("expert04",)}
         for adcode, theme in themes.items():
             driver.declare(apps[adcode], theme=theme, experts=experts.get(adcode, ("expert07",)))
         clock.advance(timedelta(days=7))
-        for adcode in ("370102", "370602", "371102", "371402"):
+        for adcode in ("370102", "370602", "370612", "371102", "371402"):
             driver.city_decides(apps[adcode], "forward")
         driver.city_decides(
             apps["370203"], "return", "实验举措中分期规划不够具体，请补充各阶段的时间节点和可量化目标。"
@@ -222,6 +240,7 @@ def create_demo_programme() -> int:
         driver.opine(apps["370102"], "expert05", "improve")
         driver.review_round(apps["370203"], "pass", experts=("expert07",))  # passed: on to phases 3 and 4
         driver.review_round(apps["371102"], "pass", experts=("expert05", "expert08"))
+        driver.review_round(apps["370612"], "pass", experts=("expert06",))
         driver.review_round(apps["371402"], "improve", experts=("expert06", "expert08"))  # city to guide
         driver.review_round(apps["370602"], "improve", experts=("expert05", "expert08"))
         clock.advance(timedelta(days=20))
@@ -231,10 +250,13 @@ def create_demo_programme() -> int:
         clock.set(datetime(2026, 9, 1, 9, 0, tzinfo=PROGRAMME_TZ))
         driver.submit_formally(apps["370203"])
         driver.submit_formally(apps["371102"])  # waits for its city's recommendation
+        driver.submit_formally(apps["370612"])
         clock.advance(timedelta(days=9))
         driver.city_recommends(apps["370203"])
+        driver.city_recommends(apps["370612"])
         clock.advance(timedelta(days=5))
         driver.receive_paper(apps["370203"])
+        driver.receive_paper(apps["370612"])  # waits for the province's assessment (评估认定)
         clock.set(datetime(2026, 10, 8, 9, 0, tzinfo=PROGRAMME_TZ))
         driver.assess(apps["370203"], "pass")
         driver.recognise(apps["370203"], "2026-10-08")  # a recognised experimental zone
@@ -251,20 +273,42 @@ def create_demo_programme() -> int:
             a: driver.start(a, call) for a in ("370302", "370402", "370502", "370602", "370883", "371002")
         }
         fresh["371302"] = driver.start("371302", call)
+        fresh["370214"] = driver.start("370214", call)
         clock.advance(timedelta(days=6))
         driver.declare(fresh["370302"], theme=2, experts=("expert03",))
         driver.declare(fresh["370402"], theme=25, experts=("expert04",))
         # expert07 guides 370883's plan and is a review expert too: the province's picker refuses them.
         driver.declare(fresh["370883"], theme=27, experts=("expert01", "expert07"))
         driver.declare(fresh["371302"], theme=10, experts=("expert02", "expert04"))
+        driver.forward(fresh["370214"], theme=4, experts=("expert03",))
         clock.advance(timedelta(days=4))
         driver.city_decides(fresh["370402"], "return", "请补充实验保障中经费保障的具体来源和金额。")
         driver.city_decides(fresh["371302"], "forward")
         driver.city_decides(fresh["370883"], "forward")  # waits for the province to assign experts
         clock.advance(timedelta(days=1))
         driver.assign(fresh["371302"], "expert05", "expert07", "expert08")
+        _second_round(clock, fresh["370214"])
         timers.fire_due_timers()  # overdue annual plans are flagged to their cities and the province
     return completed + len(apps) + len(fresh)
+
+
+def _second_round(clock: FrozenClock, instance: Instance) -> None:
+    """待完善 in the first round, a revision of the measures after the city's guidance, and the second
+    round's experts at work: they read the revision against the first version."""
+    driver.review_round(instance, "improve", experts=("expert05", "expert06"))
+    clock.advance(timedelta(days=3))
+    first = driver.declaration(instance.applicant.adcode, theme=4, experts=("expert03",))
+    revised = first["plan_measures"] + _REVISED_MEASURES
+    driver.guide_and_revise(instance, theme=4, experts=("expert03",), plan_measures=revised)
+    clock.advance(timedelta(days=2))
+    driver.assign(instance, "expert06", "expert08")
+
+
+_REVISED_MEASURES = (
+    "（修改补充）按专家意见细化分期目标：第一阶段（前六个月）完成社区议事协商目录编制和议事规则修订，"
+    "覆盖全部城市社区；第二阶段（第七至十八个月）在每个街道培育不少于三个社区社会组织参与协商，"
+    "形成可量化的年度评估指标；第三阶段总结提炼经验，形成制度成果。"
+)
 
 
 def create_demo_draft() -> int:
