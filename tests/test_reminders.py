@@ -36,6 +36,10 @@ def test_the_province_reminds_the_city_in_the_history_and_under_its_bell(world, 
     (notification,) = [n for n in bell.page_of(city) if n.kind == "reminder"]
     assert notification.params["message"] == "请尽快审核。" and notification.params["by"] == "山东省民政厅"
     assert chain_check.verify_chain(world.reload(declared)).ok
+    from app.services.reading import history_view
+
+    rows = history_view.event_views(world.reload(declared), world.user("370102"))
+    assert ("留言", "请尽快审核。") in rows[-1].lines, "the application's history shows the reminder"
     world.city_decides(declared, "forward")
     assert reexecution.reexecute(world.reload(declared)).ok, "a note is not a step to replay"
 

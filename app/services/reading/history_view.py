@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from ...forms import FormDefinition
 from ...models import HistoryEvent, Instance, User
 from ...scope import relation_of
 from ..store.deployment import engine_for, form_for
+from ..store.transitions import NOTE_KINDS
 from .disclosure import ShownEvent, shown_event
 from .queries import history_of
 
@@ -98,6 +101,8 @@ def event_views(instance: Instance, viewer: User, locale: str = "zh_CN") -> list
         shown = shown_event(viewer, event)
         form_name = forms.get(event.element_id or "") if event.kind in _SUBMISSIONS else None
         lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
+        if event.kind in NOTE_KINDS and shown.data.get("message"):
+            lines = [(_("Message"), str(shown.data["message"]))]  # a reminder's message
         views.append(EventView(shown, lines))
     return views
 
@@ -115,6 +120,6 @@ def opinions(instance: Instance, viewer: User, locale: str = "zh_CN") -> Opinion
     """Completed tasks that decided or commented and `viewer` may read, newest first."""
     views = event_views(instance, viewer, locale)
     return OpinionsPanel(
-        shown=[view for view in reversed(views) if view.has_opinion],
+        shown=[view for view in reversed(views) if view.has_opinion and view.event.kind in _SUBMISSIONS],
         withheld=sum(1 for view in views if view.withheld),
     )
