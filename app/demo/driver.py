@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Call, Instance, Organisation, ReadyTask, User
 from ..reference import load_themes
 from ..services.lifecycle import applications, instance_actions, tasks
-from .texts import demo_declaration
+from .texts import CITY_EVALUATION, DEMO_PDF, demo_declaration
 
 
 def _today() -> str:
@@ -166,13 +166,6 @@ def guide_and_revise(instance: Instance, **overrides) -> Instance:
     return declare(instance, **overrides)
 
 
-# A minimal well-formed PDF: what an applicant's scanned 申报表 is to the system.
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
 def submit_formally(instance: Instance, doc_number: str = "") -> Instance:
     """Phase 3: the applicant's formal submission with the 申报表 and the plan attached."""
     county = user(instance.applicant.adcode)
@@ -196,12 +189,7 @@ def city_recommends(instance: Instance, agree: bool = True) -> Instance:
             "city_agrees": "agree",
             "city_doc_number": f"{instance.city.name[:2]}民〔{_year()}〕{instance.id}号",
             "city_doc_date": _today(),
-            "evaluation_foundation": "该区社区治理工作基础扎实，具备开展实验的条件。",
-            "evaluation_theme_measures": "实验主题明确，举措具体可行。",
-            "evaluation_guidance": "市民政局全程参与指导实验方案制定。",
-            "support_policy": "将实验区建设纳入全市社区治理重点工作。",
-            "support_funding": "市级财政安排专项补助资金 100 万元。",
-            "support_projects": "优先安排社区服务设施建设项目。",
+            **CITY_EVALUATION,
         }
     else:
         data = {"city_agrees": "decline", "city_recommendation_comments": "工作基础尚不具备，暂不推荐。"}

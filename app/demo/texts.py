@@ -86,3 +86,20 @@ def demo_declaration(county: str, theme: Theme, experts: list[User]) -> dict:
         "plan_measures": _section(_MEASURES, 5, **values),
         "plan_guarantees": _section(_GUARANTEES, 5, **values),
     }
+
+
+# A minimal well-formed PDF: what an applicant's scanned 申报表 is to the system.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+# What a city writes when it recommends a zone: its evaluation and support measures.
+CITY_EVALUATION = {
+    "evaluation_foundation": "该区社区治理工作基础扎实，具备开展实验的条件。",
+    "evaluation_theme_measures": "实验主题明确，举措具体可行。",
+    "evaluation_guidance": "市民政局全程参与指导实验方案制定。",
+    "support_policy": "将实验区建设纳入全市社区治理重点工作。",
+    "support_funding": "市级财政安排专项补助资金 100 万元。",
+    "support_projects": "优先安排社区服务设施建设项目。",
+}
