@@ -52,6 +52,16 @@ _STAFF = [
     ("admin", "系统管理员", [Role.ADMIN]),
 ]
 
+# Several staff of one unit, so that claiming (认领), assigning (指派) and delegation (代理) can be
+# tried at once: (unit's adcode, username, display name, whether they are the unit head). The unit's
+# own account (370100, 370102) goes on working beside them.
+_UNIT_STAFF = [
+    ("370100", "370100-a", "张丽", True),
+    ("370100", "370100-b", "刘洋", False),
+    ("370102", "370102-a", "王芳", True),
+    ("370102", "370102-b", "陈刚", False),
+]
+
 
 def _ensure_user(
     username: str,
@@ -78,7 +88,8 @@ def _ensure_user(
 
 
 def create_demo_users(password: str = DEMO_PASSWORD) -> int:
-    """Every county and city by adcode, the province, experts, owner, auditor, admin."""
+    """Every county and city by adcode, the province, experts, owner, auditor, admin, and the staff
+    of 济南市 and 历下区."""
     created = 0
     for org in db.session.scalars(select(Organisation)):
         if org.level == "county":
@@ -91,6 +102,12 @@ def create_demo_users(password: str = DEMO_PASSWORD) -> int:
         created += _ensure_user(username, name, roles, password, None, committee, title)
     for username, name, roles in _STAFF:
         created += _ensure_user(username, name, roles, password)
+    for adcode, username, name, head in _UNIT_STAFF:
+        unit = db.session.scalar(select(Organisation).where(Organisation.adcode == adcode))
+        if unit is not None:
+            role = Role.CITY if unit.level == "city" else Role.APPLICANT
+            roles = [role, Role.UNIT_HEAD] if head else [role]
+            created += _ensure_user(username, f"{name}（{unit.full_name}民政局）", roles, password, unit)
     db.session.commit()
     return created
 

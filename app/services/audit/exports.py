@@ -37,6 +37,8 @@ application-form.pdf  the printable 申报表 as it stood at export time
 def _event_record(event: HistoryEvent) -> dict:
     record = {name: getattr(event, name) for name in CHAINED_FIELDS}
     record["at"] = event.at.isoformat()
+    if event.on_behalf_of is not None:  # chained only when set (history_chain.OPTIONAL_CHAINED_FIELDS)
+        record.update(on_behalf_of_id=event.on_behalf_of_id, on_behalf_of=event.on_behalf_of.username)
     record.update(
         actor=event.actor.username if event.actor else None,
         field_hashes=event.field_hashes,
