@@ -90,6 +90,7 @@ class TaskSchema(Schema):
     claimed_by = fields.String(
         attribute="claimed_by.username",
         allow_none=True,
+        dump_default=None,
         metadata={"description": "the member of the unit who holds the task (认领/指派), if anyone"},
     )
 
