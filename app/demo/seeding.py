@@ -291,6 +291,10 @@ def create_demo_programme() -> int:
         }
         fresh["371302"] = driver.start("371302", call)
         fresh["370214"] = driver.start("370214", call)
+        # 济南市's staff share their city's review of 槐荫区's plan, 历下区's staff their new draft: each
+        # unit's members can claim (认领) and its head assign (指派) at once.
+        fresh["370102"] = driver.start("370102", call)
+        fresh["370104"] = driver.start("370104", call)
         clock.advance(timedelta(days=6))
         driver.declare(fresh["370302"], theme=2, experts=("expert03",))
         driver.declare(fresh["370402"], theme=25, experts=("expert04",))
@@ -298,6 +302,7 @@ def create_demo_programme() -> int:
         driver.declare(fresh["370883"], theme=27, experts=("expert01", "expert07"))
         driver.declare(fresh["371302"], theme=10, experts=("expert02", "expert04"))
         driver.forward(fresh["370214"], theme=4, experts=("expert03",))
+        driver.declare(fresh["370104"], theme=1, experts=("expert01",))
         clock.advance(timedelta(days=4))
         driver.city_decides(fresh["370402"], "return", "请补充实验保障中经费保障的具体来源和金额。")
         driver.city_decides(fresh["371302"], "forward")
