@@ -62,3 +62,35 @@ def test_one_member_claims_and_the_other_sees_the_holder_and_cannot_complete(liv
     history = page.locator("[data-testid=history]").inner_text()
     assert "认领任务" in history and "刘洋" in history
     screenshot(page, "claim-history")
+
+
+def test_a_member_going_on_leave_names_a_colleague_who_then_completes_on_their_behalf(live_server, page):
+    base, app = live_server
+    instance_id, task_id = _waiting_for_the_city(app)
+
+    sign_in(page, base, "370100-b")  # 刘洋 claims the review, then goes on leave
+    page.locator("[data-testid=inbox] tr", has_text="市级审核").locator("[data-testid=claim-button]").click()
+    page.wait_for_url(f"{base}/inbox")
+    page.click("[data-testid=delegations-link]")
+    page.select_option("select[name=delegate]", "370100-a")
+    page.fill("input[name=ends]", "2026-05-01")  # before the first day: refused, the choice kept
+    page.click("[data-testid=delegation-form] button[type=submit]")
+    assert "代理期限的结束日期早于开始日期。" in page.inner_text("body")
+    assert page.input_value("select[name=delegate]") == "370100-a"
+    page.fill("input[name=ends]", "2026-05-20")
+    page.click("[data-testid=delegation-form] button[type=submit]")
+    page.wait_for_url(f"{base}/inbox/delegations")
+    assert "张丽" in page.locator("[data-testid=delegations]").inner_text()
+    screenshot(page, "claim-delegation-page")
+    page.click("text=退出")
+
+    sign_in(page, base, "370100-a")  # 张丽 now acts for 刘洋
+    row = page.locator("[data-testid=inbox] tr", has_text="市级审核")
+    assert "您代其办理" in row.inner_text()
+    row.locator("a", has_text="市级审核").click()
+    page.check("input[name=city_decision][value=forward]")
+    page.click("button[value=submit]")
+    page.wait_for_url(f"{base}/applications/{instance_id}")
+    on_behalf = page.locator("[data-testid=on-behalf]").inner_text()
+    assert on_behalf == "张丽（济南市民政局）（代刘洋（济南市民政局）办理）"
+    screenshot(page, "claim-on-behalf-history")

@@ -16,6 +16,7 @@ from ...clock import PROGRAMME_TZ
 from ...extensions import db
 from ...models import Document, HistoryEvent, Instance, Organisation, User
 from ...scope import visible_instances_filter
+from ..reading.history_view import acted_by
 from ..store.deployment import write_version_files
 from ..store.history_chain import CHAINED_FIELDS
 from .chain_check import verify_chain
@@ -155,7 +156,7 @@ def events_workbook(user: User, filters: EventFilters) -> tuple[bytes, int]:
                 event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M:%S"),
                 event.kind,
                 event.element_name or event.element_id or "",
-                event.actor.display_name if event.actor else "",
+                acted_by(event),
                 json.dumps(event.data, ensure_ascii=False)[:32000],
                 event.version.version,
                 event.event_hash,

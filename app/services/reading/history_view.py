@@ -80,6 +80,14 @@ class EventView:
         return Signature(actor.display_name, self.event.at)
 
 
+def acted_by(event: HistoryEvent) -> str:
+    """Who took the step, as the auditor's tools name them: "X（代Y办理）" for a delegate's completion."""
+    actor = event.actor.display_name if event.actor else ""
+    if event.on_behalf_of is None:
+        return actor
+    return _("%(actor)s on behalf of %(holder)s", actor=actor, holder=event.on_behalf_of.display_name)
+
+
 # Events that carry what a person submitted through a form: a task, or a start event they triggered.
 _SUBMISSIONS = frozenset({"task_completed", "event_started"})
 

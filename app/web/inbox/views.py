@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...forms import decode_submission, render_form
+from ...services.accounts import delegations
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from ...services.lifecycle import claims, tasks
 from ...services.lifecycle.attachments import file_fields
@@ -33,6 +34,7 @@ def index():
         "inbox/index.html",
         tasks=items,
         claim_views=claims.claim_views(current_user, items),
+        may_delegate=bool(delegations.colleagues(current_user)),
         sort=sort,
         phase=phase,
         phases=phases,
