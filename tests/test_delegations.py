@@ -125,6 +125,7 @@ def test_an_unreadable_date_is_refused_by_field(world):
 
 def test_ending_a_delegation_early_stops_it_and_only_the_delegator_may(world, held_task):
     made = delegations.delegate(world.user("370100-b"), "370100-a", Role.CITY, _day(world, 0), _day(world, 5))
+    assert made.last_day.isoformat() == _day(world, 5)
     assert _may_complete(world.user("370100-a"), held_task.id)
     assert [d.id for d in delegations.delegations_of(world.user("370100-a"))] == [made.id]
     with pytest.raises(NotFound):
@@ -132,7 +133,8 @@ def test_ending_a_delegation_early_stops_it_and_only_the_delegator_may(world, he
     delegations.end_delegation(world.user("370100-b"), made.id)
     assert not _may_complete(world.user("370100-a"), held_task.id)
     assert delegations.delegations_of(world.user("370100-b")) == []
-    assert db.session.get(Delegation, made.id).ends_at == world.clock.now(), "kept on record"
+    ended = db.session.get(Delegation, made.id)
+    assert ended.ends_at == world.clock.now() and ended.last_day == world.clock.now().date(), "kept on record"
 
 
 def test_colleagues_are_the_unit_members_sharing_a_role(world):

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import PROGRAMME_TZ
 from .base import Model
 from .types import UTCDateTime
 from .users import User
@@ -28,6 +29,11 @@ class Delegation(Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def last_day(self) -> date:
+        """The period's last day in Beijing time (it ends at that day's close)."""
+        return (self.ends_at - timedelta(microseconds=1)).astimezone(PROGRAMME_TZ).date()
 
     delegator: Mapped[User] = relationship(foreign_keys=[delegator_id], lazy="joined")
     delegate: Mapped[User] = relationship(foreign_keys=[delegate_id], lazy="joined")

@@ -16,13 +16,13 @@ from datetime import datetime
 from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from ... import clock
 from ...extensions import db
-from ...models import ReadyTask, User
+from ...models import Instance, ReadyTask, User
 from ...scope import (
     Assignee,
     can_act_on,
@@ -112,6 +112,7 @@ def lock_for_completion(user: User, task: ReadyTask) -> int | None:
     Raises ``StaleRevision`` when the task is gone (another step completed it), ``Conflict`` when
     someone else holds it.
     """
+    _lock_instance(task.instance_id)
     locked = db.session.execute(
         update(ReadyTask)
         .where(ReadyTask.id == task.id)
@@ -185,6 +186,7 @@ def _change_holder(
         seen = task.claimed_by_id
         holder: User | None = new_holder(task)
         now = clock.now()
+        _lock_instance(task.instance_id)
         changed = db.session.execute(
             update(ReadyTask)
             .where(ReadyTask.id == task.id, _holder_is(seen))
@@ -209,6 +211,14 @@ def _change_holder(
         db.session.expire(task)
         return task
     raise Conflict(_("The application changed while you were working on it; please reload and try again."))
+
+
+def _lock_instance(instance_id: int) -> None:
+    """Lock the application's row before its task's row, in the order every step takes them (a step
+    updates the instance, then rewrites its tasks), so a claim and a step never wait on each other
+    crosswise; the history's next sequence number is then read after any step that went first.
+    (SQLite has no row locks: its writes are serialized whole, from the first write on.)"""
+    db.session.execute(select(Instance.id).where(Instance.id == instance_id).with_for_update())
 
 
 def _holder_is(seen: int | None):
