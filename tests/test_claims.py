@@ -7,6 +7,7 @@ The demo's 济南市 has its unit account 370100 and two staff: 370100-a (张丽
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from app.extensions import db
 from app.models import HistoryEvent, Notification, ReadyTask
 from app.services.audit import chain_check, reexecution
 from app.services.errors import Conflict, Forbidden, NotFound
-from app.services.lifecycle import claims, reminders, tasks
+from app.services.lifecycle import claims, deadline_warnings, reminders, tasks
 from app.services.reading import queries
 
 from .conftest import race_each, rows_of
@@ -177,6 +178,16 @@ def test_a_reminder_on_a_held_task_reaches_its_holder_only(world, city_task):
     reminders.remind(world.user("province"), city_task.id, "请尽快审核。")
     reminded = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "reminder")))
     assert reminded == {world.user("370100-b").id}
+
+
+def test_a_deadline_warning_on_a_held_task_reaches_its_holder_only(world, city_task):
+    claims.claim(world.user("370100-a"), city_task.id)
+    due = db.session.get(ReadyTask, city_task.id).due_at
+    assert due is not None, "the city's review is due by the call's deadline"
+    world.clock.set(due - timedelta(days=2))
+    assert deadline_warnings.warn_of_deadlines(world.clock.now()) == 1
+    warned = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "due_soon")))
+    assert warned == {world.user("370100-a").id}
 
 
 def test_a_new_member_of_a_county_sees_nothing_of_another_county(world):
