@@ -17,6 +17,9 @@ class Role(StrEnum):
     PROCESS_OWNER = "process_owner"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    # Held beside a unit's own role (applicant, city, province) by the one who may assign the unit's
+    # tasks to its members (指派); never a diagram lane.
+    UNIT_HEAD = "unit_head"
 
 
 ROLE_LABELS: dict[str, str] = {
@@ -28,6 +31,7 @@ ROLE_LABELS: dict[str, str] = {
     Role.PROCESS_OWNER: "流程管理员",
     Role.AUDITOR: "审计员",
     Role.ADMIN: "系统管理员",
+    Role.UNIT_HEAD: "单位负责人",
 }
 
 ROLE_LABELS_EN: dict[str, str] = {
@@ -39,9 +43,13 @@ ROLE_LABELS_EN: dict[str, str] = {
     Role.PROCESS_OWNER: "Process owner",
     Role.AUDITOR: "Auditor",
     Role.ADMIN: "Administrator",
+    Role.UNIT_HEAD: "Unit head",
 }
 
-_ROLE_BY_LABEL = {label: Role(code) for code, label in ROLE_LABELS.items()}
+# The roles a diagram's lane may name: a unit head acts within a unit's role, not as one of its own.
+LANE_LABELS: dict[str, str] = {code: label for code, label in ROLE_LABELS.items() if code != Role.UNIT_HEAD}
+
+_ROLE_BY_LABEL = {label: Role(code) for code, label in LANE_LABELS.items()}
 
 
 def role_for_lane(lane: str | None) -> Role | None:
@@ -51,10 +59,7 @@ def role_for_lane(lane: str | None) -> Role | None:
     lane = lane.strip()
     if lane in _ROLE_BY_LABEL:
         return _ROLE_BY_LABEL[lane]
-    try:
-        return Role(lane)
-    except ValueError:
-        return None
+    return _ROLE_BY_LABEL.get(ROLE_LABELS.get(lane, ""))
 
 
 def role_label(role: str, locale: str = "zh_CN") -> str:

@@ -8,15 +8,19 @@ turns lane + instance into the organisation (or people) who hold that role for t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy import Select, exists, false, or_, select, true
 
+from . import clock
 from .extensions import db
-from .models import Instance, InstanceParticipant, Organisation, ReadyTask, User, UserRole
+from .models import Delegation, Instance, InstanceParticipant, Organisation, ReadyTask, User, UserRole
 from .roles import Role, role_for_lane
 
 # Roles that see every application of the programme.
 _SEES_ALL = {Role.PROVINCE, Role.AUDITOR}
+# Roles whose tasks go to a unit (the application's county, its city, the province), not a person.
+_UNIT_ROLES = {Role.APPLICANT, Role.CITY, Role.PROVINCE}
 # Roles whose view follows a person named on the application.
 _NAMED_RELATIONS: dict[str, str] = {
     Role.GUIDING_EXPERT: "guiding_expert",
@@ -54,8 +58,12 @@ def visible_instances(user: User) -> Select:
     return select(Instance).where(visible_instances_filter(user))
 
 
-def actionable_tasks_filter(user: User):
-    """A SQL condition on ReadyTask selecting the tasks `user` may complete."""
+def unit_tasks_filter(user: User):
+    """A SQL condition on ReadyTask selecting the tasks of `user`'s units (by role) and of `user` in person.
+
+    These are the tasks in the user's inbox; a task another member holds is among them, shown with
+    its holder, but not among those the user may complete (``actionable_tasks_filter``).
+    """
     conditions = []
     for role in user.roles:
         if role in _NAMED_RELATIONS:
@@ -63,6 +71,29 @@ def actionable_tasks_filter(user: User):
         elif user.org_id:
             conditions.append((ReadyTask.role == role) & (ReadyTask.assignee_org_id == user.org_id))
     return or_(*conditions) if conditions else false()
+
+
+def _delegated_to(user: User, now: datetime):
+    """A SQL condition on ReadyTask: it is held by someone who delegated its role and unit to `user`."""
+    return exists().where(
+        Delegation.delegate_id == user.id,
+        Delegation.delegator_id == ReadyTask.claimed_by_id,
+        Delegation.role == ReadyTask.role,
+        Delegation.org_id == ReadyTask.assignee_org_id,
+        Delegation.starts_at <= now,
+        Delegation.ends_at > now,
+    )
+
+
+def actionable_tasks_filter(user: User, now: datetime | None = None):
+    """A SQL condition on ReadyTask selecting the tasks `user` may complete at `now` (default: the clock).
+
+    A unit's task is anyone's of its members until one holds it (认领, or assigned by the unit head);
+    then only the holder's, and during a delegation (代理) their delegate's too.
+    """
+    when = now or clock.now()
+    holder = ReadyTask.claimed_by_id
+    return unit_tasks_filter(user) & (holder.is_(None) | (holder == user.id) | _delegated_to(user, when))
 
 
 def acts_for(user: User, who: Assignee) -> bool:
@@ -83,8 +114,76 @@ def users_acting_for(who: Assignee) -> Select[User]:
     return query.join(User.role_rows).where(UserRole.role == who.role, unit).order_by(User.id)
 
 
-def can_act_on(user: User, task: ReadyTask) -> bool:
+def users_acting_on(task: ReadyTask, now: datetime | None = None) -> Select[User]:
+    """The active accounts that may complete ``task`` now (``actionable_tasks_filter``, per task).
+
+    Who hears of a task: its unit's members, or once it is held, the holder and their delegates.
+    """
+    who = users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
+    if task.claimed_by_id is None:
+        return who
+    when = now or clock.now()
+    delegates = select(Delegation.delegate_id).where(
+        Delegation.delegator_id == task.claimed_by_id,
+        Delegation.role == task.role,
+        Delegation.org_id == task.assignee_org_id,
+        Delegation.starts_at <= when,
+        Delegation.ends_at > when,
+    )
+    return who.where(or_(User.id == task.claimed_by_id, User.id.in_(delegates)))
+
+
+def in_unit_of(user: User, task: ReadyTask) -> bool:
+    """Whether the task is one of `user`'s unit's (or `user`'s own): they see it, held or not."""
     return acts_for(user, Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
+
+
+def can_act_on(user: User, task: ReadyTask, now: datetime | None = None) -> bool:
+    """Whether `user` may complete `task` now: the same condition as ``actionable_tasks_filter``.
+
+    Read from the database, so a caller that locked the task's row first reads the claim as it is.
+    """
+    query = select(ReadyTask.id).where(ReadyTask.id == task.id, actionable_tasks_filter(user, now))
+    return db.session.scalar(query) is not None
+
+
+def on_behalf_of(user: User, task: ReadyTask) -> int | None:
+    """The holder `user` acts for when completing `task` (a delegation), or None when acting for oneself."""
+    holder = task.claimed_by_id
+    return holder if holder is not None and holder != user.id else None
+
+
+def can_claim(user: User, task: ReadyTask) -> bool:
+    """A unit's task (not a person's) may be claimed by any member of the unit while nobody holds it."""
+    return task.assignee_user_id is None and task.claimed_by_id is None and in_unit_of(user, task)
+
+
+def can_unclaim(user: User, task: ReadyTask) -> bool:
+    """The holder gives a task back; the unit head may take it back from anyone of the unit."""
+    return task.claimed_by_id is not None and (task.claimed_by_id == user.id or can_assign(user, task))
+
+
+def can_assign(user: User, task: ReadyTask) -> bool:
+    """指派: the head of the unit a task belongs to gives it to one of the unit's members."""
+    return Role.UNIT_HEAD in user.roles and task.assignee_user_id is None and in_unit_of(user, task)
+
+
+def unit_roles_of(user: User) -> set[str]:
+    """The roles `user` acts in for their unit (those a delegation can pass on)."""
+    return set(user.roles & _UNIT_ROLES) if user.org_id is not None else set()
+
+
+def may_delegate(delegator: User, delegate: User, role: str) -> bool:
+    """代理 between colleagues only: same unit, both holding the unit's role, and not to oneself."""
+    return (
+        delegator.id != delegate.id
+        and delegator.org_id is not None
+        and delegator.org_id == delegate.org_id
+        and role in _UNIT_ROLES
+        and role in delegator.roles
+        and role in delegate.roles
+        and delegate.active
+    )
 
 
 def can_see_instance(user: User, instance: Instance) -> bool:
@@ -126,7 +225,7 @@ def can_remind(user: User, task: ReadyTask) -> bool:
     Nobody reminds themselves: a unit's own tasks are in its inbox already.
     """
     instance = task.instance
-    if acts_for(user, Assignee(task.role, task.assignee_org_id, task.assignee_user_id)):
+    if in_unit_of(user, task):
         return False
     if Role.PROVINCE in user.roles:
         return True

@@ -214,6 +214,7 @@ def test_the_auditor_cannot_write_anywhere(app, client, api, world, zone):
         "version_id": 1,
         "incident_id": 1,
         "notification_id": 1,
+        "delegation_id": 1,
         "filename": "review.bpmn",
         "name": "review_decision.json",
     }

@@ -16,7 +16,7 @@ from app.services.reading import queries
 
 def test_demo_programme_tells_the_story(app):
     created = seeding.create_demo_programme()
-    assert created == 23
+    assert created == 25
     assert seeding.create_demo_programme() == 0, "seeding twice adds nothing"
     instances = db.session.scalars(select(Instance)).all()
     outcomes = Counter(i.outcome or i.phase for i in instances)
@@ -31,7 +31,7 @@ def test_demo_programme_tells_the_story(app):
     assert outcomes["评估认定"] == 1, "waiting for the province's assessment"
     assert outcomes["验收评审"] == 1, "a final report waiting for the acceptance review"
     assert outcomes["方案初审"] == 5
-    assert outcomes["自主申报"] == 5
+    assert outcomes["自主申报"] == 7
     assert len({i.city_org_id for i in instances}) >= 6
     kinds = Counter(e.kind for e in db.session.scalars(select(HistoryEvent)))
     assert kinds["event_started"] == 6, "change requests, an extension and inspections were made"
@@ -54,6 +54,10 @@ def test_demo_programme_tells_the_story(app):
         ("370300", "Task_CityReview"),
         ("370402", "Task_Declare"),
         ("370502", "Task_Declare"),
+        ("370100-a", "Task_CityReview"),  # 济南市's staff: the unit head and a member
+        ("370100-b", "Task_CityReview"),
+        ("370102-a", "Task_Declare"),  # 历下区's staff
+        ("370102-b", "Task_Declare"),
     ]:
         assert element in {t.element_id for t in queries.ready_tasks_for(driver.user(username))}, username
     waiting = next(

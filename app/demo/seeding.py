@@ -52,6 +52,16 @@ _STAFF = [
     ("admin", "系统管理员", [Role.ADMIN]),
 ]
 
+# Several staff of one unit, so that claiming (认领), assigning (指派) and delegation (代理) can be
+# tried at once: (unit's adcode, username, display name, whether they are the unit head). The unit's
+# own account (370100, 370102) goes on working beside them.
+_UNIT_STAFF = [
+    ("370100", "370100-a", "张丽", True),
+    ("370100", "370100-b", "刘洋", False),
+    ("370102", "370102-a", "王芳", True),
+    ("370102", "370102-b", "陈刚", False),
+]
+
 
 def _ensure_user(
     username: str,
@@ -78,7 +88,8 @@ def _ensure_user(
 
 
 def create_demo_users(password: str = DEMO_PASSWORD) -> int:
-    """Every county and city by adcode, the province, experts, owner, auditor, admin."""
+    """Every county and city by adcode, the province, experts, owner, auditor, admin, and the staff
+    of 济南市 and 历下区."""
     created = 0
     for org in db.session.scalars(select(Organisation)):
         if org.level == "county":
@@ -91,6 +102,12 @@ def create_demo_users(password: str = DEMO_PASSWORD) -> int:
         created += _ensure_user(username, name, roles, password, None, committee, title)
     for username, name, roles in _STAFF:
         created += _ensure_user(username, name, roles, password)
+    for adcode, username, name, head in _UNIT_STAFF:
+        unit = db.session.scalar(select(Organisation).where(Organisation.adcode == adcode))
+        if unit is not None:
+            role = Role.CITY if unit.level == "city" else Role.APPLICANT
+            roles = [role, Role.UNIT_HEAD] if head else [role]
+            created += _ensure_user(username, f"{name}（{unit.full_name}民政局）", roles, password, unit)
     db.session.commit()
     return created
 
@@ -274,6 +291,10 @@ def create_demo_programme() -> int:
         }
         fresh["371302"] = driver.start("371302", call)
         fresh["370214"] = driver.start("370214", call)
+        # 济南市's staff share their city's review of 槐荫区's plan, 历下区's staff their new draft: each
+        # unit's members can claim (认领) and its head assign (指派) at once.
+        fresh["370102"] = driver.start("370102", call)
+        fresh["370104"] = driver.start("370104", call)
         clock.advance(timedelta(days=6))
         driver.declare(fresh["370302"], theme=2, experts=("expert03",))
         driver.declare(fresh["370402"], theme=25, experts=("expert04",))
@@ -281,6 +302,7 @@ def create_demo_programme() -> int:
         driver.declare(fresh["370883"], theme=27, experts=("expert01", "expert07"))
         driver.declare(fresh["371302"], theme=10, experts=("expert02", "expert04"))
         driver.forward(fresh["370214"], theme=4, experts=("expert03",))
+        driver.declare(fresh["370104"], theme=1, experts=("expert01",))
         clock.advance(timedelta(days=4))
         driver.city_decides(fresh["370402"], "return", "请补充实验保障中经费保障的具体来源和金额。")
         driver.city_decides(fresh["371302"], "forward")

@@ -1,6 +1,7 @@
 """Database models. Each module holds one concern; import models from here."""
 
 from .attachments import Attachment
+from .delegations import Delegation
 from .documents import Document
 from .history import HistoryEvent
 from .incidents import Incident
@@ -17,6 +18,7 @@ __all__ = [
     "Attachment",
     "ApiToken",
     "Call",
+    "Delegation",
     "Document",
     "HistoryEvent",
     "Incident",

@@ -28,6 +28,8 @@ class HistoryEvent(Model):
     kind: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # 代理: the task's holder the actor completed it for (a delegation); chained only when set.
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     element_id: Mapped[str | None] = mapped_column(String(128))
     element_name: Mapped[str | None] = mapped_column(String(256))
     task_id: Mapped[str | None] = mapped_column(String(36), index=True)
@@ -40,5 +42,6 @@ class HistoryEvent(Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     event_hash: Mapped[str] = mapped_column(String(64))
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id], lazy="joined")
     version: Mapped[ProcessVersion] = relationship()

@@ -9,6 +9,7 @@ from .base import Model
 from .organisations import Organisation
 from .programme import Call, ProcessVersion
 from .types import UTCDateTime
+from .users import User
 
 
 class Instance(Model):
@@ -71,8 +72,12 @@ class ReadyTask(Model):
     assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ready_since: Mapped[datetime] = mapped_column(UTCDateTime())
+    # 认领: the member of the unit who holds the task (claimed it, or was assigned it by the unit head).
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     instance: Mapped[Instance] = relationship(lazy="joined")
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id], lazy="joined")
 
 
 class TaskDraft(Model):

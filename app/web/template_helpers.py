@@ -23,6 +23,9 @@ EVENT_LABELS = {
     "migrated": _l("Moved to another process version"),
     "ended": _l("Process ended"),
     "reminded": _l("Reminder sent"),
+    "claimed": _l("Task claimed"),
+    "unclaimed": _l("Task given back to the unit"),
+    "assigned": _l("Task assigned"),
 }
 
 

@@ -1,1 +1,2 @@
-"""Signing in: passwords, API tokens, server-side sessions and sign-in throttling."""
+"""Accounts: signing in (passwords, API tokens, server-side sessions, sign-in throttling) and
+delegation while away (代理)."""

@@ -25,7 +25,7 @@ from ...extensions import db
 from ...models import HistoryEvent, Instance
 from ..reading.queries import history_of
 from ..store.history_chain import (
-    CHAINED_FIELDS,
+    ALL_CHAINED_FIELDS,
     GENESIS_HASH,
     canonical_json,
     changed_fields,
@@ -53,7 +53,7 @@ class ChainReport:
 
 
 def _content(event: HistoryEvent) -> dict:
-    return {name: getattr(event, name) for name in CHAINED_FIELDS}
+    return {name: getattr(event, name) for name in ALL_CHAINED_FIELDS}
 
 
 def _event_problem(event: HistoryEvent, expected_seq: int, prev_hash: str) -> ChainProblem | None:

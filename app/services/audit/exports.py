@@ -16,6 +16,7 @@ from ...clock import PROGRAMME_TZ
 from ...extensions import db
 from ...models import Document, HistoryEvent, Instance, Organisation, User
 from ...scope import visible_instances_filter
+from ..reading.history_view import acted_by
 from ..store.deployment import write_version_files
 from ..store.history_chain import CHAINED_FIELDS
 from .chain_check import verify_chain
@@ -37,6 +38,8 @@ application-form.pdf  the printable 申报表 as it stood at export time
 def _event_record(event: HistoryEvent) -> dict:
     record = {name: getattr(event, name) for name in CHAINED_FIELDS}
     record["at"] = event.at.isoformat()
+    if event.on_behalf_of is not None:  # chained only when set (history_chain.OPTIONAL_CHAINED_FIELDS)
+        record.update(on_behalf_of_id=event.on_behalf_of_id, on_behalf_of=event.on_behalf_of.username)
     record.update(
         actor=event.actor.username if event.actor else None,
         field_hashes=event.field_hashes,
@@ -153,7 +156,7 @@ def events_workbook(user: User, filters: EventFilters) -> tuple[bytes, int]:
                 event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M:%S"),
                 event.kind,
                 event.element_name or event.element_id or "",
-                event.actor.display_name if event.actor else "",
+                acted_by(event),
                 json.dumps(event.data, ensure_ascii=False)[:32000],
                 event.version.version,
                 event.event_hash,

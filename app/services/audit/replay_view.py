@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from ...clock import PROGRAMME_TZ
 from ...forms import FormDefinition, render_form
 from ...models import Instance, ProcessVersion
+from ..reading.history_view import acted_by
 from ..reading.people import people_choices
 from ..store.deployment import engine_for, form_for
 from ..store.documents import expand_documents
@@ -99,7 +100,7 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         kind=event.kind,
         element_id=event.element_id,
         element_name=event.element_name or names.get(event.element_id or "", event.element_id),
-        actor=event.actor.display_name if event.actor else None,
+        actor=acted_by(event) if event.actor else None,
         at=event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M"),
         lines=_lines(form, data, locale) if form else [],
         form_html=str(_read_only(form, data, locale)) if form else "",

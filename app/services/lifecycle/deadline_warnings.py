@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 from ...clock import PROGRAMME_TZ
 from ...extensions import db
 from ...models import Notification, ReadyTask
-from ...scope import Assignee, users_acting_for
+from ...scope import users_acting_on
 from ..notices.record import notify
 from ..notices.texts import DUE_SOON, OVERDUE
 from ..store.announcements import application_label
@@ -35,9 +35,7 @@ def warn_of_deadlines(now: datetime) -> int:
         for task in db.session.scalars(
             select(ReadyTask).where(when, _not_yet_told(kind)).order_by(ReadyTask.due_at)
         ):
-            people = db.session.scalars(
-                users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
-            ).all()
+            people = db.session.scalars(users_acting_on(task, now)).all()
             due = task.due_at.astimezone(PROGRAMME_TZ).date().isoformat() if task.due_at else ""
             params = {"task": task.name, "application": application_label(task.instance), "due": due}
             notify(

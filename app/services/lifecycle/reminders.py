@@ -13,7 +13,7 @@ from ... import clock
 from ...extensions import db
 from ...forms import FieldError, has_unstorable_character
 from ...models import ReadyTask, User
-from ...scope import Assignee, can_remind, can_see_instance, users_acting_for
+from ...scope import can_remind, can_see_instance, users_acting_on
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..notices.record import notify
 from ..notices.texts import REMINDER
@@ -60,9 +60,7 @@ def remind(user: User, task_id: str, message: str | None = None) -> ReadyTask:
     event = EventRecord(
         "reminded", now, user.id, task.element_id, task.name, task.id, data={"message": text} if text else {}
     )
-    people = db.session.scalars(
-        users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
-    ).all()
+    people = db.session.scalars(users_acting_on(task, now)).all()
     params = {"task": task.name, "application": application_label(task.instance), "by": sender}
     if text:
         params["message"] = text

@@ -23,7 +23,7 @@ from ...forms import (
 )
 from ...forms.checks import GUIDING_EXPERTS_FIELD
 from ...models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
-from ...scope import can_act_on
+from ...scope import in_unit_of
 from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from ..reading.disclosure import shown_data
 from ..reading.people import people_choices
@@ -32,7 +32,7 @@ from ..store.documents import expand_documents
 from ..store.runs import load_run
 from ..store.step import Step, changed_meanwhile, take_step
 from ..store.transitions import EventRecord
-from . import attachments
+from . import attachments, claims
 from .form_context import validation_context
 
 log = logging.getLogger(__name__)
@@ -51,9 +51,13 @@ class TaskContext:
 
 
 def actionable_task(user: User, task_id: str) -> ReadyTask:
-    """The ready task, if `user` may act on it; otherwise NotFound (R10: no probing by id)."""
+    """The ready task, if it is `user`'s unit's or `user`'s own; otherwise NotFound (R10: no probing by id).
+
+    A task another member of the unit holds is found too: its page shows the holder, and what would
+    change it (a draft, a file, the completion) is refused with the holder's name (``claims``).
+    """
     task = db.session.get(ReadyTask, task_id)
-    if task is None or not can_act_on(user, task):
+    if task is None or not in_unit_of(user, task):
         completion = _completion_of(task_id) if task is None else None
         if completion is not None and _could_have_done(user, completion):
             raise Conflict(
@@ -106,12 +110,14 @@ def form_fields_only(form: FormDefinition, data: object) -> dict:
 def upload_file(user: User, task_id: str, field: str, filename: str, stream) -> dict:
     """Keep a file for one of the task's file fields; returns the reference to put in the data."""
     task, form = task_form(user, task_id)
+    claims.refuse_unless_holder(user, task)
     return attachments.store_upload(user, task.instance_id, form, field, filename, stream)
 
 
 def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
     """Keep what the user typed, unvalidated but storable and size-capped, until they submit."""
     task, form = task_form(user, task_id)
+    claims.refuse_unless_holder(user, task)
     data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
     problems = draft_problems(form, data)
     if problems:
@@ -128,8 +134,11 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
 
     When another step of the application commits first, the completion is taken again on the new
     revision as long as the task is still ready; only a completion of the same task conflicts.
+    A task someone else of the unit holds is refused before and, against a claim made meanwhile,
+    again inside the step (``claims.lock_for_completion``); a delegate's completion names the holder.
     """
     task, form = task_form(user, task_id)
+    claims.refuse_unless_holder(user, task)
     data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
     errors: list[FieldError] = validate_submission(
         form, data, validation_context(form, task.instance, user, task=task)
@@ -148,12 +157,15 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     def complete(step: Step) -> EventRecord:
         if step.fired and task_id not in {t.task_id for t in step.run.ready_user_tasks()}:
             raise _too_late(step.fired, name)
+        for_holder = claims.lock_for_completion(user, task)
         engine_data = step.submission(form, data, user.id)
         step.run.complete_task(task_id, engine_data, step.now)
         draft = db.session.get(TaskDraft, task_id)
         if draft is not None:
             db.session.delete(draft)
-        return EventRecord("task_completed", step.now, user.id, element_id, name, task_id, engine_data)
+        return EventRecord(
+            "task_completed", step.now, user.id, element_id, name, task_id, engine_data, for_holder
+        )
 
     take_step(
         task.instance,

@@ -7,15 +7,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE = (
+NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, ASSIGNED = (
     "new_task",
     "returned",
     "decided",
     "reminder",
     "due_soon",
     "overdue",
+    "assigned",
 )
-KINDS = (NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE)
+KINDS = (NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, ASSIGNED)
 
 
 def kind_label(kind: str) -> str:
@@ -27,6 +28,7 @@ def kind_label(kind: str) -> str:
         REMINDER: _("A reminder on a task"),
         DUE_SOON: _("A deadline in 3 days"),
         OVERDUE: _("A task is overdue"),
+        ASSIGNED: _("My unit head assigned me a task"),
     }[kind]
 
 
@@ -42,6 +44,13 @@ def headline(kind: str, params: Mapping[str, Any]) -> str:
     if kind == REMINDER:
         return _(
             "Reminder from %(by)s: %(task)s (%(application)s)",
+            by=params.get("by", ""),
+            task=task,
+            application=application,
+        )
+    if kind == ASSIGNED:
+        return _(
+            "Assigned to you by %(by)s: %(task)s (%(application)s)",
             by=params.get("by", ""),
             task=task,
             application=application,

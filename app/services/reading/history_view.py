@@ -63,6 +63,11 @@ class EventView:
         return self.shown.data
 
     @property
+    def on_behalf_of(self) -> User | None:
+        """The task's holder the actor completed it for (代理), unless the event is withheld."""
+        return None if self.shown.withheld else self.event.on_behalf_of
+
+    @property
     def has_opinion(self) -> bool:
         return bool(self.lines)
 
@@ -73,6 +78,14 @@ class EventView:
         if actor is None or relation_of(self.shown.role) is None:
             return None
         return Signature(actor.display_name, self.event.at)
+
+
+def acted_by(event: HistoryEvent) -> str:
+    """Who took the step, as the auditor's tools name them: "X（代Y办理）" for a delegate's completion."""
+    actor = event.actor.display_name if event.actor else ""
+    if event.on_behalf_of is None:
+        return actor
+    return _("%(actor)s on behalf of %(holder)s", actor=actor, holder=event.on_behalf_of.display_name)
 
 
 # Events that carry what a person submitted through a form: a task, or a start event they triggered.
@@ -92,6 +105,16 @@ def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str
     return lines
 
 
+def _note_lines(kind: str, data: dict) -> list[tuple[str, str]]:
+    """A reminder's message; whom a unit head assigned a task to, or took it back from."""
+    if data.get("message"):
+        return [(_("Message"), str(data["message"]))]
+    if data.get("holder"):
+        label = _("Assigned to") if kind == "assigned" else _("Taken back from")
+        return [(label, str(data["holder"]))]
+    return []
+
+
 def event_views(instance: Instance, viewer: User, locale: str = "zh_CN") -> list[EventView]:
     """The application's history as `viewer` may read it, oldest first."""
     version = instance.version
@@ -101,8 +124,8 @@ def event_views(instance: Instance, viewer: User, locale: str = "zh_CN") -> list
         shown = shown_event(viewer, event)
         form_name = forms.get(event.element_id or "") if event.kind in _SUBMISSIONS else None
         lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
-        if event.kind in NOTE_KINDS and shown.data.get("message"):
-            lines = [(_("Message"), str(shown.data["message"]))]  # a reminder's message
+        if event.kind in NOTE_KINDS:
+            lines = _note_lines(event.kind, shown.data)
         views.append(EventView(shown, lines))
     return views
 

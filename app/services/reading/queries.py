@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ...engine import WorkflowRun
 from ...extensions import db
 from ...models import HistoryEvent, Instance, Organisation, ReadyTask, User
-from ...scope import actionable_tasks_filter, can_see_instance, visible_instances_filter
+from ...scope import can_see_instance, unit_tasks_filter, visible_instances_filter
 from ..errors import MAX_ID, NotFound
 from ..store.deployment import engine_for
 from ..store.runs import load_run
@@ -23,8 +23,9 @@ INBOX_SORTS = {
 
 
 def ready_tasks_for(user: User, *, sort: str = "due", phase: str | None = None) -> list[ReadyTask]:
-    """What `user` may act on now; by default the earliest due first, so late duties lead (R7)."""
-    query = select(ReadyTask).join(Instance).where(actionable_tasks_filter(user))
+    """The tasks of `user`'s units and of `user` in person (those another member holds too, shown with
+    their holder); by default the earliest due first, so late duties lead (R7)."""
+    query = select(ReadyTask).join(Instance).where(unit_tasks_filter(user))
     if phase:
         query = query.where(ReadyTask.phase == phase)
     return list(db.session.scalars(query.order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["due"]))))

@@ -33,6 +33,10 @@ CHAINED_FIELDS = (
     "revision_after",
     "state_hash",
 )
+# Fields chained only on the events that have them, so the events recorded before such a field
+# existed keep their digests; an event that gains or loses one is caught as changed all the same.
+OPTIONAL_CHAINED_FIELDS = ("on_behalf_of_id",)
+ALL_CHAINED_FIELDS = CHAINED_FIELDS + OPTIONAL_CHAINED_FIELDS
 
 
 def canonical_json(value: Any) -> str:
@@ -50,10 +54,9 @@ def _canonical_value(name: str, value: Any) -> Any:
 
 
 def field_hashes(content: dict[str, Any]) -> dict[str, str]:
-    """The digest of each chained field's canonical JSON value."""
-    return {
-        name: sha256_text(canonical_json(_canonical_value(name, content[name]))) for name in CHAINED_FIELDS
-    }
+    """The digest of each chained field's canonical JSON value (optional fields only when set)."""
+    names = CHAINED_FIELDS + tuple(name for name in OPTIONAL_CHAINED_FIELDS if content.get(name) is not None)
+    return {name: sha256_text(canonical_json(_canonical_value(name, content[name]))) for name in names}
 
 
 def event_digest(hashes: dict[str, str], prev_hash: str) -> str:
@@ -64,4 +67,4 @@ def event_digest(hashes: dict[str, str], prev_hash: str) -> str:
 def changed_fields(content: dict[str, Any], recorded: dict[str, str]) -> list[str]:
     """Fields whose stored value no longer gives the digest recorded with the event."""
     current = field_hashes(content)
-    return [name for name in CHAINED_FIELDS if current[name] != recorded.get(name)]
+    return [name for name in ALL_CHAINED_FIELDS if current.get(name) != recorded.get(name)]

@@ -39,6 +39,7 @@ class EventRecord:
     element_name: str | None = None
     task_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    on_behalf_of_id: int | None = None  # 代理: the holder a delegate completed the task for
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,9 @@ def _sync_named_experts(instance: Instance, snapshot: Snapshot) -> None:
 
 
 # History events that record something about the application without a step of its workflow (a
-# reminder sent on a task): chained like every event, skipped by re-execution (no state changes).
-NOTE_KINDS = frozenset({"reminded"})
+# reminder sent on a task; a task claimed, given back or assigned within its unit): chained like
+# every event, skipped by re-execution (no state changes).
+NOTE_KINDS = frozenset({"reminded", "claimed", "unclaimed", "assigned"})
 
 
 def append_note(instance: Instance, event: EventRecord) -> None:
@@ -227,6 +229,7 @@ def _append_events(
             kind=event.kind,
             at=event.at,
             actor_id=event.actor_id,
+            on_behalf_of_id=event.on_behalf_of_id,
             element_id=event.element_id,
             element_name=event.element_name,
             task_id=event.task_id,

@@ -87,6 +87,12 @@ class TaskSchema(Schema):
     due_at = fields.DateTime(allow_none=True)
     overdue = PastDue(attribute="due_at", dump_only=True)
     applicant = fields.String(attribute="instance.applicant.full_name")
+    claimed_by = fields.String(
+        attribute="claimed_by.username",
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "the member of the unit who holds the task (认领/指派), if anyone"},
+    )
 
 
 class TaskListItemSchema(TaskSchema):
@@ -130,6 +136,12 @@ class HistoryEventSchema(RecordedEventSchema):
 
     get_attribute = read_through("event", RecordedEventSchema)
     actor = fields.String(attribute="actor.username", allow_none=True, dump_default=None)
+    on_behalf_of = fields.String(
+        attribute="on_behalf_of.username",
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "the task's holder the actor completed it for (a delegation, 代理)"},
+    )
     data = fields.Dict()
     confidential = fields.Boolean(
         attribute="withheld",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("inbox", __name__)
 
-from . import views  # noqa: E402,F401
+from . import claims, delegations, views  # noqa: E402,F401

@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...forms import decode_submission, render_form
+from ...services.accounts import delegations
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
-from ...services.lifecycle import tasks
+from ...services.lifecycle import claims, tasks
 from ...services.lifecycle.attachments import file_fields
 from ...services.reading import application_content, history_view, queries
 from . import bp
@@ -30,7 +31,14 @@ def index():
     items = queries.ready_tasks_for(current_user, sort=sort, phase=phase)
     phases = sorted({t.phase for t in queries.ready_tasks_for(current_user) if t.phase})
     return render_template(
-        "inbox/index.html", tasks=items, sort=sort, phase=phase, phases=phases, now=clock.now()
+        "inbox/index.html",
+        tasks=items,
+        claim_views=claims.claim_views(current_user, items),
+        may_delegate=bool(delegations.colleagues(current_user)),
+        sort=sort,
+        phase=phase,
+        phases=phases,
+        now=clock.now(),
     )
 
 
@@ -51,6 +59,7 @@ def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int
             errors=errors,
             opinions=opinions,
             reading=reading,
+            claim=claims.claim_view(current_user, ctx.task),
             now=clock.now(),
         ),
         status,
@@ -68,6 +77,17 @@ def task(task_id: str):
 @login_required
 def submit(task_id: str):
     task, form = tasks.task_form(current_user, task_id)
+    try:
+        return _submit(task, form)
+    except claims.HeldByOther as exc:  # another member holds the task: say who, keep what was typed
+        flash(exc.message, "error")
+        data = decode_submission(form, request.form.copy())
+        return _render_task(tasks.task_context(current_user, task_id), data, [], 409)
+
+
+def _submit(task, form):
+    """Upload the files, then save the draft or complete the task, as the pressed button says."""
+    task_id = task.id
     formdata = request.form.copy()
     try:
         for field in file_fields(form):
@@ -91,6 +111,8 @@ def submit(task_id: str):
         instance = tasks.complete_task(current_user, task_id, data)
     except ValidationFailed as exc:
         return _render_task(tasks.task_context(current_user, task_id), data, exc.errors, 422)
+    except claims.HeldByOther:
+        raise  # answered by ``submit`` with the form as typed
     except Conflict as exc:
         flash(exc.message, "error")
         return redirect(url_for("inbox.index"))

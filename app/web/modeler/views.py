@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...forms import FormDefinitionError, load_form, render_form
-from ...roles import ROLE_LABELS
+from ...roles import LANE_LABELS
 from ...services.errors import NotFound, ServiceError, ValidationFailed
 from ...services.reading.application_form import BLOCKS
 from ...services.workbench import drafts as workbench
@@ -61,7 +61,7 @@ def draft(draft_id: int):
         bpmn_files=files,
         current_file=current,
         form_names=sorted(found.form_files),
-        roles=list(ROLE_LABELS.values()),
+        roles=list(LANE_LABELS.values()),
         form_blocks=[{"value": key, "label": str(block.label)} for key, block in BLOCKS.items()],
         load_url=url_for("modeler.draft_file", draft_id=found.id, filename=current),
         save_url=url_for("modeler.save_file", draft_id=found.id, filename=current),
