@@ -41,6 +41,16 @@ ROLE_LABELS_EN: dict[str, str] = {
     Role.ADMIN: "Administrator",
 }
 
+# The roles a unit holds, with the level of unit each needs: an account with one of them belongs to
+# such a unit (the county applies, its city reviews, the province decides).
+UNIT_LEVEL_OF_ROLE: dict[str, str] = {
+    Role.APPLICANT: "county",
+    Role.CITY: "city",
+    Role.PROVINCE: "province",
+}
+# Experts act in person; their committee (national | provincial) is what rule R3 asks of a guiding expert.
+EXPERT_ROLES = frozenset({Role.GUIDING_EXPERT, Role.REVIEW_EXPERT})
+
 _ROLE_BY_LABEL = {label: Role(code) for code, label in ROLE_LABELS.items()}
 
 

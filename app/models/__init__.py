@@ -1,5 +1,6 @@
 """Database models. Each module holds one concern; import models from here."""
 
+from .administration import AdminChange
 from .attachments import Attachment
 from .documents import Document
 from .history import HistoryEvent
@@ -14,6 +15,7 @@ from .sessions import LoginSession
 from .users import ApiToken, User, UserRole
 
 __all__ = [
+    "AdminChange",
     "Attachment",
     "ApiToken",
     "Call",
