@@ -165,7 +165,17 @@ def test_an_import_with_a_bad_row_imports_nothing_and_names_the_row(world):
 
 
 def test_an_import_creates_every_row_in_one_go(world):
-    expert = ("expert10", "钱学勤", "", "guiding_expert, review_expert", "全国", "教授", "", "", "start-pass-3")
+    expert = (
+        "expert10",
+        "钱学勤",
+        "",
+        "guiding_expert, review_expert",
+        "全国",
+        "教授",
+        "",
+        "",
+        "start-pass-3",
+    )
     report = user_import.import_users(world.user("admin"), _sheet(GOOD, expert))
     assert report.problems == [] and report.created == ["lixia03", "expert10"]
     assert world.user("expert10").committee == "national" and world.user("lixia03").must_change_password
@@ -178,6 +188,6 @@ def test_an_import_refuses_duplicates_and_a_file_that_is_no_workbook(world):
         user_import.import_users(world.user("admin"), b"username,name\n")
 
 
-def test_the_template_has_the_headings_the_import_reads(app):
-    sheet = load_workbook(io.BytesIO(user_import.template())).worksheets[0]
+def test_the_template_has_the_headings_the_import_reads(world):
+    sheet = load_workbook(io.BytesIO(user_import.template(world.user("admin")))).worksheets[0]
     assert [c.value for c in sheet[1]] == [str(h) for _n, h in user_import.COLUMNS]

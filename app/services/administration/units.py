@@ -38,6 +38,17 @@ def units_list(admin: User) -> list[tuple[Organisation, int, int]]:
     return [(unit, staff.get(unit.id, 0), applications.get(unit.id, 0)) for unit in units]
 
 
+def unit_choices(admin: User, keep: str = "") -> list[tuple[str, str]]:
+    """(adcode, "adcode name") of the units an account may join: those not abolished, and ``keep``."""
+    require_admin(admin)
+    query = select(Organisation).order_by(Organisation.adcode)
+    return [
+        (unit.adcode, f"{unit.adcode} {unit.full_name}")
+        for unit in db.session.scalars(query)
+        if not unit.abolished or unit.adcode == keep
+    ]
+
+
 def managed_unit(admin: User, unit_id: int) -> Organisation:
     require_admin(admin)
     unit = db.session.get(Organisation, unit_id) if 0 < unit_id < MAX_ID else None

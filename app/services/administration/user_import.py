@@ -58,8 +58,9 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def template() -> bytes:
+def template(admin: User) -> bytes:
     """An empty sheet with the headings, and a second sheet explaining each column."""
+    require_admin(admin)
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -240,8 +240,9 @@ def reset_password(admin: User, user_id: int, password: str) -> None:
     set_password(user, password, temporary=True)
 
 
-def users_list(search: str = "", include_inactive: bool = True) -> list[User]:
+def users_list(admin: User, search: str = "") -> list[User]:
     """Accounts by username, optionally those whose username, name or unit matches ``search``."""
+    require_admin(admin)
     query = select(User).outerjoin(User.organisation).order_by(User.username)
     text = search.strip()
     if text:
@@ -249,6 +250,4 @@ def users_list(search: str = "", include_inactive: bool = True) -> list[User]:
         query = query.where(
             or_(User.username.ilike(like), User.display_name.ilike(like), Organisation.name.ilike(like))
         )
-    if not include_inactive:
-        query = query.where(User.active.is_(True))
     return list(db.session.scalars(query))
