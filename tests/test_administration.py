@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -19,6 +19,7 @@ from app.services.errors import Forbidden, RuleViolation, ValidationFailed
 from app.services.lifecycle import applications
 
 from .conftest import rows_of
+from .sheets import accounts_sheet
 
 NEW_PASSWORD = "first-pass-1"
 
@@ -141,24 +142,13 @@ def test_a_renamed_or_abolished_unit_keeps_its_applications(world):
     assert kinds == ["unit_abolished", "unit_renamed"]
 
 
-def _sheet(*rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append([str(h) for _n, h in user_import.COLUMNS])
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 GOOD = ("lixia03", "王芳", 370102, "申报单位", "", "", "wf@lixia.gov.cn", "", "start-pass-1")
 
 
 def test_an_import_with_a_bad_row_imports_nothing_and_names_the_row(world):
     before = rows_of("users", "user_roles", "admin_changes")
     bad = ("jinan09", "赵强", "370102", "市级民政部门", "", "", "", "", "start-pass-2")
-    report = user_import.import_users(world.user("admin"), _sheet(GOOD, bad))
+    report = user_import.import_users(world.user("admin"), accounts_sheet(GOOD, bad))
     assert report.created == []
     assert [(p.row, p.column) for p in report.problems] == [(3, "单位代码")]
     assert rows_of("users", "user_roles", "admin_changes") == before
@@ -176,13 +166,13 @@ def test_an_import_creates_every_row_in_one_go(world):
         "",
         "start-pass-3",
     )
-    report = user_import.import_users(world.user("admin"), _sheet(GOOD, expert))
+    report = user_import.import_users(world.user("admin"), accounts_sheet(GOOD, expert))
     assert report.problems == [] and report.created == ["lixia03", "expert10"]
     assert world.user("expert10").committee == "national" and world.user("lixia03").must_change_password
 
 
 def test_an_import_refuses_duplicates_and_a_file_that_is_no_workbook(world):
-    report = user_import.import_users(world.user("admin"), _sheet(GOOD, GOOD))
+    report = user_import.import_users(world.user("admin"), accounts_sheet(GOOD, GOOD))
     assert [(p.row, p.column) for p in report.problems] == [(3, "用户名")]
     with pytest.raises(ValidationFailed):
         user_import.import_users(world.user("admin"), b"username,name\n")

@@ -52,7 +52,7 @@ ADMIN_CHANGE_LABELS = {
 }
 ADMIN_FIELD_LABELS = {
     "username": _l("Username"),
-    "display_name": _l("Name"),
+    "display_name": _l("Full name"),
     "unit": _l("Unit"),
     "roles": _l("Roles"),
     "committee": _l("Expert committee"),

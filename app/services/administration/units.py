@@ -65,7 +65,13 @@ def rename(admin: User, unit_id: int, name: str | None) -> Organisation:
         raise ValidationFailed([FieldError("name", message)], message)
     if new_name != unit.name:
         changes.record(
-            admin, "unit_renamed", "unit", unit.id, unit.adcode, {"name": unit.name}, {"name": new_name}
+            admin,
+            "unit_renamed",
+            "unit",
+            unit.id,
+            f"{unit.adcode} {unit.full_name}",
+            {"name": unit.name},
+            {"name": new_name},
         )
         unit.name = new_name
         db.session.commit()

@@ -26,12 +26,12 @@ from ..accounts.passwords import policy_problem
 from ..errors import ValidationFailed
 from . import changes
 from .access import require_admin
-from .users import UserFields, new_user, problems_of, snapshot
+from .users import UserFields, label, new_user, problems_of, snapshot
 
 # The sheet's columns, in order: the field each fills and its heading.
 COLUMNS = (
     ("username", _l("Username")),
-    ("display_name", _l("Name")),
+    ("display_name", _l("Full name")),
     ("unit", _l("Unit code")),
     ("roles", _l("Roles")),
     ("committee", _l("Committee")),
@@ -163,7 +163,7 @@ def import_users(admin: User, content: bytes) -> ImportReport:
         for fields, password in checked:
             user = new_user(fields, password)
             db.session.flush()
-            changes.record(admin, "user_created", "user", user.id, user.username, after=snapshot(user))
+            changes.record(admin, "user_created", "user", user.id, label(user), after=snapshot(user))
             report.created.append(user.username)
         db.session.commit()
     except BaseException:

@@ -86,6 +86,11 @@ def snapshot(user: User) -> dict[str, Any]:
     }
 
 
+def label(user: User) -> str:
+    """How the change log names an account: its username and the name it had at the time."""
+    return f"{user.username} {user.display_name}"
+
+
 def unit_named(adcode: str) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.adcode == adcode)) if adcode else None
 
@@ -181,7 +186,7 @@ def create_user(admin: User, fields: UserFields, password: str) -> User:
     _refuse(problems)
     user = new_user(fields, password)
     db.session.flush()
-    changes.record(admin, "user_created", "user", user.id, user.username, after=snapshot(user))
+    changes.record(admin, "user_created", "user", user.id, label(user), after=snapshot(user))
     db.session.commit()
     return user
 
@@ -207,7 +212,7 @@ def update_user(admin: User, user_id: int, fields: UserFields) -> User:
     db.session.flush()
     old, new = changes.differences(before, snapshot(user))
     if new:
-        changes.record(admin, "user_updated", "user", user.id, user.username, old, new)
+        changes.record(admin, "user_updated", "user", user.id, label(user), old, new)
     db.session.commit()
     return user
 
@@ -223,7 +228,7 @@ def set_active(admin: User, user_id: int, active: bool) -> User:
     if not active:
         end_all_sessions(user)
     kind = "user_reactivated" if active else "user_deactivated"
-    changes.record(admin, kind, "user", user.id, user.username, {"active": not active}, {"active": active})
+    changes.record(admin, kind, "user", user.id, label(user), {"active": not active}, {"active": active})
     db.session.commit()
     return user
 
@@ -235,7 +240,7 @@ def reset_password(admin: User, user_id: int, password: str) -> None:
     if problem:
         _refuse([FieldError("password", problem)])
     changes.record(
-        admin, "password_reset", "user", user.id, user.username, after={"must_change_password": True}
+        admin, "password_reset", "user", user.id, label(user), after={"must_change_password": True}
     )
     set_password(user, password, temporary=True)
 
