@@ -15,7 +15,7 @@ def accounts_sheet(*rows) -> bytes:
     """The headings in the current locale, then the rows (call within a request or app context)."""
     book = Workbook()
     sheet = book.active
-    sheet.append([str(h) for _n, h in user_import.COLUMNS])
+    sheet.append(user_import.headings())
     for row in rows:
         sheet.append(list(row))
     out = io.BytesIO()

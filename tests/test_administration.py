@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -180,4 +180,13 @@ def test_an_import_refuses_duplicates_and_a_file_that_is_no_workbook(world):
 
 def test_the_template_has_the_headings_the_import_reads(world):
     sheet = load_workbook(io.BytesIO(user_import.template(world.user("admin")))).worksheets[0]
-    assert [c.value for c in sheet[1]] == [str(h) for _n, h in user_import.COLUMNS]
+    assert [c.value for c in sheet[1]] == user_import.headings() and sheet[1][0].value == "用户名"
+
+
+def test_a_sheet_with_english_headings_is_read_too(world):
+    book = Workbook()
+    book.active.append([msgid for _name, msgid in user_import.COLUMNS])
+    book.active.append(list(GOOD))
+    out = io.BytesIO()
+    book.save(out)
+    assert user_import.import_users(world.user("admin"), out.getvalue()).created == ["lixia03"]

@@ -90,7 +90,7 @@ def test_admin_deactivates_an_account_and_abolishes_a_unit_and_the_auditor_reads
     page.click("[data-testid=user-row] >> text=370102")
     page.click("[data-testid=deactivate]")
     assert "已停用" in page.inner_text(".flash-success")
-    page.goto(f"{base}/admin/units")
+    page.goto(f"{base}/admin/units?q=3701")
     row = page.locator("[data-testid=unit-370102]")
     row.locator("input[name=name]").fill("")
     row.locator("button >> text=更名").click()

@@ -21,8 +21,9 @@ from .access import require_admin
 NAME_MAX = 64
 
 
-def units_list(admin: User) -> list[tuple[Organisation, int, int]]:
-    """Every unit in adcode order, with its active accounts and its applications."""
+def units_list(admin: User, search: str = "") -> list[tuple[Organisation, int, int]]:
+    """Units in adcode order (those whose code starts with or whose name holds ``search``), with
+    their active accounts and their applications."""
     require_admin(admin)
     staff = dict(
         db.session.execute(
@@ -34,7 +35,11 @@ def units_list(admin: User) -> list[tuple[Organisation, int, int]]:
             select(Instance.applicant_org_id, func.count()).group_by(Instance.applicant_org_id)
         ).all()
     )
-    units = db.session.scalars(select(Organisation).order_by(Organisation.adcode))
+    query = select(Organisation).order_by(Organisation.adcode)
+    text = search.strip()
+    if text:
+        query = query.where(Organisation.adcode.startswith(text) | Organisation.name.contains(text))
+    units = db.session.scalars(query)
     return [(unit, staff.get(unit.id, 0), applications.get(unit.id, 0)) for unit in units]
 
 

@@ -14,7 +14,6 @@ import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -28,21 +27,33 @@ from . import changes
 from .access import require_admin
 from .users import UserFields, label, new_user, problems_of, snapshot
 
-# The sheet's columns, in order: the field each fills and its heading.
+
+def N_(msgid: str) -> str:
+    """Marks a msgid for the catalog; it is translated where it is shown (``headings``)."""
+    return msgid
+
+
+# The sheet's columns, in order: the field each fills and its heading (as a msgid). A sheet is read
+# with its headings in Chinese or in English, whichever language the template was downloaded in.
 COLUMNS = (
-    ("username", _l("Username")),
-    ("display_name", _l("Full name")),
-    ("unit", _l("Unit code")),
-    ("roles", _l("Roles")),
-    ("committee", _l("Committee")),
-    ("title", _l("Title")),
-    ("email", _l("E-mail")),
-    ("phone", _l("Phone")),
-    ("password", _l("Initial password")),
+    ("username", N_("Username")),
+    ("display_name", N_("Full name")),
+    ("unit", N_("Unit code")),
+    ("roles", N_("Roles")),
+    ("committee", N_("Committee")),
+    ("title", N_("Title")),
+    ("email", N_("E-mail")),
+    ("phone", N_("Phone")),
+    ("password", N_("Initial password")),
 )
 MAX_ROWS = 2000
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 _COMMITTEES = {"national": "national", "provincial": "provincial", "全国": "national", "省级": "provincial"}
+
+
+def headings() -> list[str]:
+    """The columns' headings in the user's language."""
+    return [_(msgid) for _name, msgid in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ def template(admin: User) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Users")
-    sheet.append([str(heading) for _name, heading in COLUMNS])
+    sheet.append(headings())
     notes = book.create_sheet(_("Notes"))
     notes.append([_("Fill in one account per row of the first sheet; leave the headings as they are.")])
     notes.append([_("Unit code: the administrative code of a county, a city or the province (e.g. 370102).")])
@@ -100,7 +111,8 @@ def _rows(content: bytes) -> list[tuple[int, list[str]]]:
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = [_text(v) for v in values][: len(COLUMNS)]
         if number == 1:
-            if [c.casefold() for c in cells] != [str(h).casefold() for _n, h in COLUMNS]:
+            typed = [c.casefold() for c in cells]
+            if typed not in ([h.casefold() for h in headings()], [m.casefold() for _n, m in COLUMNS]):
                 message = _("The first row must hold the template's headings.")
                 raise ValidationFailed([FieldError("file", message)], message)
             continue
@@ -136,7 +148,7 @@ def _fields(cells: list[str]) -> tuple[UserFields, str]:
 def import_users(admin: User, content: bytes) -> ImportReport:
     """Create every account of the sheet, or none: the report lists each refused row and why."""
     require_admin(admin)
-    headings = {name: str(heading) for name, heading in COLUMNS}
+    heading_of = dict(zip((name for name, _msgid in COLUMNS), headings(), strict=True))
     report = ImportReport()
     checked: list[tuple[UserFields, str]] = []
     seen: dict[str, int] = {}
@@ -155,7 +167,7 @@ def import_users(admin: User, content: bytes) -> ImportReport:
                 FieldError("username", _("The same username is on row %(row)d.", row=seen[fields.username]))
             )
         seen.setdefault(fields.username, number)
-        report.problems += [RowProblem(number, headings.get(p.field, p.field), p.message) for p in problems]
+        report.problems += [RowProblem(number, heading_of.get(p.field, p.field), p.message) for p in problems]
         checked.append((fields, password))
     if report.problems:
         return report

@@ -12,8 +12,13 @@ from . import bp
 
 
 def _page(errors: dict[int, str] | None = None, typed: dict[int, str] | None = None, status: int = 200):
+    search = request.args.get("q", "")
     return render_template(
-        "admin/units.html", units=units.units_list(current_user), errors=errors or {}, typed=typed or {}
+        "admin/units.html",
+        units=units.units_list(current_user, search),
+        search=search,
+        errors=errors or {},
+        typed=typed or {},
     ), status
 
 
@@ -32,7 +37,7 @@ def unit_rename(unit_id: int):
     except ValidationFailed as exc:
         return _page({unit_id: exc.message}, {unit_id: name}, 422)
     flash(_("Renamed: %(name)s.", name=unit.full_name), "success")
-    return redirect(url_for("admin.unit_list", _anchor=f"unit-{unit.adcode}"))
+    return redirect(url_for("admin.unit_list", q=request.args.get("q", ""), _anchor=f"unit-{unit.adcode}"))
 
 
 @bp.post("/units/<int:unit_id>/abolished")
@@ -47,4 +52,4 @@ def unit_abolish(unit_id: int):
         )
     else:
         flash(_("%(name)s exists again.", name=unit.full_name), "success")
-    return redirect(url_for("admin.unit_list", _anchor=f"unit-{unit.adcode}"))
+    return redirect(url_for("admin.unit_list", q=request.args.get("q", ""), _anchor=f"unit-{unit.adcode}"))
