@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AdminChange, LoginSession
 from app.services.accounts import credentials
+from app.services.administration import users
 
 from .conftest import PASSWORD, rows_of
 from .web_helpers import csrf_token, login
@@ -131,3 +132,15 @@ def test_auditors_read_the_administrative_change_log(client, app, world):
     assert "单位更名" in page and "历下区" in page and "历下新区" in page and "系统管理员" in page
     county = _browser(app, "370102")
     assert county.get("/audit/admin-changes").status_code == 403
+
+
+def test_the_api_lists_administrative_changes_for_auditors_only(api, world):
+    users.set_active(world.user("admin"), world.user("370202").id, False)
+    response = api.get("auditor", "/api/admin-changes?kind=user_deactivated")
+    body = response.get_json()
+    assert response.status_code == 200 and body["next_before"] is None
+    assert [(c["actor"], c["kind"], c["before"], c["after"]) for c in body["changes"]] == [
+        ("admin", "user_deactivated", {"active": True}, {"active": False})
+    ]
+    assert api.get("auditor", "/api/admin-changes?kind=unknown").status_code == 422
+    assert api.get("370102", "/api/admin-changes").status_code == 403

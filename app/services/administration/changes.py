@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ... import clock
 from ...extensions import db
 from ...models import AdminChange, User
+from ...scope import can_read_security_log
+from ..errors import Forbidden
 
 KINDS = (
     "user_created",
@@ -61,8 +64,12 @@ class ChangePage:
     next_before: int | None  # the id to continue from ("older"), None on the last page
 
 
-def page(kind: str | None = None, before: int | None = None, size: int = PAGE_SIZE) -> ChangePage:
-    """Newest first, keyset-paged by id, optionally of one kind."""
+def page(
+    reader: User, kind: str | None = None, before: int | None = None, size: int = PAGE_SIZE
+) -> ChangePage:
+    """Newest first, keyset-paged by id, optionally of one kind; for auditors and administrators."""
+    if not can_read_security_log(reader):
+        raise Forbidden(_("Only auditors and administrators can read the log of administrative changes."))
     query = select(AdminChange).order_by(AdminChange.id.desc()).limit(size + 1)
     if kind:
         query = query.where(AdminChange.kind == kind)

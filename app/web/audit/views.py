@@ -139,10 +139,11 @@ def security():
 @login_required
 def admin_changes():
     """Every administrative change (users, units): who, when, before → after; newest first."""
-    access.require_security_log_reader(current_user)
     kind = request.args.get("kind") if request.args.get("kind") in admin_change_log.KINDS else None
     before = request.args.get("before", type=int)
-    log_page = admin_change_log.page(kind, before if before is not None and 0 < before < MAX_ID else None)
+    log_page = admin_change_log.page(
+        current_user, kind, before if before is not None and 0 < before < MAX_ID else None
+    )
     return render_template(
         "audit/admin_changes.html", log_page=log_page, kind=kind, kinds=admin_change_log.KINDS
     )
