@@ -190,3 +190,16 @@ def test_a_sheet_with_english_headings_is_read_too(world):
     out = io.BytesIO()
     book.save(out)
     assert user_import.import_users(world.user("admin"), out.getvalue()).created == ["lixia03"]
+
+
+def test_the_command_line_creates_a_first_administrator(app, world):
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["create-admin", "admin"], input="long-enough\nlong-enough\n")
+    assert refused.exit_code != 0 and "admin" in refused.output
+    result = runner.invoke(
+        args=["create-admin", "chief", "--name", "王管理"], input="first-admin-pw\nfirst-admin-pw\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert credentials.authenticate("chief", "first-admin-pw").roles == {"admin"}
+    change = db.session.scalar(select(AdminChange))
+    assert change.actor is None and change.target_label == "chief 王管理"

@@ -13,17 +13,17 @@ from .users import User
 class AdminChange(Model):
     """One administrative change (a user or a unit), append-only, for the auditors.
 
-    ``kind`` names what was done (user_created, user_updated, user_deactivated, user_reactivated,
-    password_reset, unit_renamed, unit_abolished, unit_restored, users_imported); ``before`` and
+    ``kind`` names what was done (services/administration/changes.py: KINDS); ``before`` and
     ``after`` hold only the fields that changed, so a row reads "who, when, this → that".
     ``target_label`` keeps the name the target had at the time, which a later rename does not rewrite.
+    No ``actor``: done on the command line (``flask create-admin``) by whoever runs the server.
     """
 
     __tablename__ = "admin_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(32), index=True)
     target_type: Mapped[str] = mapped_column(String(16))  # user | unit
     target_id: Mapped[int | None] = mapped_column()
@@ -31,4 +31,4 @@ class AdminChange(Model):
     before: Mapped[dict] = mapped_column(JSON, default=dict)
     after: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    actor: Mapped[User] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined")

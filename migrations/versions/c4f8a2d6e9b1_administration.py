@@ -20,7 +20,7 @@ def upgrade():
     op.create_table('admin_changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('target_type', sa.String(length=16), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=True),

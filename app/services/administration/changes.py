@@ -34,7 +34,7 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str
 
 
 def record(
-    actor: User,
+    actor: User | None,
     kind: str,
     target_type: str,
     target_id: int | None,
@@ -42,12 +42,14 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Add the row to the caller's transaction: the change and its record commit together."""
+    """Add the row to the caller's transaction: the change and its record commit together.
+
+    ``actor`` None: the command line (``flask create-admin``)."""
     assert kind in KINDS, kind
     db.session.add(
         AdminChange(
             at=clock.now(),
-            actor_id=actor.id,
+            actor_id=actor.id if actor else None,
             kind=kind,
             target_type=target_type,
             target_id=target_id,

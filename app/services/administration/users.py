@@ -191,6 +191,22 @@ def create_user(admin: User, fields: UserFields, password: str) -> User:
     return user
 
 
+def create_administrator(username: str, display_name: str, password: str) -> User:
+    """The command line's account for a first administrator, with the password its operator chose."""
+    fields = UserFields(username, display_name, roles=[Role.ADMIN]).stripped()
+    problems = problems_of(fields)
+    problem = policy_problem(fields.username, password or "")
+    if problem:
+        problems.append(FieldError("password", problem))
+    _refuse(problems)
+    user = new_user(fields, password)
+    user.must_change_password = False
+    db.session.flush()
+    changes.record(None, "user_created", "user", user.id, label(user), after=snapshot(user))
+    db.session.commit()
+    return user
+
+
 def managed_user(admin: User, user_id: int) -> User:
     require_admin(admin)
     user = db.session.get(User, user_id) if 0 < user_id < MAX_ID else None

@@ -308,7 +308,9 @@ class AdminChangeSchema(Schema):
     id = fields.Integer()
     at = fields.DateTime()
     actor = fields.String(
-        attribute="actor.username", metadata={"description": "the administrator's username"}
+        attribute="actor.username",
+        allow_none=True,
+        metadata={"description": "the administrator's username; null: the command line"},
     )
     kind = fields.String(
         metadata={
