@@ -37,6 +37,7 @@ def test_admin_creates_an_account_whose_owner_must_change_the_password(live_serv
 
     sign_in(page, base, "admin")
     page.click("[data-testid=nav-admin]")
+    screenshot(page, "admin-index")
     page.click("[data-testid=admin-index] >> text=新建账号")
     page.fill("input[name=username]", "lixia02")
     page.fill("input[name=display_name]", "李明")
@@ -86,6 +87,8 @@ def test_admin_deactivates_an_account_and_abolishes_a_unit_and_the_auditor_reads
     (instance_id,) = _applications(app, "370102")
 
     sign_in(page, base, "admin")
+    page.goto(f"{base}/admin/users?q=济南")
+    screenshot(page, "admin-users")
     page.goto(f"{base}/admin/users?q=370102")
     page.click("[data-testid=user-row] >> text=370102")
     page.click("[data-testid=deactivate]")
