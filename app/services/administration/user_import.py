@@ -21,11 +21,10 @@ from ...extensions import db
 from ...forms import FieldError
 from ...models import User
 from ...roles import ROLE_LABELS, role_for_lane
-from ..accounts.passwords import policy_problem
 from ..errors import ValidationFailed
 from . import changes
 from .access import require_admin
-from .users import UserFields, label, new_user, problems_of, snapshot
+from .users import UserFields, label, new_account_problems, new_user, snapshot
 
 
 def N_(msgid: str) -> str:
@@ -158,10 +157,7 @@ def import_users(admin: User, content: bytes) -> ImportReport:
         raise ValidationFailed([FieldError("file", message)], message)
     for number, cells in rows:
         fields, password = _fields(cells)
-        problems = problems_of(fields)
-        problem = policy_problem(fields.username, password)
-        if problem:
-            problems.append(FieldError("password", problem))
+        problems = new_account_problems(fields, password)
         if fields.username in seen:
             problems.append(
                 FieldError("username", _("The same username is on row %(row)d.", row=seen[fields.username]))

@@ -155,7 +155,8 @@ def _unit_problems(fields: UserFields, existing: User | None) -> list[FieldError
 def _apply(user: User, fields: UserFields) -> None:
     user.display_name = fields.display_name
     user.organisation = unit_named(fields.unit)
-    user.committee = fields.committee or None if set(fields.roles) & EXPERT_ROLES else None
+    is_expert = bool(set(fields.roles) & EXPERT_ROLES)
+    user.committee = (fields.committee or None) if is_expert else None
     user.title = fields.title or None
     user.email = fields.email or None
     user.phone = fields.phone or None
@@ -176,35 +177,35 @@ def new_user(fields: UserFields, password: str) -> User:
     return user
 
 
-def create_user(admin: User, fields: UserFields, password: str) -> User:
-    require_admin(admin)
-    fields = fields.stripped()
+def new_account_problems(fields: UserFields, password: str) -> list[FieldError]:
+    """The problems of a new account's fields and of its first password (the form and the import)."""
     problems = problems_of(fields)
     problem = policy_problem(fields.username, password or "")
     if problem:
         problems.append(FieldError("password", problem))
-    _refuse(problems)
+    return problems
+
+
+def _create(actor: User | None, fields: UserFields, password: str, temporary: bool) -> User:
+    fields = fields.stripped()
+    _refuse(new_account_problems(fields, password))
     user = new_user(fields, password)
+    user.must_change_password = temporary
     db.session.flush()
-    changes.record(admin, "user_created", "user", user.id, label(user), after=snapshot(user))
+    changes.record(actor, "user_created", "user", user.id, label(user), after=snapshot(user))
     db.session.commit()
     return user
+
+
+def create_user(admin: User, fields: UserFields, password: str) -> User:
+    """An account whose first password its owner must change at the first sign-in."""
+    require_admin(admin)
+    return _create(admin, fields, password, temporary=True)
 
 
 def create_administrator(username: str, display_name: str, password: str) -> User:
     """The command line's account for a first administrator, with the password its operator chose."""
-    fields = UserFields(username, display_name, roles=[Role.ADMIN]).stripped()
-    problems = problems_of(fields)
-    problem = policy_problem(fields.username, password or "")
-    if problem:
-        problems.append(FieldError("password", problem))
-    _refuse(problems)
-    user = new_user(fields, password)
-    user.must_change_password = False
-    db.session.flush()
-    changes.record(None, "user_created", "user", user.id, label(user), after=snapshot(user))
-    db.session.commit()
-    return user
+    return _create(None, UserFields(username, display_name, roles=[Role.ADMIN]), password, temporary=False)
 
 
 def managed_user(admin: User, user_id: int) -> User:
