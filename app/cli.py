@@ -11,7 +11,8 @@ from flask import Flask, current_app
 from .demo import seeding
 from .extensions import db
 from .services.accounts import credentials
-from .services.errors import ServiceError
+from .services.administration import users
+from .services.errors import ServiceError, ValidationFailed
 from .services.lifecycle import timers
 from .services.store import deployment, reference_data
 
@@ -67,6 +68,18 @@ def register(app: Flask) -> None:
             f"password of {username} changed: {changed.sessions_ended} session(s) ended, "
             f"{changed.tokens_revoked} API token(s) revoked"
         )
+
+    @app.cli.command("create-admin")
+    @click.argument("username")
+    @click.option("--name", default="系统管理员", show_default=True, help="The name shown for the account.")
+    @click.password_option(help="The password (asked twice when not given).")
+    def create_admin_command(username: str, name: str, password: str) -> None:
+        """Create an administrator (the first one, typically); recorded in the administrative change log."""
+        try:
+            users.create_administrator(username, name, password)
+        except ValidationFailed as exc:
+            raise click.ClickException("; ".join(e.message for e in exc.errors)) from None
+        click.echo(f"administrator {username} created")
 
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Fire due timers once and exit.")

@@ -51,6 +51,16 @@ LANE_LABELS: dict[str, str] = {code: label for code, label in ROLE_LABELS.items(
 
 _ROLE_BY_LABEL = {label: Role(code) for code, label in LANE_LABELS.items()}
 
+# The roles a unit holds, with the level of unit each needs: an account with one of them belongs to
+# such a unit (the county applies, its city reviews, the province decides).
+UNIT_LEVEL_OF_ROLE: dict[str, str] = {
+    Role.APPLICANT: "county",
+    Role.CITY: "city",
+    Role.PROVINCE: "province",
+}
+# Experts act in person; their committee (national | provincial) is what rule R3 asks of a guiding expert.
+EXPERT_ROLES = frozenset({Role.GUIDING_EXPERT, Role.REVIEW_EXPERT})
+
 
 def role_for_lane(lane: str | None) -> Role | None:
     """The role a diagram lane stands for: its Chinese label, or the role code itself."""
@@ -60,6 +70,16 @@ def role_for_lane(lane: str | None) -> Role | None:
     if lane in _ROLE_BY_LABEL:
         return _ROLE_BY_LABEL[lane]
     return _ROLE_BY_LABEL.get(ROLE_LABELS.get(lane, ""))
+
+
+def role_named(word: str) -> Role | None:
+    """Any role, a unit head's included, by its code or its Chinese label (sheets and forms)."""
+    word = word.strip()
+    by_label = {label: code for code, label in ROLE_LABELS.items()}
+    try:
+        return Role(by_label.get(word, word))
+    except ValueError:
+        return None
 
 
 def role_label(role: str, locale: str = "zh_CN") -> str:

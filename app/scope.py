@@ -206,7 +206,13 @@ def can_model(user: User) -> bool:
     return bool({Role.PROCESS_OWNER, Role.ADMIN} & set(user.roles))
 
 
+def can_administer(user: User) -> bool:
+    """Users and units (DOMAIN.md: the administrator's scope)."""
+    return Role.ADMIN in user.roles
+
+
 def can_read_security_log(user: User) -> bool:
+    """The security log and the log of administrative changes: auditors watch, administrators answer."""
     return bool({Role.AUDITOR, Role.ADMIN} & set(user.roles))
 
 
@@ -233,8 +239,9 @@ def can_remind(user: User, task: ReadyTask) -> bool:
 
 
 def can_start_application(user: User) -> bool:
+    """A county-level applicant whose unit still exists (an abolished one starts nothing new)."""
     org = user.organisation
-    return Role.APPLICANT in user.roles and org is not None and org.level == "county"
+    return Role.APPLICANT in user.roles and org is not None and org.level == "county" and not org.abolished
 
 
 def assignee_for_lane(lane: str | None, instance: Instance, assignee: str | None = None) -> Assignee:

@@ -16,7 +16,7 @@ from ..clock import PROGRAMME_TZ, FrozenClock
 from ..extensions import db
 from ..models import Call, Instance, Organisation, ProcessDraft, User, UserRole
 from ..roles import Role
-from ..services.accounts.credentials import hash_password
+from ..services.accounts.passwords import hash_password
 from ..services.lifecycle import calls, timers
 from ..services.workbench import drafts as workbench
 from . import driver

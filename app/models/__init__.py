@@ -1,5 +1,6 @@
 """Database models. Each module holds one concern; import models from here."""
 
+from .administration import AdminChange
 from .attachments import Attachment
 from .delegations import Delegation
 from .documents import Document
@@ -15,6 +16,7 @@ from .sessions import LoginSession
 from .users import ApiToken, User, UserRole
 
 __all__ = [
+    "AdminChange",
     "Attachment",
     "ApiToken",
     "Call",

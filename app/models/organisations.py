@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model
+from .types import UTCDateTime
 
 
 class Organisation(Model):
@@ -16,6 +19,9 @@ class Organisation(Model):
     name: Mapped[str] = mapped_column(String(64))
     level: Mapped[str] = mapped_column(String(16))  # province | city | county
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # A division that no longer exists (e.g. 莱芜市, merged into 济南市 in 2019): kept, never deleted,
+    # so that its applications still name it; it starts nothing new and gets no new staff.
+    abolished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id])
 
@@ -25,6 +31,10 @@ class Organisation(Model):
         if self.level == "county" and self.parent is not None:
             return self.parent.name + self.name
         return self.name
+
+    @property
+    def abolished(self) -> bool:
+        return self.abolished_at is not None
 
     @property
     def city(self) -> Organisation | None:

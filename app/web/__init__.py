@@ -18,6 +18,7 @@ def vendor(package: str, filename: str):
 def register_blueprints(app: Flask) -> None:
     from ..extensions import api, csrf
     from . import template_helpers
+    from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .api import blp as api_blp
     from .audit import bp as audit_bp
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
 
     template_helpers.register(app)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(inbox_bp)
     app.register_blueprint(instances_bp)
     app.register_blueprint(calls_bp)

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ..clock import PROGRAMME_TZ
 from ..roles import role_label as _role_label
-from ..scope import can_audit, can_model, can_see_incidents
+from ..scope import can_administer, can_audit, can_model, can_see_incidents
 from ..services.notices import bell
 
 EVENT_LABELS = {
@@ -41,6 +41,43 @@ SECURITY_LABELS = {
     "refused_locked": _l("Refused: username locked"),
     "refused_rate_limited": _l("Refused: too many attempts from this address"),
 }
+
+
+ADMIN_CHANGE_LABELS = {
+    "user_created": _l("Account created"),
+    "user_updated": _l("Account edited"),
+    "user_deactivated": _l("Account deactivated"),
+    "user_reactivated": _l("Account reactivated"),
+    "password_reset": _l("Password reset"),
+    "unit_renamed": _l("Unit renamed"),
+    "unit_abolished": _l("Unit abolished"),
+    "unit_restored": _l("Unit restored"),
+}
+ADMIN_FIELD_LABELS = {
+    "username": _l("Username"),
+    "display_name": _l("Full name"),
+    "unit": _l("Unit"),
+    "roles": _l("Roles"),
+    "committee": _l("Expert committee"),
+    "title": _l("Title"),
+    "email": _l("E-mail address"),
+    "phone": _l("Phone"),
+    "active": _l("Active"),
+    "must_change_password": _l("Must change password"),
+    "name": _l("Name"),
+    "abolished": _l("Abolished"),
+}
+
+
+def admin_value(key: str, value: object) -> str:
+    """A value of the administrative change log as people read it (roles by name, yes/no, —)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "roles" and isinstance(value, list):
+        return "、".join(_role_label(str(r), current_locale()) for r in value)
+    return str(value)
 
 
 INCIDENT_LABELS = {
@@ -78,6 +115,10 @@ def register(app: Flask) -> None:
         event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
         security_label=lambda kind: str(SECURITY_LABELS.get(kind, kind)),
         incident_label=lambda kind: str(INCIDENT_LABELS.get(kind, kind)),
+        admin_change_label=lambda kind: str(ADMIN_CHANGE_LABELS.get(kind, kind)),
+        admin_field_label=lambda key: str(ADMIN_FIELD_LABELS.get(key, key)),
+        admin_value=admin_value,
+        may_administer=lambda: current_user.is_authenticated and can_administer(current_user),
         may_see_incidents=lambda: current_user.is_authenticated and can_see_incidents(current_user),
         may_audit=lambda: current_user.is_authenticated and can_audit(current_user),
         may_model=lambda: current_user.is_authenticated and can_model(current_user),

@@ -10,26 +10,21 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ... import clock
 from ...extensions import db
 from ...forms import FieldError
 from ...models import ApiToken, User
 from ..audit import security_log
-from ..errors import ServiceError, ValidationFailed
+from ..errors import Forbidden, ServiceError, ValidationFailed
 from . import sign_in_throttle
 from .login_sessions import end_all_sessions, secret_digest
-
-MIN_PASSWORD_LENGTH = 8
+from .passwords import check_policy, hash_password, needs_rehash
 
 
 class AuthenticationFailed(ServiceError):
     status = 401
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password)
 
 
 @cache
@@ -65,8 +60,13 @@ def authenticate(username: str, password: str) -> User:
         if until is not None:
             raise sign_in_throttle.locked_out(until)
         raise AuthenticationFailed(_("Wrong username or password."))
+    user = cast(User, user)  # _password_matches is False for no user
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_sign_in_at = clock.now()
+    db.session.commit()
     security_log.record("sign_in", user=user)
-    return cast(User, user)  # _password_matches is False for no user
+    return user
 
 
 def user_named(username: str) -> User | None:
@@ -78,16 +78,19 @@ class PasswordChanged(NamedTuple):
     tokens_revoked: int
 
 
-def set_password(user: User, new_password: str) -> PasswordChanged:
+def set_password(
+    user: User, new_password: str, *, temporary: bool = False, keep_session: str | None = None
+) -> PasswordChanged:
     """A new password ends every web session and revokes every API token of the user.
 
-    Whoever knew the old password (or held a cookie or token obtained with it) is out at once.
+    Whoever knew the old password (or held a cookie or token obtained with it) is out at once; only
+    ``keep_session`` (the key of the browser the user changed it in) stays signed in. A
+    ``temporary`` password (an administrator's) must be changed at the next sign-in.
     """
-    if len(new_password or "") < MIN_PASSWORD_LENGTH:
-        message = _("A password has at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
-        raise ValidationFailed([FieldError("password", message)], message)
+    check_policy(user.username, new_password or "")
     user.password_hash = hash_password(new_password)
-    sessions = end_all_sessions(user)
+    user.must_change_password = temporary
+    sessions = end_all_sessions(user, keep=keep_session)
     revoked = db.session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
@@ -99,9 +102,31 @@ def set_password(user: User, new_password: str) -> PasswordChanged:
     return PasswordChanged(sessions, tokens)
 
 
+def change_own_password(
+    user: User, current: str, new: str, repeated: str, keep_session: str | None
+) -> PasswordChanged:
+    """The user's own change: the current password first, the new one twice; this browser stays in."""
+    if not check_password_hash(user.password_hash, current or ""):
+        message = _("The current password is wrong.")
+        raise ValidationFailed([FieldError("current_password", message)], message)
+    if (new or "") != (repeated or ""):
+        message = _("The two new passwords differ.")
+        raise ValidationFailed([FieldError("repeated_password", message)], message)
+    if check_password_hash(user.password_hash, new or ""):
+        message = _("Choose a password other than the current one.")
+        raise ValidationFailed([FieldError("new_password", message)], message)
+    check_policy(user.username, new or "", field="new_password")
+    return set_password(user, new, keep_session=keep_session)
+
+
 def issue_token(username: str, password: str) -> tuple[str, ApiToken]:
-    """A new bearer token; the raw value is returned once and only its hash is stored."""
+    """A new bearer token; the raw value is returned once and only its hash is stored.
+
+    An account whose password an administrator set gets none until its owner chose their own.
+    """
     user = authenticate(username, password)
+    if user.must_change_password:
+        raise Forbidden(_("Change your password on the web first: an administrator set it for you."))
     raw = secrets.token_urlsafe(32)
     now = clock.now()
     token = ApiToken(

@@ -73,11 +73,10 @@ def end_session(raw: str | None) -> None:
         db.session.commit()
 
 
-def end_all_sessions(user: User) -> int:
-    """End every open session of the user (in the caller's transaction); returns how many."""
-    result = db.session.execute(
-        update(LoginSession)
-        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-        .values(revoked_at=clock.now())
-    )
+def end_all_sessions(user: User, keep: str | None = None) -> int:
+    """End every open session of the user but ``keep`` (in the caller's transaction); how many."""
+    query = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+    if keep:
+        query = query.where(LoginSession.key_hash != secret_digest(keep))
+    result = db.session.execute(query.values(revoked_at=clock.now()))
     return cast(CursorResult, result).rowcount

@@ -33,6 +33,10 @@ def _choose_call(call_id: int | None) -> Call:
 
 def start_application(user: User, call_id: int | None = None) -> Instance:
     county = user.organisation
+    if county is not None and county.abolished:
+        raise RuleViolation(
+            _("%(unit)s has been abolished: it cannot start new applications.", unit=county.full_name)
+        )
     if county is None or not can_start_application(user):
         raise Forbidden(_("Only a county-level applicant can start an application."))
     call = _choose_call(call_id)

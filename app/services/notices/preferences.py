@@ -20,11 +20,18 @@ def chosen_kinds(user: User) -> list[str]:
     return list(KINDS) if user.email_kinds is None else [k for k in KINDS if k in user.email_kinds]
 
 
+def address_problem(address: str) -> str | None:
+    """Why an e-mail address (already stripped; empty means none) is refused, or None."""
+    if address and (len(address) > 254 or not _ADDRESS.match(address)):
+        return _("Please enter an e-mail address such as name@example.gov.cn.")
+    return None
+
+
 def save(user: User, email: str | None, kinds: list[str]) -> None:
     """Set the user's address (empty: no e-mail) and the kinds they get by e-mail."""
     address = (email or "").strip()
-    if address and (len(address) > 254 or not _ADDRESS.match(address)):
-        message = _("Please enter an e-mail address such as name@example.gov.cn.")
+    message = address_problem(address)
+    if message is not None:
         raise ValidationFailed([FieldError("email", message)], message)
     unknown = [kind for kind in kinds if kind not in KINDS]
     if unknown:

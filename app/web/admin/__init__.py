@@ -1,7 +1,7 @@
-"""Administration: keeping the system running (incidents; users and units come later)."""
+"""Administration: users, units and the import of accounts; keeping the system running (incidents)."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import views  # noqa: E402,F401
+from . import units, users, views  # noqa: E402,F401

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...scope import can_retry_incidents
+from ...services.administration.access import require_admin
 from ...services.store import incidents
 from . import bp
 
@@ -33,3 +34,11 @@ def retry(incident_id: int):
         "success",
     )
     return redirect(url_for("admin.incident_list"))
+
+
+@bp.get("")
+@login_required
+def index():
+    """The administrator's start: users, units, the import and the logs."""
+    require_admin(current_user)
+    return render_template("admin/index.html")

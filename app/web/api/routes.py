@@ -5,6 +5,7 @@ from flask.views import MethodView
 from ... import clock
 from ...extensions import ApiError
 from ...services.accounts import credentials
+from ...services.administration import changes as admin_change_log
 from ...services.audit import access, chain_check, reexecution
 from ...services.lifecycle import applications, instance_actions, reminders, tasks
 from ...services.notices import bell
@@ -16,6 +17,8 @@ from . import blp
 from .auth import api_user, bearer_token, token_required
 from .schemas import (
     ActionSchema,
+    AdminChangePage,
+    AdminChangeQuery,
     AttachmentSchema,
     ChainReportSchema,
     CompleteRequest,
@@ -246,3 +249,14 @@ class Incidents(MethodView):
     def get(self):
         """Open incidents: running applications that cannot go on by themselves, newest first."""
         return incidents.open_incidents(api_user())
+
+
+@blp.route("/admin-changes")
+class AdminChanges(MethodView):
+    @token_required
+    @blp.arguments(AdminChangeQuery, location="query")
+    @blp.response(200, AdminChangePage)
+    @blp.alt_response(403, schema=ApiError, description="Only auditors and administrators")
+    def get(self, args):
+        """Administrative changes (users, units), newest first, 50 a page: who, when, before → after."""
+        return admin_change_log.page(api_user(), args.get("kind"), args.get("before"))

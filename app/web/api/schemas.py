@@ -14,10 +14,11 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields
-from marshmallow.validate import Range
+from marshmallow.validate import OneOf, Range
 
 from ... import clock
 from ...forms import has_unstorable_character
+from ...services.administration.changes import KINDS as ADMIN_CHANGE_KINDS
 from ...services.errors import MAX_ID
 from ...services.notices.texts import headline
 
@@ -310,4 +311,44 @@ class ReadRequest(Schema):
 class ReminderRequest(Schema):
     message = Text(
         required=False, load_default="", metadata={"description": "optional, up to 500 characters"}
+    )
+
+
+class AdminChangeSchema(Schema):
+    """Dumped straight from the AdminChange model."""
+
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.String(
+        attribute="actor.username",
+        allow_none=True,
+        metadata={"description": "the administrator's username; null: the command line"},
+    )
+    kind = fields.String(
+        metadata={
+            "description": "user_created | user_updated | user_deactivated | user_reactivated | "
+            "password_reset | unit_renamed | unit_abolished | unit_restored"
+        }
+    )
+    target_type = fields.String(metadata={"description": "user | unit"})
+    target_id = fields.Integer(allow_none=True)
+    target_label = fields.String(metadata={"description": "the target as it was named at the time"})
+    before = fields.Dict(metadata={"description": "the changed fields' values before"})
+    after = fields.Dict(metadata={"description": "the changed fields' values after"})
+
+
+class AdminChangePage(Schema):
+    changes = fields.List(fields.Nested(AdminChangeSchema))
+    next_before = fields.Integer(
+        allow_none=True,
+        metadata={"description": "pass as ?before= for the next, older page; null at the end"},
+    )
+
+
+class AdminChangeQuery(Schema):
+    kind = fields.String(required=False, validate=OneOf(ADMIN_CHANGE_KINDS))
+    before = fields.Integer(
+        required=False,
+        validate=Range(min=1, max=MAX_ID - 1),
+        metadata={"description": "only changes older than this id"},
     )

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from ...clock import PROGRAMME_TZ
 from ...scope import can_read_security_log
+from ...services.administration import changes as admin_change_log
 from ...services.audit import access, chain_check, reexecution, replay_view, security_log
 from ...services.audit import exports as audit_exports
 from ...services.errors import MAX_ID, ServiceError
@@ -131,4 +132,18 @@ def security():
         filters=filters,
         filter_args={name: value for name, value in vars(filters).items() if value},
         kinds=security_log.KINDS,
+    )
+
+
+@bp.get("/admin-changes")
+@login_required
+def admin_changes():
+    """Every administrative change (users, units): who, when, before → after; newest first."""
+    kind = request.args.get("kind") if request.args.get("kind") in admin_change_log.KINDS else None
+    before = request.args.get("before", type=int)
+    log_page = admin_change_log.page(
+        current_user, kind, before if before is not None and 0 < before < MAX_ID else None
+    )
+    return render_template(
+        "audit/admin_changes.html", log_page=log_page, kind=kind, kinds=admin_change_log.KINDS
     )
