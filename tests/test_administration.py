@@ -74,6 +74,15 @@ def test_a_guiding_expert_needs_a_committee_and_the_picker_reads_the_role(world)
     assert change.after == {"roles": ["guiding_expert", "review_expert"]}
 
 
+def test_a_unit_head_is_made_with_their_units_role(world):
+    admin = world.user("admin")
+    with pytest.raises(ValidationFailed) as refused:
+        users.create_user(admin, _staff(roles=("unit_head",)), NEW_PASSWORD)
+    assert refused.value.errors[0].field == "roles"
+    head = users.create_user(admin, _staff(roles=("applicant", "unit_head")), NEW_PASSWORD)
+    assert head.roles == {"applicant", "unit_head"}
+
+
 def test_only_administrators_administer(world):
     with pytest.raises(Forbidden):
         users.create_user(world.user("province"), _staff(), NEW_PASSWORD)
@@ -166,9 +175,11 @@ def test_an_import_creates_every_row_in_one_go(world):
         "",
         "start-pass-3",
     )
-    report = user_import.import_users(world.user("admin"), accounts_sheet(GOOD, expert))
-    assert report.problems == [] and report.created == ["lixia03", "expert10"]
+    head = ("lixia04", "陈刚", 370102, "申报单位，单位负责人", "", "", "", "", "start-pass-4")
+    report = user_import.import_users(world.user("admin"), accounts_sheet(GOOD, expert, head))
+    assert report.problems == [] and report.created == ["lixia03", "expert10", "lixia04"]
     assert world.user("expert10").committee == "national" and world.user("lixia03").must_change_password
+    assert world.user("lixia04").roles == {"applicant", "unit_head"}
 
 
 def test_an_import_refuses_duplicates_and_a_file_that_is_no_workbook(world):
