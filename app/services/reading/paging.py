@@ -39,7 +39,6 @@ class Ordering:
 
 def keyset_page(query: Select, ordering: Ordering, after: Any, limit: int) -> Page:
     """One page of `query` (a select of one entity) in `ordering`, after the row whose id is `after`."""
-    limit = max(1, min(limit, MAX_LIMIT))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     key, id_column = ordering.key, ordering.id_column
     if after is not None:

@@ -21,7 +21,7 @@ from ...models import Call, Instance, Organisation, SearchText, User
 from ...scope import visible_instances_filter
 from ...visibility import findable_texts_filter
 from ..errors import MAX_ID
-from .paging import DEFAULT_LIMIT, Ordering, Page, SortKey, keyset_page
+from .paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, SortKey, keyset_page
 
 FULL_TEXT_MIN = 3  # the trigram indexes find nothing shorter
 MAX_WORDS = 8
@@ -58,7 +58,7 @@ class ApplicationQuery:
     sort: str = "updated"
     order: str = "desc"
     after: int | None = None  # the id of the last application of the page before
-    limit: int = DEFAULT_LIMIT
+    limit: int | None = None  # DEFAULT_LIMIT; at most MAX_LIMIT
 
     def normalised(self) -> ApplicationQuery:
         """Unknown sorts and orders fall back to the default; words are cut to a sane length."""
@@ -69,6 +69,7 @@ class ApplicationQuery:
             sort=self.sort if self.sort in APPLICATION_SORTS else "updated",
             order=self.order if self.order in ORDERS else "desc",
             after=self.after if self.after is not None and 0 < self.after < MAX_ID else None,
+            limit=min(max(self.limit or DEFAULT_LIMIT, 1), MAX_LIMIT),
         )
 
 
@@ -85,7 +86,7 @@ def search_applications(user: User, query: ApplicationQuery = ApplicationQuery()
     for word in (query.q or "").split()[:MAX_WORDS]:
         select_ = select_.where(_word_matches(user, word))
     ordering = Ordering(APPLICATION_SORTS[query.sort], Instance.id, query.order == "desc")
-    return keyset_page(select_, ordering, query.after, query.limit)
+    return keyset_page(select_, ordering, query.after, query.limit or DEFAULT_LIMIT)
 
 
 def _filtered(select_: Select, query: ApplicationQuery) -> Select:

@@ -12,7 +12,7 @@ from ...forms import decode_submission, render_form
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from ...services.lifecycle import tasks
 from ...services.lifecycle.attachments import file_fields
-from ...services.reading import application_content, history_view, queries
+from ...services.reading import application_content, history_view, inbox
 from . import bp
 
 
@@ -25,12 +25,21 @@ def home():
 @bp.get("/inbox")
 @login_required
 def index():
-    sort = request.args.get("sort", "due")
-    phase = request.args.get("phase") or None
-    items = queries.ready_tasks_for(current_user, sort=sort, phase=phase)
-    phases = sorted({t.phase for t in queries.ready_tasks_for(current_user) if t.phase})
+    query = inbox.InboxQuery(
+        phase=request.args.get("phase") or None,
+        call=request.args.get("call", type=int),
+        sort=request.args.get("sort", "due"),
+        order=request.args.get("order", "asc"),
+        after=request.args.get("after") or None,
+        limit=request.args.get("limit", type=int),
+    ).normalised()
     return render_template(
-        "inbox/index.html", tasks=items, sort=sort, phase=phase, phases=phases, now=clock.now()
+        "inbox/index.html",
+        page=inbox.inbox_page(current_user, query),
+        query=query,
+        phases=inbox.inbox_phases(current_user),
+        calls=inbox.inbox_calls(current_user),
+        now=clock.now(),
     )
 
 
