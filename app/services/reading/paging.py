@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlalchemy.orm import QueryableAttribute
 
 from ...extensions import db
@@ -39,7 +39,8 @@ class Ordering:
 
 def keyset_page(query: Select, ordering: Ordering, after: Any, limit: int) -> Page:
     """One page of `query` (a select of one entity) in `ordering`, after the row whose id is `after`."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    counting = query.with_only_columns(func.count(ordering.id_column), maintain_column_froms=True)
+    total = db.session.scalar(counting.order_by(None)) or 0
     key, id_column = ordering.key, ordering.id_column
     if after is not None:
         start = db.session.execute(

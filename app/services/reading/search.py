@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, Select, column, func, or_, select, table
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager
 
 from ...extensions import db
 from ...models import Call, Instance, Organisation, SearchText, User
@@ -81,6 +81,12 @@ def search_applications(user: User, query: ApplicationQuery = ApplicationQuery()
         .join(_city, _city.id == Instance.city_org_id)
         .join(Call, Call.id == Instance.call_id)
         .where(visible_instances_filter(user))
+        # The rows show the county, city and call: read from these joins, not joined a second time.
+        .options(
+            contains_eager(Instance.applicant.of_type(_applicant)),
+            contains_eager(Instance.city.of_type(_city)),
+            contains_eager(Instance.call),
+        )
     )
     select_ = _filtered(select_, query)
     for word in (query.q or "").split()[:MAX_WORDS]:
