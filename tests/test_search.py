@@ -146,3 +146,22 @@ def test_odd_input_falls_back_instead_of_failing(world, programme):
     assert len(found(world, "province", sort="nonsense", order="sideways", after=10**30)) == 3
     assert found(world, "province", q='"%_\\') == []
     assert found(world, "province", q="  ") == found(world, "province")
+
+
+def test_a_step_that_fails_leaves_no_words_behind(world, monkeypatch):
+    """The texts are written in the step's transaction: a step that cannot commit writes none."""
+    from app.services.store import transitions
+
+    instance = world.start("370102")
+
+    def broken_announce(*args, **kwargs):
+        raise RuntimeError("the notifications could not be written")
+
+    monkeypatch.setattr(transitions, "announce", broken_announce)
+    plan = driver.declaration()["plan_background"] + PLAN_WORDS
+    with pytest.raises(RuntimeError):
+        world.declare(instance, plan_background=plan)
+    assert db.session.scalar(db.select(db.func.count(SearchText.id))) == 0
+    monkeypatch.undo()
+    world.declare(instance, plan_background=plan)
+    assert found(world, "province", q=PLAN_WORDS) == [instance.id]
