@@ -1,4 +1,4 @@
-"""Command-line entry points: `flask --app app seed | deploy | worker`."""
+"""Command-line entry points: `flask --app app seed | deploy | worker | reindex-search`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .services.accounts import credentials
 from .services.administration import users
 from .services.errors import ServiceError, ValidationFailed
 from .services.lifecycle import timers
-from .services.store import deployment, reference_data
+from .services.store import deployment, reference_data, search_index
 
 
 def register(app: Flask) -> None:
@@ -45,12 +45,20 @@ def register(app: Flask) -> None:
             )
         else:
             click.echo(f"process version {version.version}: bpmn/ and forms/ unchanged")
+        indexed = search_index.reindex_if_missing()
+        if indexed:
+            click.echo(f"search texts written for {indexed} past step(s)")
         if demo:
             users = seeding.create_demo_users(password)
             click.echo(f"demo accounts: {users}")
             created = seeding.create_demo_programme()
             seeding.create_demo_draft()
             click.echo(f"demo applications created: {created}")
+
+    @app.cli.command("reindex-search")
+    def reindex_search_command() -> None:
+        """Rewrite the search texts of every application from its history (steps write their own)."""
+        click.echo(f"search texts written for {search_index.reindex()} step(s)")
 
     @app.cli.command("reset-password")
     @click.argument("username")

@@ -19,7 +19,9 @@ never by element ids: a process owner may rename or redraw a task and its opinio
 
 from __future__ import annotations
 
-from .models import User
+from sqlalchemy import ColumnElement, true
+
+from .models import SearchText, User
 from .roles import Role
 
 # Roles whose submissions are confidential: what their tasks submit, and the workflow data that
@@ -48,3 +50,15 @@ def may_see_submission(viewer: User, role: str | None, author_id: int | None) ->
     if not is_confidential(role) or sees_every_submission(viewer):
         return True
     return author_id is not None and author_id == viewer.id
+
+
+def findable_texts_filter(viewer: User) -> ColumnElement[bool]:
+    """`may_see_submission` as a SQL condition on the search texts: what `viewer` may find by.
+
+    A confidential text (an expert's opinion, or the experts a picker named) is found only by the
+    province, the auditors and its author; the texts of other submissions by whoever sees the
+    application (the search joins ``app.scope`` for that).
+    """
+    if sees_every_submission(viewer):
+        return true()
+    return SearchText.confidential.is_(False) | (SearchText.author_id == viewer.id)

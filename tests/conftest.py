@@ -38,10 +38,16 @@ def _config(db_path, clock) -> dict:
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
     """A migrated database with reference data, users and version 1 deployed."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    prepare_database(f"sqlite:///{path}")
+    return path
+
+
+def prepare_database(url: str) -> None:
+    """Migrate the empty database at `url` and give it reference data, users and version 1."""
     from flask_migrate import upgrade
 
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    app = create_app(TestConfig, **_config(path, FrozenClock(START - timedelta(days=30))))
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, CLOCK=FrozenClock(START - timedelta(days=30)))
     with app.app_context():
         upgrade()
         reference_data.load_reference_data()
@@ -51,7 +57,6 @@ def template_db(tmp_path_factory):
         _deploy("test deployment")
         db.session.remove()
         db.engine.dispose()
-    return path
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from app.services.errors import NotFound, ValidationFailed
 from app.services.lifecycle import tasks
 from app.services.reading import history_view, queries
+from app.services.reading.search import search_applications
 
 
 @pytest.fixture
@@ -29,9 +30,9 @@ def test_each_assigned_expert_gets_a_task_and_sees_only_assigned_applications(wo
     for expert in ("expert05", "expert06"):
         mine = queries.ready_tasks_for(world.user(expert))
         assert [(t.element_id, t.instance_id) for t in mine] == [("Task_ExpertOpinion", forwarded.id)]
-        assert [i.id for i in queries.list_instances(world.user(expert))] == [forwarded.id]
+        assert [i.id for i in search_applications(world.user(expert)).items] == [forwarded.id]
     assert queries.ready_tasks_for(world.user("expert08")) == []
-    assert queries.list_instances(world.user("expert08")) == []
+    assert search_applications(world.user("expert08")).items == []
     with pytest.raises(NotFound):
         tasks.task_context(world.user("expert05"), world.opinion_task(forwarded, "expert06").id)
 

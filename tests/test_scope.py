@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.services.reading import queries
+from app.services.reading.search import search_applications
 
 from .web_helpers import login
 
@@ -19,10 +20,10 @@ def qingdao_application(world):
 
 def test_jinan_sees_nothing_of_qingdao(world, qingdao_application):
     jinan = world.user("370100")
-    assert queries.list_instances(jinan) == []
+    assert search_applications(jinan).items == []
     assert queries.ready_tasks_for(jinan) == []
     qingdao = world.user("370200")
-    assert [i.id for i in queries.list_instances(qingdao)] == [qingdao_application.id]
+    assert [i.id for i in search_applications(qingdao).items] == [qingdao_application.id]
 
 
 @pytest.mark.parametrize("username", ["370100", "370102", "expert05", "owner", "admin"])

@@ -11,6 +11,7 @@ from .notifications import Notification, OutboxMail
 from .organisations import Organisation
 from .programme import Call, ProcessDraft, ProcessVersion
 from .rate_limits import RateLimitCounter
+from .search import SearchText
 from .security import SecurityEvent
 from .sessions import LoginSession
 from .users import ApiToken, User, UserRole
@@ -34,6 +35,7 @@ __all__ = [
     "ProcessVersion",
     "RateLimitCounter",
     "ReadyTask",
+    "SearchText",
     "SecurityEvent",
     "TaskDraft",
     "User",

@@ -19,6 +19,10 @@ class Instance(Model):
     __table_args__ = (
         Index("ix_instances_city_status", "city_org_id", "status"),
         Index("ix_instances_next_timer", "status", "next_timer_at"),
+        # Lists page by keyset: the sort column, then the id.
+        Index("ix_instances_updated_id", "updated_at", "id"),
+        Index("ix_instances_call_id", "call_id", "id"),
+        Index("ix_instances_phase_id", "phase", "id"),
         # One running application per county and call, even when two starts race.
         Index(
             "uq_instances_running_per_call",

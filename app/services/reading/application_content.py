@@ -21,8 +21,8 @@ from flask_babel import gettext as _
 from ...models import HistoryEvent, Instance, ReadyTask, User
 from ...roles import Role
 from ..errors import NotFound
+from ..store.submission_roles import step_role
 from . import queries
-from .disclosure import step_role
 from .form_blocks import declarations_of
 from .history_view import event_views
 from .plan_diff import Comparison, compare

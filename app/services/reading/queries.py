@@ -15,44 +15,16 @@ from ..errors import MAX_ID, NotFound
 from ..store.deployment import engine_for
 from ..store.runs import load_run
 
-INBOX_SORTS = {
-    "due": (ReadyTask.due_at.is_(None), ReadyTask.due_at, ReadyTask.ready_since),
-    "newest": (ReadyTask.ready_since.desc(),),
-    "oldest": (ReadyTask.ready_since,),
-}
 
-
-def ready_tasks_for(user: User, *, sort: str = "due", phase: str | None = None) -> list[ReadyTask]:
+def ready_tasks_for(user: User) -> list[ReadyTask]:
     """The tasks of `user`'s units and of `user` in person (those another member holds too, shown with
-    their holder); by default the earliest due first, so late duties lead (R7)."""
+    their holder), the earliest due first, so late duties lead (R7).
+
+    All of them (the API's task list, the demo); the inbox pages through them with ``inbox``.
+    """
     query = select(ReadyTask).join(Instance).where(unit_tasks_filter(user))
-    if phase:
-        query = query.where(ReadyTask.phase == phase)
-    return list(db.session.scalars(query.order_by(*INBOX_SORTS.get(sort, INBOX_SORTS["due"]))))
-
-
-@dataclass(frozen=True)
-class InstanceFilters:
-    city: str | None = None  # adcode
-    phase: str | None = None
-    theme: str | None = None  # substring of the theme title or its code
-    status: str | None = None
-
-
-def list_instances(user: User, filters: InstanceFilters = InstanceFilters()) -> list[Instance]:
-    query = select(Instance).where(visible_instances_filter(user))
-    if filters.city:
-        query = query.join(Organisation, Organisation.id == Instance.city_org_id).where(
-            Organisation.adcode == filters.city
-        )
-    if filters.phase:
-        query = query.where(Instance.phase == filters.phase)
-    if filters.status:
-        query = query.where(Instance.status == filters.status)
-    if filters.theme:
-        pattern = f"%{filters.theme}%"
-        query = query.where(Instance.theme_title.like(pattern) | (Instance.theme_code == filters.theme))
-    return list(db.session.scalars(query.order_by(Instance.updated_at.desc())))
+    order = (ReadyTask.due_at.is_(None), ReadyTask.due_at, ReadyTask.ready_since)
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 def phases_in_scope(user: User) -> list[str]:

@@ -52,3 +52,20 @@ def expand_documents(form: FormDefinition, data: dict[str, Any]) -> dict[str, An
             if doc is not None:
                 values.update(doc.content)
     return values
+
+
+def with_documents_inline(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` (as the engine got it) with each document reference replaced by the document's fields.
+
+    Unlike `expand_documents` it needs no form: it follows the references themselves (a step's
+    history event keeps them, whichever form wrote it).
+    """
+    values = dict(data)
+    suffix = reference_key("")
+    for key, ref in data.items():
+        if key.endswith(suffix) and isinstance(ref, dict) and isinstance(ref.get("id"), int):
+            doc = db.session.get(Document, ref["id"])
+            if doc is not None:
+                del values[key]
+                values.update(doc.content)
+    return values

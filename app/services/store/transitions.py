@@ -1,4 +1,5 @@
-"""Persisting one step of a workflow: new state, ready-task rows and history events, together.
+"""Persisting one step of a workflow: new state, ready-task rows, history events and their search
+texts, together.
 
 Callers open no transaction of their own: `commit_transition` writes everything and commits, or
 rolls back and raises. The optimistic revision check (UPDATE ... WHERE revision = :seen) makes two
@@ -21,7 +22,7 @@ from ...extensions import db
 from ...models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, User, UserRole
 from ...roles import Role
 from ...scope import Assignee, assignee_for_lane, relation_of
-from . import incidents
+from . import incidents, search_index
 from .announcements import announce
 from .history_chain import GENESIS_HASH, event_digest, field_hashes, sha256_text
 
@@ -213,7 +214,7 @@ def append_note(instance: Instance, event: EventRecord) -> None:
 
 def _append_events(
     instance: Instance, events: list[EventRecord], revision_before: int, revision_after: int, state_hash: str
-) -> None:
+) -> list[HistoryEvent]:
     last = db.session.execute(
         select(HistoryEvent.seq, HistoryEvent.event_hash)
         .where(HistoryEvent.instance_id == instance.id)
@@ -221,6 +222,7 @@ def _append_events(
         .limit(1)
     ).first()
     seq, prev_hash = (last.seq, last.event_hash) if last else (0, GENESIS_HASH)
+    appended = []
     for event in events:
         seq += 1
         content = dict(
@@ -241,9 +243,12 @@ def _append_events(
         )
         hashes = field_hashes(content)
         digest = event_digest(hashes, prev_hash)
-        db.session.add(HistoryEvent(**content, field_hashes=hashes, prev_hash=prev_hash, event_hash=digest))
+        row = HistoryEvent(**content, field_hashes=hashes, prev_hash=prev_hash, event_hash=digest)
+        db.session.add(row)
+        appended.append(row)
         prev_hash = digest
         revision_before = revision_after
+    return appended
 
 
 def commit_transition(
@@ -300,7 +305,9 @@ def commit_transition(
                 raise StaleRevision()
         added = _sync_ready_tasks(instance, snapshot, dues, now)
         _sync_named_experts(instance, snapshot)
-        _append_events(instance, events, revision_seen, new_revision, state_hash)
+        appended = _append_events(instance, events, revision_seen, new_revision, state_hash)
+        db.session.flush()
+        search_index.index_events(appended)
         incidents.note_step(instance, snapshot.stalled_at, new_revision, now)
         announce(instance, added, snapshot.end, now, actor_id=events[0].actor_id if events else None)
         db.session.commit()

@@ -9,13 +9,14 @@ from ...services.administration import changes as admin_change_log
 from ...services.audit import access, chain_check, reexecution
 from ...services.lifecycle import applications, instance_actions, reminders, tasks
 from ...services.notices import bell
-from ...services.reading import queries, read_models
+from ...services.reading import queries, read_models, search
 from ...services.store import incidents
 from ..exports import audit_package_response
 from ..sign_in_limits import address_limit
 from . import blp
 from .auth import api_user, bearer_token, token_required
 from .schemas import (
+    PAGE_HEADERS,
     ActionSchema,
     AdminChangePage,
     AdminChangeQuery,
@@ -158,10 +159,14 @@ class NotificationsRead(MethodView):
 class Instances(MethodView):
     @token_required
     @blp.arguments(InstanceQuery, location="query")
-    @blp.response(200, InstanceSchema(many=True))
+    @blp.response(200, InstanceSchema(many=True), headers=PAGE_HEADERS)
     def get(self, args):
-        """Applications in my scope, filtered by city adcode, phase, theme or status."""
-        return queries.list_instances(api_user(), queries.InstanceFilters(**args))
+        """Applications in my scope: searched, filtered, sorted, a page at a time (see X-Next-After)."""
+        page = search.search_applications(api_user(), search.ApplicationQuery(**args))
+        headers = {"X-Total-Count": str(page.total)}
+        if page.next_after is not None:
+            headers["X-Next-After"] = str(page.next_after)
+        return page.items, headers
 
     @token_required
     @blp.arguments(StartRequest, required=False)

@@ -14,13 +14,15 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields
-from marshmallow.validate import OneOf, Range
+from marshmallow.validate import Length, OneOf, Range
 
 from ... import clock
 from ...forms import has_unstorable_character
 from ...services.administration.changes import KINDS as ADMIN_CHANGE_KINDS
 from ...services.errors import MAX_ID
 from ...services.notices.texts import headline
+from ...services.reading.paging import DEFAULT_LIMIT, MAX_LIMIT
+from ...services.reading.search import APPLICATION_SORTS, MAX_QUERY, ORDERS
 
 
 class Text(fields.String):
@@ -230,10 +232,44 @@ class StartRequest(Schema):
 
 
 class InstanceQuery(Schema):
+    """The same search, filters, sorting and keyset paging as the web's list of applications."""
+
+    q = fields.String(
+        required=False,
+        validate=Length(max=MAX_QUERY),
+        metadata={
+            "description": "words, all of which must match: a county (历下, 济南市历下区, 370102), city, "
+            "theme, call, application number, or (3 characters or more) the text of a plan or opinion "
+            "the caller may read"
+        },
+    )
     city = fields.String(required=False, metadata={"description": "city adcode, e.g. 370100"})
+    call = fields.Integer(
+        required=False, validate=Range(min=1, max=MAX_ID - 1), metadata={"description": "call id"}
+    )
     phase = fields.String(required=False)
-    theme = fields.String(required=False)
-    status = fields.String(required=False)
+    theme = fields.String(required=False, metadata={"description": "part of the theme's title, or its code"})
+    status = fields.String(required=False, validate=OneOf(["running", "completed"]))
+    sort = fields.String(required=False, validate=OneOf(list(APPLICATION_SORTS)), load_default="updated")
+    order = fields.String(required=False, validate=OneOf(list(ORDERS)), load_default="desc")
+    after = fields.Integer(
+        required=False,
+        validate=Range(min=1, max=MAX_ID - 1),
+        metadata={
+            "description": "the X-Next-After of the page before: the page starts after that application"
+        },
+    )
+    limit = fields.Integer(required=False, validate=Range(min=1, max=MAX_LIMIT), load_default=DEFAULT_LIMIT)
+
+
+# The headers of a page of a list (the body is the page's items).
+PAGE_HEADERS = {
+    "X-Total-Count": {"description": "how many items match, on every page", "schema": {"type": "integer"}},
+    "X-Next-After": {
+        "description": "pass as ?after= for the next page; absent on the last page",
+        "schema": {"type": "integer"},
+    },
+}
 
 
 class UploadRequest(Schema):

@@ -13,7 +13,7 @@ from ...services.accounts import delegations
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from ...services.lifecycle import claims, tasks
 from ...services.lifecycle.attachments import file_fields
-from ...services.reading import application_content, history_view, queries
+from ...services.reading import application_content, history_view, inbox
 from . import bp
 
 
@@ -26,18 +26,23 @@ def home():
 @bp.get("/inbox")
 @login_required
 def index():
-    sort = request.args.get("sort", "due")
-    phase = request.args.get("phase") or None
-    items = queries.ready_tasks_for(current_user, sort=sort, phase=phase)
-    phases = sorted({t.phase for t in queries.ready_tasks_for(current_user) if t.phase})
+    query = inbox.InboxQuery(
+        phase=request.args.get("phase") or None,
+        call=request.args.get("call", type=int),
+        sort=request.args.get("sort", "due"),
+        order=request.args.get("order", "asc"),
+        after=request.args.get("after") or None,
+        limit=request.args.get("limit", type=int),
+    ).normalised()
+    page = inbox.inbox_page(current_user, query)
     return render_template(
         "inbox/index.html",
-        tasks=items,
-        claim_views=claims.claim_views(current_user, items),
+        page=page,
+        claim_views=claims.claim_views(current_user, page.items),
         may_delegate=bool(delegations.colleagues(current_user)),
-        sort=sort,
-        phase=phase,
-        phases=phases,
+        query=query,
+        phases=inbox.inbox_phases(current_user),
+        calls=inbox.inbox_calls(current_user),
         now=clock.now(),
     )
 

@@ -10,7 +10,7 @@ from ...forms import decode_submission, render_form
 from ...scope import can_audit, can_start_application
 from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
 from ...services.lifecycle import applications, calls, instance_actions, instance_page, reminders
-from ...services.reading import application_content, history_view, queries
+from ...services.reading import application_content, history_view, queries, search
 from ...services.reading.application_form import application_form_for
 from .. import exports
 from . import bp
@@ -19,17 +19,24 @@ from . import bp
 @bp.get("")
 @login_required
 def index():
-    filters = queries.InstanceFilters(
+    query = search.ApplicationQuery(
+        q=request.args.get("q"),
         city=request.args.get("city") or None,
+        call=request.args.get("call", type=int),
         phase=request.args.get("phase") or None,
-        theme=(request.args.get("theme") or "").strip() or None,
+        theme=request.args.get("theme"),
         status=request.args.get("status") or None,
-    )
+        sort=request.args.get("sort", "updated"),
+        order=request.args.get("order", "desc"),
+        after=request.args.get("after", type=int),
+        limit=request.args.get("limit", type=int),
+    ).normalised()
     return render_template(
         "instances/index.html",
-        instances=queries.list_instances(current_user, filters),
-        filters=filters,
+        page=search.search_applications(current_user, query),
+        query=query,
         cities=queries.cities(),
+        calls=calls.all_calls(),
         phases=queries.phases_in_scope(current_user),
         can_start=can_start_application(current_user),
         open_calls=calls.open_calls(),

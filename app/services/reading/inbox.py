@@ -1,0 +1,90 @@
+"""The inbox as a list: the tasks of the user's units (with their holders), filtered by phase and
+call, sorted by any column it shows, a page at a time (``paging``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import aliased
+
+from ...extensions import db
+from ...models import Call, Instance, Organisation, ReadyTask, User
+from ...models.types import UTCDateTime
+from ...scope import unit_tasks_filter
+from .paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, SortKey, keyset_page
+
+# A task without a due date sorts after every dated one (R7: late duties lead).
+_UNDATED = datetime(9999, 12, 31, tzinfo=UTC)
+_applicant = aliased(Organisation, name="applicant_org")
+_holder = aliased(User, name="holder")
+
+INBOX_SORTS: dict[str, SortKey] = {
+    "task": ReadyTask.name,
+    "application": ReadyTask.instance_id,
+    "applicant": _applicant.adcode,
+    "call": Instance.call_id,
+    "phase": func.coalesce(ReadyTask.phase, ""),
+    "due": func.coalesce(ReadyTask.due_at, literal(_UNDATED, UTCDateTime())),
+    "holder": func.coalesce(_holder.display_name, ""),
+}
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """What the inbox asks for; every field comes from the URL, so it can be bookmarked."""
+
+    phase: str | None = None
+    call: int | None = None
+    sort: str = "due"
+    order: str = "asc"
+    after: str | None = None  # the id of the last task of the page before
+    limit: int | None = None  # DEFAULT_LIMIT; at most MAX_LIMIT
+
+    def normalised(self) -> InboxQuery:
+        """Unknown sorts and orders fall back to the default (the earliest due first)."""
+        return replace(
+            self,
+            sort=self.sort if self.sort in INBOX_SORTS else "due",
+            order=self.order if self.order in ("asc", "desc") else "asc",
+            after=(self.after or "")[:36] or None,
+            limit=min(max(self.limit or DEFAULT_LIMIT, 1), MAX_LIMIT),
+        )
+
+
+def _actionable(user: User):
+    return (
+        select(ReadyTask)
+        .join(Instance, Instance.id == ReadyTask.instance_id)
+        .where(unit_tasks_filter(user))
+    )
+
+
+def inbox_page(user: User, query: InboxQuery = InboxQuery()) -> Page[ReadyTask]:
+    query = query.normalised()
+    select_ = (
+        _actionable(user)
+        .join(_applicant, _applicant.id == Instance.applicant_org_id)
+        .outerjoin(_holder, _holder.id == ReadyTask.claimed_by_id)
+    )
+    if query.phase:
+        select_ = select_.where(ReadyTask.phase == query.phase)
+    if query.call is not None:
+        select_ = select_.where(Instance.call_id == query.call)
+    ordering = Ordering(INBOX_SORTS[query.sort], ReadyTask.id, query.order == "desc")
+    return keyset_page(select_, ordering, query.after, query.limit or DEFAULT_LIMIT)
+
+
+def inbox_phases(user: User) -> list[str]:
+    """The phases of the user's tasks, for the phase filter."""
+    phases = db.session.scalars(
+        _actionable(user).with_only_columns(ReadyTask.phase).distinct().order_by(ReadyTask.phase)
+    )
+    return [p for p in phases if p]
+
+
+def inbox_calls(user: User) -> list[Call]:
+    """The calls of the user's tasks' applications, for the call filter."""
+    ids = _actionable(user).with_only_columns(Instance.call_id).distinct()
+    return list(db.session.scalars(select(Call).where(Call.id.in_(ids)).order_by(Call.opened_at)))
