@@ -107,7 +107,15 @@ class _ViewBuilder:
         return sections
 
     def summary(self) -> list[SummaryEntry]:
-        return [SummaryEntry(anchor_for(e.field), self._label_for(e.field), e.message) for e in self.errors]
+        """One entry per error; a message that already names its field is not prefixed with the name
+        again (实验方案目前共… rather than 实验方案：实验方案目前共…)."""
+        entries = []
+        for e in self.errors:
+            label = self._label_for(e.field)
+            if label and label.casefold() in e.message.casefold():
+                label = None
+            entries.append(SummaryEntry(anchor_for(e.field), label, e.message))
+        return entries
 
     # -- items ------------------------------------------------------------------------------
 

@@ -155,3 +155,15 @@ def test_messages_and_page_text_arrive_in_chinese_with_a_catalog(
     html = render_form(declaration, data, errors)
     assert "请修改以下 2 处问题：" in html
     assert ">删除</button>" in html
+
+
+def test_the_summary_does_not_repeat_a_label_the_message_already_names(
+    zh_app, form_named, make_declaration, make_plan
+):
+    declaration = form_named("declaration")
+    data = make_declaration(department=None, **make_plan(3999))
+    html = render_form(declaration, data, validate_submission(declaration, data))
+    summary = html[html.index("form-error-summary") : html.index("</ul>")]
+    assert "实验方案</span>" not in summary  # not 实验方案：实验方案目前共…
+    assert '<span class="form-error-summary__message">实验方案目前共 3999 字' in summary
+    assert '<span class="form-error-summary__label">业务部门</span>' in summary  # other entries keep it
