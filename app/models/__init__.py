@@ -7,7 +7,7 @@ from .incidents import Incident
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .notifications import Notification, OutboxMail
 from .organisations import Organisation
-from .programme import Call, ProcessDraft, ProcessVersion
+from .programme import Call, CallAttachment, ProcessDraft, ProcessVersion
 from .rate_limits import RateLimitCounter
 from .security import SecurityEvent
 from .sessions import LoginSession
@@ -17,6 +17,7 @@ __all__ = [
     "Attachment",
     "ApiToken",
     "Call",
+    "CallAttachment",
     "Document",
     "HistoryEvent",
     "Incident",
