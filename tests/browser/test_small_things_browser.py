@@ -89,14 +89,23 @@ def test_typed_line_breaks_are_kept_and_the_history_time_does_not_wrap(live_serv
     _keep("small-history-phone")
 
 
-def test_the_replay_diagram_fills_its_box(live_server, page):
+def _assert_fills(page, holder: str) -> None:
+    page.wait_for_selector(f"{holder}[data-loaded] .djs-element")
+    box = page.locator(holder).bounding_box()
+    drawn = page.locator(f"{holder} svg .viewport").bounding_box()
+    assert drawn["width"] / box["width"] > 0.8 and drawn["height"] / box["height"] > 0.7, (drawn, box)
+
+
+def test_the_diagrams_fill_their_box_on_the_replay_and_the_application_page(live_server, page):
     base, app = live_server
     instance_id, _ = _declared(app)
     sign_in(page, base, "auditor")
     page.goto(f"{base}/audit/instances/{instance_id}/replay")
-    page.wait_for_selector("#replay-diagram[data-loaded] .djs-element")
-    box = page.locator("#replay-diagram").bounding_box()
-    drawn = page.locator("#replay-diagram svg .viewport").bounding_box()
-    assert drawn["width"] / box["width"] > 0.8 and drawn["height"] / box["height"] > 0.7, (drawn, box)
+    _assert_fills(page, "#replay-diagram")
     screenshot(page, "small-replay")
     _keep("small-replay")
+    page.click(".diagram-tabs .tab:has-text('自主申报')")
+    page.wait_for_selector("#replay-diagram[data-loaded='declaration.bpmn']")
+    _assert_fills(page, "#replay-diagram")
+    page.goto(f"{base}/applications/{instance_id}")
+    _assert_fills(page, "#diagram")

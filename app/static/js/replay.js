@@ -84,28 +84,13 @@
     paint();
   }
 
-  // The box takes the diagram's own proportions at the full width (within sensible bounds), so a wide,
-  // low diagram is not drawn small above an empty area, and a tall one does not outgrow the window.
-  function fitHeight() {
-    var canvas = viewer.get("canvas");
-    canvas.zoom("fit-viewport");
-    var inner = canvas.viewbox().inner;
-    if (!inner.width || !inner.height) { return; }
-    var margin = 24;
-    var wanted = (holder.clientWidth - margin) * (inner.height / inner.width) + margin;
-    var most = Math.max(320, window.innerHeight - 120);
-    holder.style.height = Math.round(Math.min(most, Math.max(200, wanted))) + "px";
-    canvas.resized();
-    canvas.zoom("fit-viewport", "auto");
-  }
-
   function show(file) {
     holder.dataset.loaded = "";
     fetch(holder.dataset.base + encodeURIComponent(file), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (xml) { return viewer.importXML(xml); })
       .then(function () {
-        fitHeight();
+        window.fitDiagramHeight(viewer, holder);
         holder.dataset.loaded = file;
         paint();
       })
