@@ -109,3 +109,28 @@ def test_the_diagrams_fill_their_box_on_the_replay_and_the_application_page(live
     _assert_fills(page, "#replay-diagram")
     page.goto(f"{base}/applications/{instance_id}")
     _assert_fills(page, "#diagram")
+
+
+def test_the_security_log_reads_as_text_and_pages(live_server, page):
+    base, app = live_server
+    with app.app_context():
+        from app.services.audit import security_log
+
+        for n in range(60):
+            security_log.record("sign_in_failed", username=f"guess-{n}")
+            security_log.record_refusal("refused_not_found", message="未找到该申报，或不在您的权限范围内。")
+            security_log.record(
+                "export", what="events_xlsx", rows=n, filters={"city": "370100", "actor": "auditor"}
+            )
+    sign_in(page, base, "auditor")
+    page.goto(f"{base}/audit/security")
+    assert page.locator("[data-testid=security-event]").count() == 50
+    details = page.locator("[data-testid=security-log]").inner_text()
+    assert "\\u" not in details and "{" not in details
+    assert "导出内容：历史事件（Excel）" in details
+    assert page.evaluate("document.documentElement.scrollHeight") < 8000
+    screenshot(page, "small-security-log")
+    _keep("small-security-log")
+    page.click("[data-testid=security-next]")
+    page.wait_for_selector("[data-testid=security-newest]")
+    assert page.locator("[data-testid=security-event]").count() >= 1

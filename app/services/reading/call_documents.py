@@ -17,13 +17,13 @@ _KIND_SHEETS = {"urban": "附件1 城市社区治理实验参考选题", "rural"
 
 
 def notice_pdf(title: str, text: str) -> bytes:
-    """The notice as an A4 PDF: its title, then its text paragraph by paragraph."""
-    parts = [f"<h1>{escape(title)}</h1>"]
-    parts += [f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip()]
+    """The notice as an A4 PDF: its text paragraph by paragraph (the text carries its own heading;
+    ``title`` is the document's title in the PDF's properties)."""
+    paragraphs = "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
     html = (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         '<link rel="stylesheet" href="/static/css/print.css"></head>'
-        f'<body class="notice-document">{"".join(parts)}</body></html>'
+        f'<body class="notice-document">{paragraphs}</body></html>'
     )
     static_folder, static_url_path = current_app.static_folder, current_app.static_url_path
     assert static_folder is not None and static_url_path is not None, "create_app keeps Flask's static folder"

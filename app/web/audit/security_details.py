@@ -31,7 +31,7 @@ def _text(key: str, value: Any) -> str:
     if key == "what" and value in _EXPORT_LABELS:
         return str(_EXPORT_LABELS[value])
     if isinstance(value, dict):
-        return "\n".join(f"{k} = {_text(k, v)}" for k, v in value.items())
+        return "；".join(f"{k} = {_text(k, v)}" for k, v in value.items())
     if isinstance(value, list):
         return "、".join(_text(key, v) for v in value)
     if value is None:
