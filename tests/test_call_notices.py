@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import CallAttachment
 from app.services.errors import Forbidden, ValidationFailed
 from app.services.lifecycle import call_notices
-from app.services.reading.call_documents import reference_themes_xlsx
+from app.services.reading.call_documents import notice_pdf, reference_themes_xlsx
 
 from .web_helpers import csrf_token, login
 
@@ -64,6 +64,11 @@ def test_a_county_cannot_edit_the_notice_or_add_files(client, world):
     )
     assert refused.status_code == 403
     assert _upload(client, call.id, PDF, "x.pdf").status_code == 403
+    stored = call_notices.add_generated(call, "notice", "通知.pdf", PDF)
+    gone = client.post(f"/calls/{call.id}/files/{stored.id}/delete", data={"csrf_token": token})
+    assert gone.status_code == 403 and call_notices.attachments_of(call) == [stored]
+    db.session.delete(stored)
+    db.session.commit()
     db.session.expire_all()
     assert call.notice_text == "" and call_notices.attachments_of(call) == []
     with pytest.raises(Forbidden):
@@ -118,6 +123,11 @@ def test_every_call_offers_the_blank_application_form_as_pdf(client, world):
     template = client.get(f"/calls/{call.id}/application-form.pdf")
     assert template.status_code == 200 and template.mimetype == "application/pdf"
     assert template.data.startswith(b"%PDF-")
+
+
+def test_the_notice_is_made_into_a_pdf(app):
+    with app.test_request_context():
+        assert notice_pdf("通知", "各市民政局：\n现就有关事项通知如下。").startswith(b"%PDF-")
 
 
 def test_the_reference_themes_workbook_lists_attachments_1_and_2(app):
