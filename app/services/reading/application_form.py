@@ -174,7 +174,24 @@ def blank_application_form() -> ApplicationForm:
     layout as every application's form so the two never differ."""
     empty = OpinionBlock()
     return ApplicationForm(
-        0, "", "", "", "", [], "", "", "", "", "", "", "", "", empty, empty, empty, declared=False
+        instance_id=0,
+        applicant="",
+        theme="",
+        kind="",
+        period="",
+        experts=[],
+        department="",
+        lead_name="",
+        lead_post="",
+        lead_office_phone="",
+        lead_mobile="",
+        email="",
+        zone_summary="",
+        experiment_summary="",
+        city_opinion=empty,
+        review_opinion=empty,
+        province_opinion=empty,
+        declared=False,
     )
 
 
