@@ -94,8 +94,11 @@ def test_too_long_a_notice_is_refused_and_the_typed_text_stays_in_the_form(clien
 def test_a_file_that_is_not_what_its_name_says_is_refused(client, world):
     call = world.open_call()
     login(client, "province")
-    refused = _upload(client, call.id, b"MZ not a pdf", "通知.pdf")
+    refused = _upload(client, call.id, b"MZ not a pdf", "通知.pdf", kind="reference_themes")
     assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "不是有效的 pdf 文件" in page
+    assert '<option value="reference_themes" selected>' in page, "the chosen kind is kept"
     assert db.session.query(CallAttachment).count() == 0
     assert _upload(client, call.id, b"", "empty.pdf").status_code == 422
     with pytest.raises(ValidationFailed):

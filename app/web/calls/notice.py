@@ -18,7 +18,14 @@ from ..exports import blank_application_form_pdf
 from . import bp
 
 
-def _page(call_id: int, *, typed: dict | None = None, errors: dict | None = None, status: int = 200):
+def _page(
+    call_id: int,
+    *,
+    typed: dict | None = None,
+    errors: dict | None = None,
+    chosen_kind: str | None = None,
+    status: int = 200,
+):
     call = call_notices.call_for(call_id)
     typed = typed or {"notice_text": call.notice_text, "contacts": call.contacts}
     return render_template(
@@ -30,6 +37,7 @@ def _page(call_id: int, *, typed: dict | None = None, errors: dict | None = None
         can_start=can_start_application(current_user) and call.deadline > now(),
         typed=typed,
         errors=errors or {},
+        chosen_kind=chosen_kind,
     ), status
 
 
@@ -60,7 +68,7 @@ def upload(call_id: int):
         call_notices.add_attachment(current_user, call_id, request.form.get("kind", ""), filename, stream)
     except ValidationFailed as exc:
         flash(exc.message, "error")
-        return _page(call_id, status=exc.status)
+        return _page(call_id, chosen_kind=request.form.get("kind"), status=exc.status)
     flash(_("The file was added to the call."), "success")
     return redirect(url_for("calls.detail", call_id=call_id))
 
