@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from app.demo import driver
 from app.extensions import db
-from app.models import Call, HistoryEvent, Instance, ReadyTask
+from app.models import Call, CallAttachment, HistoryEvent, Instance, ReadyTask
 from app.services.audit import chain_check, reexecution, replay_view, security_log
 from app.services.store.history_chain import event_digest, field_hashes
 
@@ -199,7 +199,7 @@ _AUTH_ENDPOINTS = {"auth.login", "auth.logout", "auth.language", "api.Tokens"}
 def _counts() -> tuple:
     return tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (HistoryEvent, Instance, Call, ReadyTask)
+        for model in (HistoryEvent, Instance, Call, CallAttachment, ReadyTask)
     )
 
 
@@ -209,6 +209,7 @@ def test_the_auditor_cannot_write_anywhere(app, client, api, world, zone):
         "instance_id": zone.id,
         "task_id": task.id,
         "element_id": "Start_ChangeRequest",
+        "call_id": zone.call_id,
         "attachment_id": 1,
         "draft_id": 1,
         "version_id": 1,

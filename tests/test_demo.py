@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from app.demo import driver, seeding
 from app.extensions import db
-from app.models import HistoryEvent, Instance, User
+from app.models import Call, HistoryEvent, Instance, User
 from app.services.audit import chain_check, reexecution
-from app.services.lifecycle import tasks
+from app.services.lifecycle import call_notices, tasks
 from app.services.reading import queries
 
 
@@ -18,6 +18,13 @@ def test_demo_programme_tells_the_story(app):
     created = seeding.create_demo_programme()
     assert created == 25
     assert seeding.create_demo_programme() == 0, "seeding twice adds nothing"
+    for call in db.session.scalars(select(Call)):
+        assert "鲁民函〔2019〕50号" in call.notice_text and "0531-86152869" in call.contacts
+        files = call_notices.attachments_of(call)
+        assert [(f.kind, f.content_type) for f in files] == [
+            ("notice", "application/pdf"),
+            ("reference_themes", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ]
     instances = db.session.scalars(select(Instance)).all()
     outcomes = Counter(i.outcome or i.phase for i in instances)
     assert outcomes["late"] == 2

@@ -140,3 +140,12 @@ def test_a_process_owner_allows_three_rounds_without_touching_python(app, world)
     world.guide_and_revise(fresh)
     world.review_round(fresh, "improve")
     assert world.reload(fresh).outcome == "review_failed"
+
+
+def test_the_applicants_own_submission_is_not_listed_as_an_opinion(world, forwarded):
+    world.assign(forwarded, "expert05")
+    world.opine(forwarded, "expert05", "pass", "基础扎实")
+    ctx = tasks.task_context(world.user("province"), world.task(forwarded, "Task_ReviewDecision").id)
+    panel = history_view.opinions(ctx.instance, world.user("province"))
+    assert [view.role for view in panel.shown] == ["review_expert", "city"]
+    assert all(label != "实验区类型" for view in panel.shown for label, _ in view.lines)

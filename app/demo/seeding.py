@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -17,7 +19,8 @@ from ..extensions import db
 from ..models import Call, Instance, Organisation, ProcessDraft, User, UserRole
 from ..roles import Role
 from ..services.accounts.passwords import hash_password
-from ..services.lifecycle import calls, timers
+from ..services.lifecycle import call_notices, calls, timers
+from ..services.reading.call_documents import notice_pdf, reference_themes_xlsx
 from ..services.workbench import drafts as workbench
 from . import driver
 
@@ -125,10 +128,32 @@ def _frozen_time(start: datetime):
         extensions["clock"] = saved
 
 
+NOTICE_TEXT = (Path(__file__).parent / "notice_2019_50.txt").read_text(encoding="utf-8")
+NOTICE_CONTACTS = "联系人：张蕾、郭洋\n电话：0531-86152869\n电子邮箱：sdmzzqc@shandong.cn"
+
+
+@lru_cache(maxsize=1)
+def _notice_files() -> tuple[tuple[str, str, bytes], ...]:
+    """(kind, file name, content) of the files every demo call publishes, made once per process."""
+    return (
+        (
+            "notice",
+            "鲁民函〔2019〕50号 关于开展全省城乡社区治理实验区建设的通知.pdf",
+            notice_pdf("山东省民政厅关于开展全省城乡社区治理实验区建设的通知", NOTICE_TEXT),
+        ),
+        ("reference_themes", "附件1-2 城乡社区治理实验参考选题.xlsx", reference_themes_xlsx()),
+    )
+
+
 def _open_call(province: User, year: int) -> Call:
-    """The year's call, with the notice's deadline for the electronic plan: 30 June."""
+    """The year's call, with the notice's deadline for the electronic plan (30 June), its text, its
+    contacts and its files (the 申报表 template the app prints blank on every call's page)."""
     deadline = datetime(year, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
-    return calls.open_call(province, f"{year}年度全省城乡社区治理实验区申报", year, deadline)
+    call = calls.open_call(province, f"{year}年度全省城乡社区治理实验区申报", year, deadline)
+    call_notices.update_notice(province, call.id, NOTICE_TEXT, NOTICE_CONTACTS)
+    for kind, filename, content in _notice_files():
+        call_notices.add_generated(call, kind, filename, content)
+    return call
 
 
 def _completed_experiments(province: User) -> int:

@@ -205,13 +205,32 @@ class ProcessDefinition:
         for spec in self.all_specs():
             for task_spec in spec.task_specs.values():
                 element_id = getattr(task_spec, "bpmn_id", None)
-                if element_id:
+                # A multi-instance task's unnamed wrapper shares its id with the named task.
+                if element_id and (task_spec.bpmn_name or element_id not in names):
                     names[element_id] = task_spec.bpmn_name or element_id
         return names
 
     def element_names(self) -> dict[str, str]:
         """Element id -> display name for every flow node (unnamed nodes map to their id)."""
         return self._element_names
+
+    @cached_property
+    def _element_kinds(self) -> dict[str, str]:
+        return {
+            task_spec.bpmn_id: type(task_spec).__name__
+            for spec in self.all_specs()
+            for task_spec in spec.task_specs.values()
+            if getattr(task_spec, "bpmn_id", None) and not task_spec.bpmn_name
+        }
+
+    def unnamed_element_kinds(self) -> dict[str, str]:
+        """Element id -> kind (ParallelGateway, ExclusiveGateway, EndEvent…) of every unnamed flow node,
+        so that pages can describe such a node in words instead of showing its id."""
+        return {
+            element_id: kind
+            for element_id, kind in self._element_kinds.items()
+            if self._element_names[element_id] == element_id
+        }
 
     def elements_by_property(self, name: str) -> dict[str, str]:
         """Element id -> value, for every flow node that declares the ``spiffworkflow:property`` ``name``.

@@ -24,7 +24,7 @@ def message_for(error: ValidationError, field: Field | None) -> str:
     if keyword == "maxLength":
         return too_long_message(limit, len(error.instance))
     if keyword == "pattern":
-        return _pattern_message(widget)
+        return _pattern_message(widget, error.instance)
     if keyword == "format":
         if limit == "email":
             return _email_message()
@@ -61,14 +61,23 @@ def too_long_message(limit: int, count: int) -> str:
     )
 
 
-def _pattern_message(widget: str | None) -> str:
+def _pattern_message(widget: str | None, value: object) -> str:
     if widget == "month":
         return _("Enter a month as YYYY-MM, for example 2026-07.")
     if widget == "tel":
+        if _mobile_of_wrong_length(value):
+            return _("A mobile number has 11 digits.")
         return _("Enter a phone number in digits; a landline needs its area code, e.g. 0531-86123456.")
     if widget == "email":
         return _email_message()
     return _("The value is not in the expected format.")
+
+
+def _mobile_of_wrong_length(value: object) -> bool:
+    """Digits (spaces and dashes aside) starting with 1 but not 11 of them: a mistyped mobile number.
+    Landlines start with their area code's 0, so the landline hint would only mislead here."""
+    digits = str(value).replace(" ", "").replace("-", "")
+    return digits.isdigit() and digits.startswith("1") and len(digits) != 11
 
 
 def _email_message() -> str:

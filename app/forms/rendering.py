@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.forms.checks import count_characters, document_minimum
+from app.forms.conditions import required_conditions
 from app.forms.definition import Field, FormDefinition, enum_key, wants_english
 from app.forms.errors import FieldError
 from app.forms.views import (
@@ -86,6 +87,7 @@ class _ViewBuilder:
         self.errors = errors
         self.locale = locale
         self.readonly = readonly
+        self.conditions = required_conditions(form.schema)
         self.by_path: dict[str, list[str]] = {}
         for error in errors:
             self.by_path.setdefault(error.field, []).append(error.message)
@@ -107,7 +109,15 @@ class _ViewBuilder:
         return sections
 
     def summary(self) -> list[SummaryEntry]:
-        return [SummaryEntry(anchor_for(e.field), self._label_for(e.field), e.message) for e in self.errors]
+        """One entry per error; a message that already names its field is not prefixed with the name
+        again (实验方案目前共… rather than 实验方案：实验方案目前共…)."""
+        entries = []
+        for e in self.errors:
+            label = self._label_for(e.field)
+            if label and label.casefold() in e.message.casefold():
+                label = None
+            entries.append(SummaryEntry(anchor_for(e.field), label, e.message))
+        return entries
 
     # -- items ------------------------------------------------------------------------------
 
@@ -142,12 +152,13 @@ class _ViewBuilder:
             anchor=anchor_for(path) or "",
             label=fld.title_for(self.locale),
             help=fld.help_for(self.locale),
-            required=fld.required,
+            required=self._required(fld, path),
             value=text,
             display=display or EMPTY_DISPLAY,
             checked=value is True,
             options=options,
             errors=self.by_path.get(path, []),
+            required_when=self.conditions.get(path),
         )
 
     def _people(self, fld: Field) -> FieldView:
@@ -178,11 +189,12 @@ class _ViewBuilder:
             anchor=anchor_for(fld.name) or "",
             label=fld.title_for(self.locale),
             help=fld.help_for(self.locale),
-            required=fld.required,
+            required=self._required(fld, fld.name),
             value=value,
             display=display or EMPTY_DISPLAY,
             options=options or [],
             errors=self.by_path.get(fld.name, []),
+            required_when=self.conditions.get(fld.name),
         )
 
     def _table(self, fld: Field) -> TableView:
@@ -269,6 +281,11 @@ class _ViewBuilder:
         )
 
     # -- labels -------------------------------------------------------------------------------
+
+    def _required(self, fld: Field, path: str) -> bool:
+        """Required always, or (a top-level field, by the schema's if/then) with the values as they are."""
+        condition = self.conditions.get(path)
+        return fld.required or (condition is not None and condition.holds(self.values))
 
     def _label_for(self, path: str) -> str | None:
         if not path:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app.forms.conditions import RequiredWhen
 from app.forms.definition import Field
 
 
@@ -55,6 +56,7 @@ class FieldView:
     checked: bool = False
     options: list[Option] = dataclasses.field(default_factory=list)
     errors: list[str] = dataclasses.field(default_factory=list)
+    required_when: RequiredWhen | None = None  # required only in some cases; ``required`` says now
 
     @property
     def ui(self) -> Mapping[str, Any]:

@@ -9,7 +9,7 @@ from .incidents import Incident
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .notifications import Notification, OutboxMail
 from .organisations import Organisation
-from .programme import Call, ProcessDraft, ProcessVersion
+from .programme import Call, CallAttachment, ProcessDraft, ProcessVersion
 from .rate_limits import RateLimitCounter
 from .search import SearchText
 from .security import SecurityEvent
@@ -21,6 +21,7 @@ __all__ = [
     "Attachment",
     "ApiToken",
     "Call",
+    "CallAttachment",
     "Delegation",
     "Document",
     "HistoryEvent",

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from .base import Model
 from .types import UTCDateTime
@@ -39,6 +39,32 @@ class Call(Model):
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The notice the call publishes (its text and whom to ask), which a county reads before starting.
+    notice_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contacts: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class CallAttachment(Model):
+    """A file the call publishes with its notice: the notice itself, the 申报表 template, the reference
+    themes (附件1/2) or another document. Checked like an application's uploads (PDF, Word, Excel)."""
+
+    __tablename__ = "call_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def opens_inline(self) -> bool:
+        """PDFs open in the browser's own viewer; Word and Excel files are downloaded."""
+        return self.content_type == "application/pdf"
 
 
 class ProcessDraft(Model):

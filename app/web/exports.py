@@ -12,7 +12,12 @@ from ..services.audit import access, security_log
 from ..services.audit import exports as audit_exports
 from ..services.lifecycle import attachments
 from ..services.reading import queries
-from ..services.reading.application_form import application_form_for, form_pdf
+from ..services.reading.application_form import (
+    ApplicationForm,
+    application_form_for,
+    blank_application_form,
+    form_pdf,
+)
 
 if TYPE_CHECKING:
     from ..models import User
@@ -20,7 +25,15 @@ if TYPE_CHECKING:
 
 def application_form_pdf(user: User, instance_id: int, locale: str = "zh_CN") -> bytes:
     """The printable 申报表 of an application as `user` may see it, as PDF, styled from the static folder."""
-    form = application_form_for(user, instance_id, locale)
+    return _pdf_of(application_form_for(user, instance_id, locale))
+
+
+def blank_application_form_pdf() -> bytes:
+    """The 申报表 template a call publishes: the same form, blank."""
+    return _pdf_of(blank_application_form())
+
+
+def _pdf_of(form: ApplicationForm) -> bytes:
     html = render_template("instances/application_form.html", form=form)
     static_folder, static_url_path = current_app.static_folder, current_app.static_url_path
     assert static_folder is not None and static_url_path is not None, "create_app keeps Flask's static folder"

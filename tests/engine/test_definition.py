@@ -24,6 +24,12 @@ def test_element_names_cover_flow_nodes_of_called_processes(lifecycle: ProcessDe
     assert "Flow_1" not in names
 
 
+def test_unnamed_elements_are_known_by_their_kind(lifecycle: ProcessDefinition) -> None:
+    kinds = lifecycle.unnamed_element_kinds()
+    assert kinds["Gateway_Merge"] == "ExclusiveGateway"
+    assert "Gateway_CityDecision" not in kinds and "Call_Sub" not in kinds  # named ones keep their name
+
+
 def test_process_names_give_the_phase_labels(lifecycle: ProcessDefinition) -> None:
     assert lifecycle.process_names() == {"main": "测试生命周期", "sub": "自主申报"}
     assert lifecycle.main_process_id == "main"

@@ -155,3 +155,43 @@ def test_messages_and_page_text_arrive_in_chinese_with_a_catalog(
     html = render_form(declaration, data, errors)
     assert "请修改以下 2 处问题：" in html
     assert ">删除</button>" in html
+
+
+def test_the_summary_does_not_repeat_a_label_the_message_already_names(
+    zh_app, form_named, make_declaration, make_plan
+):
+    declaration = form_named("declaration")
+    data = make_declaration(department=None, **make_plan(3999))
+    html = render_form(declaration, data, validate_submission(declaration, data))
+    summary = html[html.index("form-error-summary") : html.index("</ul>")]
+    assert "实验方案</span>" not in summary  # not 实验方案：实验方案目前共…
+    assert '<span class="form-error-summary__message">实验方案目前共 3999 字' in summary
+    assert '<span class="form-error-summary__label">业务部门</span>' in summary  # other entries keep it
+
+
+def test_comments_required_on_return_carry_their_asterisk_exactly_then(city_review):
+    def comments_label(values):
+        field = element_with_id(render_form(city_review, values, []), "field-city_comments")
+        return field[: field.index("</label>")]
+
+    for values, shown in (
+        ({"city_decision": "return"}, True),
+        ({"city_decision": "forward"}, False),
+        ({}, False),
+    ):
+        label = comments_label(values)
+        assert 'data-required-when="city_decision" data-required-value="return"' in label
+        assert (" hidden>*</span>" not in label) is shown, values
+    assert validate_submission(city_review, {"city_decision": "return"})  # and the server still checks
+
+
+def test_an_else_branch_makes_a_field_required_unless_the_condition_holds(app, form_named):
+    form = form_named("city_recommendation")
+    field = element_with_id(
+        render_form(form, {"city_agrees": "decline"}, []), "field-city_recommendation_comments"
+    )
+    assert "data-required-negated" in field and " hidden>*</span>" not in field
+    field = element_with_id(
+        render_form(form, {"city_agrees": "agree"}, []), "field-city_recommendation_comments"
+    )
+    assert " hidden>*</span>" in field

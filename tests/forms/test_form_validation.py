@@ -85,7 +85,7 @@ def test_a_complete_declaration_has_no_errors(declaration, make_declaration):
 def test_declaration_field_errors_in_display_order(declaration, make_declaration):
     data = make_declaration(
         email="personal",
-        lead_mobile="1234",
+        lead_mobile="phone",
         period_start="2026-13",
         department=None,
         experts=[{"name": "王专家", "committee": "provincial"}],
@@ -103,6 +103,19 @@ def test_declaration_field_errors_in_display_order(declaration, make_declaration
     assert found["email"] == "Enter a valid e-mail address, e.g. sqzl@example.gov.cn."
     assert found["lead_mobile"].startswith("Enter a phone number")
     assert found["period_start"] == "Enter a month as YYYY-MM, for example 2026-07."
+
+
+@pytest.mark.parametrize("typed", ["1380000000", "138-0000-00001", "1234"])
+def test_a_mobile_number_of_the_wrong_length_is_told_it_needs_11_digits(declaration, make_declaration, typed):
+    assert messages(validate_submission(declaration, make_declaration(lead_mobile=typed))) == {
+        "lead_mobile": "A mobile number has 11 digits."
+    }
+
+
+@pytest.mark.parametrize("typed", ["12345678901", "0531-861", "电话"])
+def test_other_bad_phone_numbers_keep_the_landline_hint(declaration, make_declaration, typed):
+    found = messages(validate_submission(declaration, make_declaration(lead_mobile=typed)))
+    assert found["lead_mobile"].startswith("Enter a phone number in digits")
 
 
 def test_one_message_per_field(declaration, make_declaration):

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from ...clock import PROGRAMME_TZ
 from ...forms import FormDefinition, render_form
 from ...models import Instance, ProcessVersion
+from ..reading.element_names import readable_element_names
 from ..reading.history_view import acted_by
 from ..reading.people import people_choices
 from ..store.deployment import engine_for, form_for
@@ -91,7 +92,7 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         else None
     )
     data = event.data.get("start_data", {}) if event.kind == "started" else event.data
-    names = engine_for(event.version).definition.element_names()
+    names = readable_element_names(event.version)
     ended = [e for e in step.events if e.kind == "ended"]
     return Frame(
         index=index,
@@ -99,7 +100,7 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         seqs=[e.seq for e in step.events],
         kind=event.kind,
         element_id=event.element_id,
-        element_name=event.element_name or names.get(event.element_id or "", event.element_id),
+        element_name=event.element_name or names.get(event.element_id or ""),
         actor=acted_by(event) if event.actor else None,
         at=event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M"),
         lines=_lines(form, data, locale) if form else [],
@@ -132,7 +133,7 @@ def frames_of(instance: Instance, locale: str = "zh_CN") -> tuple[list[Frame], s
             frames.append(_frame(index, replayed, locale))
     except ReplayError as exc:
         problem = exc.message
-    _with_changes(frames, engine_for(instance.version).definition.element_names())
+    _with_changes(frames, readable_element_names(instance.version))
     return frames, problem
 
 

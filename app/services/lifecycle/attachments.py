@@ -72,6 +72,19 @@ def _check_type(field: str, filename: str, content: bytes) -> str:
     return content_type
 
 
+def checked_file(field: str, filename: str | None, stream) -> tuple[str, str, bytes]:
+    """An uploaded file's safe name, content type and bytes, once it passed the checks (not empty,
+    within ATTACHMENT_MAX_BYTES, a genuine PDF, Word or Excel file); the refusal names `field`."""
+    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    content = stream.read(limit + 1)
+    if not content:
+        raise _problem(field, _("The uploaded file is empty."))
+    if len(content) > limit:
+        raise _problem(field, _("The file is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
+    name = safe_filename(filename)
+    return name, _check_type(field, name, content), content
+
+
 def store_upload(
     user: User, instance_id: int, form: FormDefinition, field: str, filename: str, stream
 ) -> dict:
@@ -81,14 +94,7 @@ def store_upload(
     """
     if field not in file_fields(form):
         raise _problem(field, _("This form has no file field %(name)s.", name=field))
-    limit = current_app.config["ATTACHMENT_MAX_BYTES"]
-    content = stream.read(limit + 1)
-    if not content:
-        raise _problem(field, _("The uploaded file is empty."))
-    if len(content) > limit:
-        raise _problem(field, _("The file is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
-    name = safe_filename(filename)
-    content_type = _check_type(field, name, content)
+    name, content_type, content = checked_file(field, filename, stream)
     attachment = Attachment(
         instance_id=instance_id,
         field=field,

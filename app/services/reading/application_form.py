@@ -169,6 +169,32 @@ def application_form_for(user: User, instance_id: int, locale: str = "zh_CN") ->
     )
 
 
+def blank_application_form() -> ApplicationForm:
+    """The 申报表 with nothing filled in: the template a call publishes (附件3), printed from the same
+    layout as every application's form so the two never differ."""
+    empty = OpinionBlock()
+    return ApplicationForm(
+        instance_id=0,
+        applicant="",
+        theme="",
+        kind="",
+        period="",
+        experts=[],
+        department="",
+        lead_name="",
+        lead_post="",
+        lead_office_phone="",
+        lead_mobile="",
+        email="",
+        zone_summary="",
+        experiment_summary="",
+        city_opinion=empty,
+        review_opinion=empty,
+        province_opinion=empty,
+        declared=False,
+    )
+
+
 def chinese_date(value: datetime | date | str | None) -> str:
     """YYYY年M月D日 in Beijing time, as dates are written on official paper."""
     if not value:

@@ -15,10 +15,12 @@ from flask_babel import gettext as _
 
 from ...forms import FormDefinition
 from ...models import HistoryEvent, Instance, User
+from ...roles import Role
 from ...scope import relation_of
 from ..store.deployment import engine_for, form_for
 from ..store.transitions import NOTE_KINDS
 from .disclosure import ShownEvent, shown_event
+from .element_names import readable_element_names
 from .queries import history_of
 
 # Fields worth showing in a history line: choices (decisions, verdicts), free-text opinions
@@ -41,6 +43,7 @@ class Signature:
 class EventView:
     shown: ShownEvent
     lines: list[tuple[str, str]]  # (label, value) in the form's order
+    step: str = ""  # the element's name, or its kind in words: never its id
 
     @property
     def event(self) -> HistoryEvent:
@@ -70,6 +73,12 @@ class EventView:
     @property
     def has_opinion(self) -> bool:
         return bool(self.lines)
+
+    @property
+    def is_opinion(self) -> bool:
+        """A submission that judges the application: one with decisions or comments, from anyone but
+        the applicant (whose declaration or annual plan is what the others give opinions on)."""
+        return self.has_opinion and self.event.kind in _SUBMISSIONS and self.shown.role != Role.APPLICANT
 
     @property
     def signature(self) -> Signature | None:
@@ -119,6 +128,7 @@ def event_views(instance: Instance, viewer: User, locale: str = "zh_CN") -> list
     """The application's history as `viewer` may read it, oldest first."""
     version = instance.version
     forms = engine_for(version).definition.forms_by_element()
+    names = readable_element_names(version)
     views = []
     for event in history_of(instance):
         shown = shown_event(viewer, event)
@@ -126,7 +136,8 @@ def event_views(instance: Instance, viewer: User, locale: str = "zh_CN") -> list
         lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
         if event.kind in NOTE_KINDS:
             lines = _note_lines(event.kind, shown.data)
-        views.append(EventView(shown, lines))
+        step = event.element_name or names.get(event.element_id or "", "")
+        views.append(EventView(shown, lines, step))
     return views
 
 
@@ -140,9 +151,9 @@ class OpinionsPanel:
 
 
 def opinions(instance: Instance, viewer: User, locale: str = "zh_CN") -> OpinionsPanel:
-    """Completed tasks that decided or commented and `viewer` may read, newest first."""
+    """The opinions on the application that `viewer` may read, newest first."""
     views = event_views(instance, viewer, locale)
     return OpinionsPanel(
-        shown=[view for view in reversed(views) if view.has_opinion and view.event.kind in _SUBMISSIONS],
+        shown=[view for view in reversed(views) if view.is_opinion],
         withheld=sum(1 for view in views if view.withheld),
     )

@@ -55,9 +55,7 @@ class InboxQuery:
 
 def _actionable(user: User):
     return (
-        select(ReadyTask)
-        .join(Instance, Instance.id == ReadyTask.instance_id)
-        .where(unit_tasks_filter(user))
+        select(ReadyTask).join(Instance, Instance.id == ReadyTask.instance_id).where(unit_tasks_filter(user))
     )
 
 

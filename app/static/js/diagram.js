@@ -18,7 +18,7 @@
       .then(function () {
         var canvas = viewer.get("canvas");
         var registry = viewer.get("elementRegistry");
-        canvas.zoom("fit-viewport");
+        window.fitDiagramHeight(viewer, holder);
         mark(registry, canvas, completed, "done");
         mark(registry, canvas, current, "current");
         holder.dataset.loaded = file;

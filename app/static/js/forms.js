@@ -3,7 +3,8 @@
  * Everything works without this script; it only adds comfort:
  *  - [data-doc-counter]: live length of a document (the plan), white space not counted;
  *  - [data-repeat]: add / remove rows of a repeatable table, renumbering the input names;
- *  - [data-theme-picker]: search and filter the reference themes, switch to an own theme.
+ *  - [data-theme-picker]: search and filter the reference themes, switch to an own theme;
+ *  - [data-required-when]: the asterisk of a field required only when another field holds a value.
  * All visible text comes from data attributes rendered (and translated) by the server.
  */
 (function () {
@@ -158,7 +159,35 @@
     filterThemes(null);
   }
 
+  /* ---- fields required only in some cases ------------------------------------------ */
+
+  function setUpRequiredWhen(marker) {
+    const root = marker.closest("form") || marker.closest(".form-body") || document;
+    const deciding = Array.from(root.querySelectorAll(`[name="${marker.dataset.requiredWhen}"]`));
+    const field = marker.closest(".form-field");
+    const inputs = field ? Array.from(field.querySelectorAll("input, textarea, select")) : [];
+
+    function currentValue() {
+      for (const input of deciding) {
+        if (input.type === "checkbox") return input.checked ? "true" : "false";
+        if (input.type !== "radio" || input.checked) return input.value;
+      }
+      return null;
+    }
+
+    function update() {
+      const matches = currentValue() === marker.dataset.requiredValue;
+      const required = marker.hasAttribute("data-required-negated") ? !matches : matches;
+      marker.hidden = !required;
+      inputs.forEach((input) => input.setAttribute("aria-required", String(required)));
+    }
+
+    deciding.forEach((input) => input.addEventListener("change", update));
+    update();
+  }
+
   function setUp() {
+    document.querySelectorAll("[data-required-when]").forEach(setUpRequiredWhen);
     document.querySelectorAll("[data-doc-counter]").forEach(setUpCounter);
     document.querySelectorAll("[data-repeat]").forEach(setUpTable);
     document.querySelectorAll("[data-theme-picker]").forEach(setUpThemePicker);

@@ -90,7 +90,7 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (xml) { return viewer.importXML(xml); })
       .then(function () {
-        viewer.get("canvas").zoom("fit-viewport");
+        window.fitDiagramHeight(viewer, holder);
         holder.dataset.loaded = file;
         paint();
       })

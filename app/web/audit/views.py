@@ -17,6 +17,7 @@ from ...services.errors import MAX_ID, ServiceError
 from ...services.reading import queries
 from ..exports import audit_package_response
 from . import bp
+from .security_details import detail_lines
 
 
 @bp.get("/instances/<int:instance_id>")
@@ -132,6 +133,7 @@ def security():
         filters=filters,
         filter_args={name: value for name, value in vars(filters).items() if value},
         kinds=security_log.KINDS,
+        detail_lines=detail_lines,
     )
 
 

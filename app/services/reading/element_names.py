@@ -1,0 +1,36 @@
+"""What pages call a diagram element: its name, or, for an unnamed one (a joining gateway, say), its
+kind in words. An element id is the process owner's internal handle and is never shown to people."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ...models import ProcessVersion
+from ..store.deployment import engine_for
+
+_KIND_LABELS = {
+    "ParallelGateway": _l("Parallel gateway (paths split or join)"),
+    "ExclusiveGateway": _l("Exclusive gateway (one path is chosen)"),
+    "InclusiveGateway": _l("Inclusive gateway (one or more paths)"),
+    "EventBasedGateway": _l("Event-based gateway (the first event decides)"),
+    "StartEvent": _l("Start event"),
+    "EndEvent": _l("End event"),
+    "IntermediateCatchEvent": _l("Intermediate event (waits)"),
+    "IntermediateThrowEvent": _l("Intermediate event (sends)"),
+    "BoundaryEvent": _l("Boundary event"),
+    "UserTask": _l("User task"),
+    "ScriptTask": _l("Script task"),
+    "CallActivity": _l("Sub-process"),
+    "SubWorkflowTask": _l("Sub-process"),
+    "ParallelMultiInstanceTask": _l("Multi-instance task"),
+}
+
+
+def readable_element_names(version: ProcessVersion) -> dict[str, str]:
+    """Element id -> what to call it on a page, in the request's language."""
+    definition = engine_for(version).definition
+    names = dict(definition.element_names())
+    for element_id, kind in definition.unnamed_element_kinds().items():
+        names[element_id] = str(_KIND_LABELS.get(kind) or _("Unnamed step"))
+    return names
