@@ -9,17 +9,27 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...forms import decode_submission, render_form
+from ...roles import Landing, landing_for
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
-from ...services.lifecycle import tasks
+from ...services.lifecycle import applications, tasks
 from ...services.lifecycle.attachments import file_fields
 from ...services.reading import application_content, history_view, queries
 from . import bp
+
+LANDING_PAGES = {
+    Landing.INBOX: "inbox.index",
+    Landing.GUIDED_APPLICATIONS: "instances.index",
+    Landing.WORKBENCH: "modeler.index",
+    Landing.AUDIT: "audit.index",
+    Landing.ADMINISTRATION: "admin.index",
+}
 
 
 @bp.get("/")
 @login_required
 def home():
-    return redirect(url_for("inbox.index"))
+    """Each role lands where its work is (sign-in and the brand link come here)."""
+    return redirect(url_for(LANDING_PAGES[landing_for(current_user.roles)]))
 
 
 @bp.get("/inbox")
@@ -30,7 +40,14 @@ def index():
     items = queries.ready_tasks_for(current_user, sort=sort, phase=phase)
     phases = sorted({t.phase for t in queries.ready_tasks_for(current_user) if t.phase})
     return render_template(
-        "inbox/index.html", tasks=items, sort=sort, phase=phase, phases=phases, now=clock.now()
+        "inbox/index.html",
+        tasks=items,
+        sort=sort,
+        phase=phase,
+        phases=phases,
+        # A county with nothing to do is shown what it can start.
+        open_calls=applications.open_calls_for(current_user) if not items else [],
+        now=clock.now(),
     )
 
 
