@@ -8,7 +8,7 @@ import pytest
 
 from app.demo import driver
 from app.services.lifecycle import calls
-from tests.conftest import DEADLINE
+from tests.conftest import DEADLINE, World
 
 from .conftest import screenshot, sign_in, sign_out
 
@@ -17,15 +17,19 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1400, "height": 1000}
 
-# The widest elements of a page that scrolls sideways, to say what overflows when it does.
+# What makes a page scroll sideways, to say what overflows when it does: elements reaching past the
+# screen's right edge, and boxes whose content spills out of them.
 _OVERFLOW = """() => {
   const width = window.innerWidth;
+  const all = [...document.querySelectorAll('body *')];
   const name = el => el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className
     ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
-  const wide = [...document.querySelectorAll('body *')]
-    .filter(el => el.getBoundingClientRect().right > width + 1 && el.getClientRects().length)
-    .map(el => name(el) + ' ' + Math.round(el.getBoundingClientRect().right));
-  return {scroll: document.documentElement.scrollWidth, inner: width, wide: wide.slice(0, 8)};
+  const past = all.filter(el => el.getClientRects().length && el.getBoundingClientRect().right > width + 1)
+    .map(el => name(el) + ' ends at ' + Math.round(el.getBoundingClientRect().right));
+  const spills = el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible';
+  const spill = all.filter(spills)
+    .map(el => name(el) + ' holds ' + el.scrollWidth + ' in ' + el.clientWidth);
+  return {scroll: document.documentElement.scrollWidth, inner: width, wide: past.concat(spill).slice(0, 10)};
 }"""
 
 
@@ -196,3 +200,28 @@ def test_desktop_only_pages_say_so_on_a_phone(live_server, page, username, path)
     screenshot(page, f"phone-desktop-only-{username}")
     page.set_viewport_size(DESKTOP)
     assert not notice.is_visible()
+
+
+def test_a_zone_reports_and_requests_a_change_from_its_phone(live_server, page, clock):
+    base, app = live_server
+    with app.app_context():
+        zone = World(app, clock).recognised_zone("370102")
+        zone_id = zone.id
+    page.set_viewport_size(PHONE)
+    sign_in(page, base, "370102")
+    for path in ("/inbox", f"/applications/{zone_id}", f"/applications/{zone_id}/form"):
+        page.goto(base + path)
+        assert _overflow(page) is None, (path, _overflow(page))
+    screenshot(page, "phone-zone-application-form")
+    page.goto(f"{base}/applications/{zone_id}")
+    page.locator("[data-testid=instance-actions] a", has_text="变更").first.click()
+    page.wait_for_selector("[data-testid=action-form]")
+    assert _overflow(page) is None, _overflow(page)
+    page.check("input[name=change_type][value=content]")
+    page.fill("textarea[name=change_reason]", "因辖区社区调整，需相应调整实验安排。")
+    page.fill("textarea[name=change_content]", "增加小区议事会建设内容。")
+    screenshot(page, "phone-zone-change-request")
+    page.locator("button.primary[type=submit]").click()
+    page.wait_for_url(f"{base}/applications/{zone_id}")
+    assert page.locator(".flash-success").is_visible()
+    assert _overflow(page) is None, _overflow(page)

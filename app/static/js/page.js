@@ -32,7 +32,10 @@
     table.querySelectorAll("tbody tr").forEach(function (row) {
       var column = 0;
       Array.prototype.forEach.call(row.cells, function (cell) {
-        if (!cell.hasAttribute("data-label") && headings[column]) cell.setAttribute("data-label", headings[column]);
+        // A cell across several columns ("nothing yet") speaks for itself.
+        if (cell.colSpan === 1 && !cell.hasAttribute("data-label") && headings[column]) {
+          cell.setAttribute("data-label", headings[column]);
+        }
         column += cell.colSpan || 1;
       });
     });
