@@ -149,6 +149,10 @@ def sign_in(page, base_url: str, username: str, password: str = "test-pass") -> 
 
 
 def sign_out(page) -> None:
+    """Sign out as a user would: on a phone the button is in the header's folded menu."""
+    menu = page.locator("[data-testid=menu-toggle]")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
     page.click("text=退出")
 
 
