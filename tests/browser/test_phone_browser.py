@@ -147,10 +147,17 @@ def test_the_header_folds_into_a_menu_whose_links_work(live_server, page):
     page.locator("[data-testid=bell]").click()
     page.wait_for_url(f"{base}/notifications")
 
+    page.locator("[data-testid=menu-toggle]").click()
+    page.locator("[data-testid=language-switch]").click()
+    page.wait_for_selector("html[lang=en]")
+    assert page.locator("[data-testid=menu-toggle]").inner_text().startswith("Menu")
+    assert _overflow(page) is None, _overflow(page)
+    screenshot(page, "phone-english-notifications")
+
     page.set_viewport_size(DESKTOP)
     assert not page.locator("[data-testid=menu-toggle]").is_visible()
     assert page.locator(".mainnav a[href='/applications']").is_visible()
-    screenshot(page, "desktop-header")
+    screenshot(page, "desktop-header-english")
 
 
 def test_the_city_forwards_an_application_from_its_phone(live_server, page):
