@@ -78,12 +78,25 @@ def test_the_administration_lists_its_pages_and_refuses_participants(client):
     assert client.get("/admin").status_code == 403
 
 
+def _who(html: str) -> str:
+    who = html[html.index('data-testid="who"') :]
+    return who[: who.index("</span></span>")]
+
+
 def test_the_header_shows_name_unit_and_role(client):
     _, html = _landing(client, "370124")
-    who = html[html.index('data-testid="who"') :]
-    who = who[: who.index("</span></span>")]
     for part in ("济南市平阴县民政局", "济南市平阴县", "申报单位"):
-        assert part in who
+        assert part in _who(html)
+
+
+def test_the_header_names_every_role_held(client):
+    _, html = _landing(client, "expert07")
+    assert "指导专家、评审专家" in _who(html)
+
+
+def test_the_header_does_not_repeat_a_name_that_is_the_role(client):
+    _, html = _landing(client, "admin")
+    assert _who(html).count("系统管理员") == 1
 
 
 def test_someone_with_tasks_lands_in_the_inbox_whatever_else_they_are():

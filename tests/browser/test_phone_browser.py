@@ -233,3 +233,16 @@ def test_a_zone_reports_and_requests_a_change_from_its_phone(live_server, page, 
     page.wait_for_url(f"{base}/applications/{zone_id}")
     assert page.locator(".flash-success").is_visible()
     assert _overflow(page) is None, _overflow(page)
+
+
+def test_the_administrator_lands_on_the_administration_and_opens_its_pages(live_server, page):
+    base, _app = live_server
+    sign_in(page, base, "admin")
+    assert page.url == f"{base}/admin"
+    screenshot(page, "desktop-admin-index")
+    page.locator("[data-testid=admin-pages] a", has_text="异常事件").click()
+    page.wait_for_url(f"{base}/admin/incidents")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/admin")
+    assert _overflow(page) is None, _overflow(page)
+    screenshot(page, "phone-admin-index")
