@@ -137,6 +137,9 @@ def test_the_header_folds_into_a_menu_whose_links_work(live_server, page):
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
     assert nav_link.is_visible()
+    page.keyboard.press("Escape")
+    assert not nav_link.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
     assert "济南市民政局" in page.locator("[data-testid=who]").inner_text()
     assert "市级民政部门" in page.locator("[data-testid=who]").inner_text()
     screenshot(page, "phone-menu-open")

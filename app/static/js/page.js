@@ -19,10 +19,16 @@
   });
   document.querySelectorAll("[data-menu-toggle]").forEach(function (button) {
     var menu = document.getElementById(button.getAttribute("aria-controls"));
-    button.addEventListener("click", function () {
-      var open = button.getAttribute("aria-expanded") !== "true";
+    function show(open) {
       button.setAttribute("aria-expanded", String(open));
       menu.classList.toggle("open", open);
+    }
+    button.addEventListener("click", function () { show(button.getAttribute("aria-expanded") !== "true"); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.classList.contains("open")) {
+        show(false);
+        button.focus();
+      }
     });
   });
   document.querySelectorAll("table.grid").forEach(function (table) {
