@@ -108,3 +108,10 @@ def test_someone_with_tasks_lands_in_the_inbox_whatever_else_they_are():
 def test_the_brand_link_lands_each_role_on_its_page(client):
     login(client, "auditor")
     assert client.get("/").headers["Location"] == "/audit"
+
+
+def test_only_a_county_is_offered_to_start_an_application(client, world):
+    world.open_call()
+    path, html = _landing(client, "370100")
+    assert path == "/inbox" and "暂无待办事项" in html
+    assert 'data-testid="open-calls"' not in html
