@@ -62,6 +62,36 @@ UNIT_LEVEL_OF_ROLE: dict[str, str] = {
 EXPERT_ROLES = frozenset({Role.GUIDING_EXPERT, Role.REVIEW_EXPERT})
 
 
+class Landing(StrEnum):
+    """Where a role's work is, and so where its people land after signing in."""
+
+    INBOX = "inbox"
+    GUIDED_APPLICATIONS = "guided_applications"
+    WORKBENCH = "workbench"
+    AUDIT = "audit"
+    ADMINISTRATION = "administration"
+
+
+# Participants who act on tasks land in the inbox; guiding experts advise and have no tasks (they read
+# the applications that name them); the others work on diagrams, histories or the system itself.
+_LANDING_BY_ROLE: dict[str, Landing] = {
+    Role.APPLICANT: Landing.INBOX,
+    Role.CITY: Landing.INBOX,
+    Role.PROVINCE: Landing.INBOX,
+    Role.REVIEW_EXPERT: Landing.INBOX,
+    Role.GUIDING_EXPERT: Landing.GUIDED_APPLICATIONS,
+    Role.PROCESS_OWNER: Landing.WORKBENCH,
+    Role.AUDITOR: Landing.AUDIT,
+    Role.ADMIN: Landing.ADMINISTRATION,
+}
+
+
+def landing_for(roles: frozenset[str] | set[str]) -> Landing:
+    """The landing of someone holding `roles`: the first in `Landing`'s order (tasks before reading)."""
+    held = {_LANDING_BY_ROLE[role] for role in roles if role in _LANDING_BY_ROLE}
+    return next((landing for landing in Landing if landing in held), Landing.INBOX)
+
+
 def role_for_lane(lane: str | None) -> Role | None:
     """The role a diagram lane stands for: its Chinese label, or the role code itself."""
     if not lane:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..clock import PROGRAMME_TZ
+from ..roles import Role
 from ..roles import role_label as _role_label
 from ..scope import can_administer, can_audit, can_model, can_see_incidents
 from ..services.notices import bell
@@ -108,10 +109,18 @@ def due_phrase(due: datetime, now: datetime) -> str:
     return _("%(n)s day(s) left", n=days)
 
 
+def role_labels(roles) -> str:
+    """The roles someone holds, named in the user's language (the header says who is signed in)."""
+    locale = current_locale()
+    separator = ", " if locale.startswith("en") else "、"
+    return separator.join(_role_label(role, locale) for role in Role if role in roles)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=current_locale,
         role_label=lambda role: _role_label(role or "", current_locale()),
+        role_labels=role_labels,
         event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
         security_label=lambda kind: str(SECURITY_LABELS.get(kind, kind)),
         incident_label=lambda kind: str(INCIDENT_LABELS.get(kind, kind)),

@@ -144,10 +144,15 @@ def sign_in(page, base_url: str, username: str, password: str = "test-pass") -> 
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base_url}/inbox")
+    # Each role lands where its work is (the inbox, the workbench, the audit area...).
+    page.wait_for_url(lambda url: not url.startswith(f"{base_url}/login"))
 
 
 def sign_out(page) -> None:
+    """Sign out as a user would: on a phone the button is in the header's folded menu."""
+    menu = page.locator("[data-testid=menu-toggle]")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
     page.click("text=退出")
 
 

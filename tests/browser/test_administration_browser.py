@@ -38,7 +38,7 @@ def test_admin_creates_an_account_whose_owner_must_change_the_password(live_serv
     sign_in(page, base, "admin")
     page.click("[data-testid=nav-admin]")
     screenshot(page, "admin-index")
-    page.click("[data-testid=admin-index] >> text=新建账号")
+    page.click("[data-testid=admin-pages] >> text=新建账号")
     page.fill("input[name=username]", "lixia02")
     page.fill("input[name=display_name]", "李明")
     page.check("input[name=roles][value=applicant]")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -86,3 +88,24 @@ def start_application(user: User, call_id: int | None = None) -> Instance:
     except IntegrityError:
         raise RuleViolation(already) from None  # a simultaneous start won the race
     return instance
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    """An open call as a county sees it: its own running application in it, if it has one."""
+
+    call: Call
+    application_id: int | None
+
+
+def open_calls_for(user: User) -> list[OpenCall]:
+    """The open calls a county-level applicant may apply to; nothing for anyone else."""
+    if not can_start_application(user):
+        return []
+    rows = db.session.execute(
+        select(Instance.call_id, Instance.id).where(
+            Instance.applicant_org_id == user.org_id, Instance.status == "running"
+        )
+    )
+    running = {call_id: instance_id for call_id, instance_id in rows}
+    return [OpenCall(call, running.get(call.id)) for call in open_calls()]

@@ -34,7 +34,7 @@ def _safe_next(target: str | None) -> str:
     """Only same-site relative redirects after sign-in."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("inbox.index")
+    return url_for("inbox.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -9,18 +9,28 @@ from flask_login import current_user, login_required
 
 from ... import clock
 from ...forms import decode_submission, render_form
+from ...roles import Landing, landing_for
 from ...services.accounts import delegations
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
-from ...services.lifecycle import claims, tasks
+from ...services.lifecycle import applications, claims, tasks
 from ...services.lifecycle.attachments import file_fields
 from ...services.reading import application_content, history_view, inbox
 from . import bp
+
+LANDING_PAGES = {
+    Landing.INBOX: "inbox.index",
+    Landing.GUIDED_APPLICATIONS: "instances.index",
+    Landing.WORKBENCH: "modeler.index",
+    Landing.AUDIT: "audit.index",
+    Landing.ADMINISTRATION: "admin.index",
+}
 
 
 @bp.get("/")
 @login_required
 def home():
-    return redirect(url_for("inbox.index"))
+    """Each role lands where its work is (sign-in and the brand link come here)."""
+    return redirect(url_for(LANDING_PAGES[landing_for(current_user.roles)]))
 
 
 @bp.get("/inbox")
@@ -43,6 +53,8 @@ def index():
         query=query,
         phases=inbox.inbox_phases(current_user),
         calls=inbox.inbox_calls(current_user),
+        # A county with nothing to do is shown what it can start.
+        open_calls=applications.open_calls_for(current_user) if not page.items else [],
         now=clock.now(),
     )
 
