@@ -76,7 +76,7 @@ class EventView:
 
 
 # Events that carry what a person submitted through a form: a task, or a start event they triggered.
-_SUBMISSIONS = frozenset({"task_completed", "event_started"})
+SUBMISSIONS = frozenset({"task_completed", "event_started"})
 
 
 def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str]]:
@@ -92,19 +92,21 @@ def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str
     return lines
 
 
+def event_view(instance: Instance, event: HistoryEvent, viewer: User, locale: str = "zh_CN") -> EventView:
+    """One event of `instance`'s history as `viewer` may read it, with its decisions and comments."""
+    version = instance.version
+    shown = shown_event(viewer, event)
+    forms = engine_for(version).definition.forms_by_element()
+    form_name = forms.get(event.element_id or "") if event.kind in SUBMISSIONS else None
+    lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
+    if event.kind in NOTE_KINDS and shown.data.get("message"):
+        lines = [(_("Message"), str(shown.data["message"]))]  # a reminder's message
+    return EventView(shown, lines)
+
+
 def event_views(instance: Instance, viewer: User, locale: str = "zh_CN") -> list[EventView]:
     """The application's history as `viewer` may read it, oldest first."""
-    version = instance.version
-    forms = engine_for(version).definition.forms_by_element()
-    views = []
-    for event in history_of(instance):
-        shown = shown_event(viewer, event)
-        form_name = forms.get(event.element_id or "") if event.kind in _SUBMISSIONS else None
-        lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
-        if event.kind in NOTE_KINDS and shown.data.get("message"):
-            lines = [(_("Message"), str(shown.data["message"]))]  # a reminder's message
-        views.append(EventView(shown, lines))
-    return views
+    return [event_view(instance, event, viewer, locale) for event in history_of(instance)]
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,6 @@ def opinions(instance: Instance, viewer: User, locale: str = "zh_CN") -> Opinion
     """Completed tasks that decided or commented and `viewer` may read, newest first."""
     views = event_views(instance, viewer, locale)
     return OpinionsPanel(
-        shown=[view for view in reversed(views) if view.has_opinion and view.event.kind in _SUBMISSIONS],
+        shown=[view for view in reversed(views) if view.has_opinion and view.event.kind in SUBMISSIONS],
         withheld=sum(1 for view in views if view.withheld),
     )

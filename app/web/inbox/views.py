@@ -12,7 +12,7 @@ from ...forms import decode_submission, render_form
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from ...services.lifecycle import tasks
 from ...services.lifecycle.attachments import file_fields
-from ...services.reading import application_content, history_view, queries
+from ...services.reading import application_content, done_tasks, history_view, queries, returns
 from . import bp
 
 
@@ -30,7 +30,31 @@ def index():
     items = queries.ready_tasks_for(current_user, sort=sort, phase=phase)
     phases = sorted({t.phase for t in queries.ready_tasks_for(current_user) if t.phase})
     return render_template(
-        "inbox/index.html", tasks=items, sort=sort, phase=phase, phases=phases, now=clock.now()
+        "inbox/index.html",
+        tasks=items,
+        sort=sort,
+        phase=phase,
+        phases=phases,
+        returned=returns.return_marks(items, current_user, str(get_locale())),
+        now=clock.now(),
+    )
+
+
+@bp.get("/inbox/done")
+@login_required
+def done():
+    """已办: what the user or their unit has done, newest first, filterable like the inbox."""
+    sort = request.args.get("sort", "newest")
+    sort = sort if sort in done_tasks.DONE_SORTS else "newest"
+    phase = request.args.get("phase") or None
+    items = done_tasks.done_tasks_for(current_user, sort=sort, phase=phase, locale=str(get_locale()))
+    return render_template(
+        "inbox/done.html",
+        done=items,
+        sort=sort,
+        phase=phase,
+        phases=done_tasks.done_phases(current_user),
+        limit=done_tasks.DONE_LIMIT,
     )
 
 

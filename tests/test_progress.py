@@ -1,0 +1,115 @@
+"""Knowing where everything stands: 已办, 办理进度 (with the experts' panel as each viewer may know it)
+and 已退回 in the applicant's inbox."""
+
+from __future__ import annotations
+
+from app.services.reading import done_tasks, progress, returns
+
+from .web_helpers import login
+
+
+def _panel(world, instance, username):
+    (panel,) = progress.progress_of(world.reload(instance), world.user(username)).panels
+    return panel
+
+
+def test_the_city_reads_what_it_did_newest_first_with_its_decision(world):
+    first = world.forward(world.start("370102"))
+    second = world.start("370103")
+    world.declare(second)
+    world.city_decides(second, "return", "请补充经费保障。")
+    done = done_tasks.done_tasks_for(world.user("370100"))
+    assert [(d.instance.id, d.event.element_name) for d in done] == [
+        (second.id, "市级审核"),
+        (first.id, "市级审核"),
+    ]
+    assert ("审核意见", "请补充经费保障。") in done[0].view.lines or any(
+        value == "请补充经费保障。" for _, value in done[0].view.lines
+    )
+    assert [d.instance.id for d in done_tasks.done_tasks_for(world.user("370100"), sort="oldest")] == [
+        first.id,
+        second.id,
+    ]
+    assert done_tasks.done_phases(world.user("370100")) == ["自主申报"]
+    assert done_tasks.done_tasks_for(world.user("370100"), phase="方案初审") == []
+
+
+def test_done_is_the_units_and_within_scope(world):
+    instance = world.forward(world.start("370102"))
+    applicant = [d.event.element_name for d in done_tasks.done_tasks_for(world.user("370102"))]
+    assert applicant == ["填写申报材料"]
+    assert done_tasks.done_tasks_for(world.user("370200")) == [], "another city did nothing here"
+    world.review_round(instance, "pass", experts=("expert05", "expert06"))
+    expert = done_tasks.done_tasks_for(world.user("expert05"))
+    assert [d.view.actor.username for d in expert] == ["expert05"], "an expert has only their own"
+    assert [d.event.element_name for d in done_tasks.done_tasks_for(world.user("province"))] == [
+        "汇总专家意见并作出初审结论",
+        "指派评审专家",
+    ]
+
+
+def test_the_panel_shows_names_to_the_province_and_only_the_count_to_the_applicant_and_city(world):
+    instance = world.forward(world.start("370102"))
+    world.assign(instance, "expert05", "expert06", "expert07")
+    world.opine(instance, "expert05", "pass")
+    world.opine(instance, "expert06", "improve")
+    for username in ("370102", "370100"):
+        panel = _panel(world, instance, username)
+        assert (panel.answered, panel.total, panel.members, panel.own_answered) == (2, 3, None, None)
+    panel = _panel(world, instance, "province")
+    assert [(m.name, m.answered) for m in panel.members] == [
+        (world.user("expert05").display_name, True),
+        (world.user("expert06").display_name, True),
+        (world.user("expert07").display_name, False),
+    ]
+    assert _panel(world, instance, "expert05").own_answered is True
+    mine = _panel(world, instance, "expert07")
+    assert (mine.own_answered, mine.members, mine.answered) == (False, None, 2)
+
+
+def test_a_second_round_counts_only_its_own_answers(world):
+    instance = world.forward(world.start("370102"))
+    world.review_round(instance, "improve", experts=("expert05", "expert06"))
+    world.guide_and_revise(instance)
+    world.assign(instance, "expert05", "expert08")
+    world.opine(instance, "expert08", "pass")
+    panel = _panel(world, instance, "370100")
+    assert (panel.answered, panel.total) == (1, 2)
+
+
+def test_holdings_say_which_unit_holds_the_task(world):
+    instance = world.declare(world.start("370102"))
+    (holding,) = progress.progress_of(world.reload(instance), world.user("370102")).holdings
+    assert holding.task.name == "市级审核" and holding.holder == world.user("370100").organisation.full_name
+
+
+def test_a_returned_declaration_says_who_returned_it_and_why(world):
+    instance = world.declare(world.start("370102"))
+    applicant = world.user("370102")
+    first = world.task(instance, "Task_Declare")
+    assert first is None
+    world.city_decides(instance, "return", "请补充经费保障。")
+    task = world.task(instance, "Task_Declare")
+    mark = returns.return_mark(task, applicant)
+    assert mark is not None and not mark.withdrawn
+    assert mark.by == world.user("370100").organisation.full_name
+    assert any(value == "请补充经费保障。" for _, value in mark.view.lines)
+
+
+def test_a_first_declaration_is_not_marked(world):
+    instance = world.start("370102")
+    task = world.task(instance, "Task_Declare")
+    assert returns.return_marks([task], world.user("370102")) == {}
+
+
+def test_the_inbox_and_the_done_tab_in_the_browser_client(world, client):
+    instance = world.declare(world.start("370102"))
+    world.city_decides(instance, "return", "请补充经费保障。")
+    login(client, "370102")
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert 'data-testid="returned"' in inbox and "请补充经费保障。" in inbox
+    done = client.get("/inbox/done").get_data(as_text=True)
+    assert 'data-testid="done"' in done and f"#{instance.id}" in done
+    assert client.get("/inbox/done?sort=bogus&phase=nothing").status_code == 200
+    page = client.get(f"/applications/{instance.id}").get_data(as_text=True)
+    assert 'data-testid="holding"' in page
