@@ -3,6 +3,9 @@ and 已退回 in the applicant's inbox."""
 
 from __future__ import annotations
 
+import pytest
+
+from app.services.errors import ValidationFailed
 from app.services.reading import done_tasks, progress, returns
 
 from .web_helpers import login
@@ -113,3 +116,46 @@ def test_the_inbox_and_the_done_tab_in_the_browser_client(world, client):
     assert client.get("/inbox/done?sort=bogus&phase=nothing").status_code == 200
     page = client.get(f"/applications/{instance.id}").get_data(as_text=True)
     assert 'data-testid="holding"' in page
+
+
+def test_the_applicant_withdraws_until_the_city_has_acted(world):
+    from app.services.errors import NotFound, RuleViolation
+    from app.services.lifecycle import instance_actions
+
+    from .conftest import rows_of
+
+    applicant = world.user("370102")
+    instance = world.start("370102")
+    (withdraw,) = [s for s in instance_actions.instance_starts(instance) if s.form == "withdrawal.json"]
+    assert instance_actions.available_actions(applicant, world.reload(instance)) == []
+    with pytest.raises(RuleViolation):  # nothing submitted yet: nothing to withdraw
+        instance_actions.action_form(applicant, instance.id, withdraw.element_id)
+    world.declare(instance)
+    assert [a.element_id for a in instance_actions.available_actions(applicant, world.reload(instance))] == [
+        withdraw.element_id
+    ]
+    assert instance_actions.available_actions(world.user("370100"), world.reload(instance)) == []
+    with pytest.raises(NotFound):  # the city may not withdraw the county's submission
+        instance_actions.action_form(world.user("370100"), instance.id, withdraw.element_id)
+    before = rows_of("history_events", "ready_tasks")
+    with pytest.raises(ValidationFailed):  # the reason is required; nothing changes
+        instance_actions.start_action(applicant, instance.id, withdraw.element_id, {})
+    assert rows_of("history_events", "ready_tasks") == before
+    instance_actions.start_action(
+        applicant, instance.id, withdraw.element_id, {"withdrawal_comments": "发现经费测算有误，修改后重报。"}
+    )
+    instance = world.reload(instance)
+    assert world.task(instance, "Task_CityReview") is None, "the city's task is gone"
+    task = world.task(instance, "Task_Declare")
+    mark = returns.return_mark(task, applicant)
+    assert mark is not None and mark.withdrawn
+    assert ("撤回原因", "发现经费测算有误，修改后重报。") in mark.view.lines
+    world.declare(instance)
+    world.city_decides(instance, "forward")
+    with pytest.raises(RuleViolation):  # the city has acted: too late
+        late = {"withdrawal_comments": "迟"}
+        instance_actions.start_action(applicant, instance.id, withdraw.element_id, late)
+    from app.services.audit import chain_check, reexecution
+
+    assert chain_check.verify_chain(world.reload(instance)).ok
+    assert reexecution.reexecute(world.reload(instance)).ok, "the withdrawal replays"

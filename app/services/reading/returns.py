@@ -1,7 +1,8 @@
 """已退回: an applicant's task that asks for the declaration again says who sent it back and why.
 
 A task that fills the 申报表's declaration block (``applicationFormBlock``, as the diagrams declare
-it) after the declaration was already submitted is a return: the city returned it, or guided a
+it) after the declaration was already submitted is a return (``store.announcements.asks_again``,
+which tells the applicant of it as such): the city returned it, or guided a
 revision after the review, or the applicant withdrew it. The step that sent it back is the last
 submission recorded before the task became ready; its decision and comments are shown as the
 viewer may read them (``disclosure``).
@@ -16,9 +17,8 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import HistoryEvent, Instance, ReadyTask, User
-from ..store.deployment import engine_for
+from ..store.announcements import asks_again
 from .disclosure import step_role
-from .form_blocks import DECLARATION_BLOCK, declarations_of
 from .history_view import SUBMISSIONS, EventView, event_view
 
 
@@ -39,11 +39,6 @@ class ReturnMark:
         return actor.organisation.full_name if actor.organisation else actor.display_name
 
 
-def _asks_for_declaration(task: ReadyTask) -> bool:
-    blocks = engine_for(task.instance.version).definition.application_form_blocks()
-    return blocks.get(task.element_id) == DECLARATION_BLOCK
-
-
 def _sent_back_by(instance: Instance, task: ReadyTask) -> HistoryEvent | None:
     return db.session.scalar(
         select(HistoryEvent)
@@ -59,7 +54,7 @@ def _sent_back_by(instance: Instance, task: ReadyTask) -> HistoryEvent | None:
 
 def return_mark(task: ReadyTask, viewer: User, locale: str = "zh_CN") -> ReturnMark | None:
     """Why `task` asks for the declaration again; None when it is the first declaration."""
-    if not _asks_for_declaration(task) or not declarations_of(task.instance):
+    if not asks_again(task.instance, task):
         return None
     event = _sent_back_by(task.instance, task)
     if event is None:

@@ -27,7 +27,7 @@ def application_label(instance: Instance) -> str:
     return f"#{instance.id} {instance.applicant.full_name}"
 
 
-def _asks_again(instance: Instance, task: ReadyTask) -> bool:
+def asks_again(instance: Instance, task: ReadyTask) -> bool:
     """Whether the task asks the applicant for a declaration already given once: a return."""
     blocks = engine_for(instance.version).definition.application_form_blocks()
     if blocks.get(task.element_id) != DECLARATION_BLOCK:
@@ -71,7 +71,7 @@ def announce(
         params = {"task": task.name, "application": label}
         if task.due_at is not None:
             params["due"] = task.due_at.astimezone(PROGRAMME_TZ).date().isoformat()
-        kind = RETURNED if _asks_again(instance, task) else NEW_TASK
+        kind = RETURNED if asks_again(instance, task) else NEW_TASK
         notify(
             people,
             kind,
