@@ -67,8 +67,8 @@ def _holder(task: ReadyTask, locale: str) -> str:
             return person.display_name
     if task.assignee_org_id is not None:
         unit = db.session.get(Organisation, task.assignee_org_id)
-        if unit is not None:
-            return unit.full_name
+        if unit is not None:  # 济南市（市级民政部门）: the unit, and in which role it holds the task
+            return f"{unit.full_name}（{role_label(task.role or '', locale)}）"
     return role_label(task.role or "", locale)
 
 
