@@ -22,6 +22,18 @@ RETURN_COMMENT = "请补充经费保障的来源和分年度安排。"
 WITHDRAW_REASON = "发现经费测算有误，修改后重新提交。"
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def _both_views(page, name: str) -> None:
+    """A screenshot on the desktop and on a 390×844 phone, back to the desktop after."""
+    screenshot(page, name)
+    desktop = page.viewport_size
+    page.set_viewport_size(PHONE)
+    screenshot(page, f"{name}-phone")
+    page.set_viewport_size(desktop)
+
+
 def _call(app):
     province = db.session.scalar(select(User).where(User.username == "province"))
     return calls.open_call(province, "2026年度全省城乡社区治理实验区申报", 2026, DEADLINE)
@@ -65,7 +77,7 @@ def test_withdraw_returned_done_and_progress(live_server, page):
     page.locator("[data-testid=inbox-tabs] a", has_text="已办").click()
     done = page.locator("[data-testid=done]")
     assert "市级审核" in done.inner_text() and RETURN_COMMENT in done.inner_text()
-    screenshot(page, "progress-city-done")
+    _both_views(page, "progress-city-done")
     sign_out(page)
 
     sign_in(page, base, "370103")
@@ -93,7 +105,7 @@ def test_the_province_assigns_experts_to_several_applications_at_once(live_serve
         checkbox.check()
     group.locator("input[name=review_experts][value=expert05]").check()
     group.locator("input[name=review_experts][value=expert06]").check()
-    screenshot(page, "batch-assign")
+    _both_views(page, "batch-assign")
     group.locator("button[type=submit]").click()
     page.wait_for_url(f"{base}/inbox/batch")
     assert "已为 2 件申报办理" in page.locator(".flash").first.inner_text()

@@ -68,7 +68,8 @@ def _holder(task: ReadyTask, locale: str) -> str:
     if task.assignee_org_id is not None:
         unit = db.session.get(Organisation, task.assignee_org_id)
         if unit is not None:  # 济南市（市级民政部门）: the unit, and in which role it holds the task
-            return f"{unit.full_name}（{role_label(task.role or '', locale)}）"
+            role = role_label(task.role or "", locale)
+            return f"{unit.full_name} ({role})" if locale.startswith("en") else f"{unit.full_name}（{role}）"
     return role_label(task.role or "", locale)
 
 
