@@ -159,3 +159,19 @@ def test_the_applicant_withdraws_until_the_city_has_acted(world):
 
     assert chain_check.verify_chain(world.reload(instance)).ok
     assert reexecution.reexecute(world.reload(instance)).ok, "the withdrawal replays"
+
+
+def test_the_api_reads_done_and_progress_as_the_pages_do(world, api):
+    instance = world.forward(world.start("370102"))
+    world.assign(instance, "expert05", "expert06")
+    world.opine(instance, "expert05", "pass")
+    done = api.get("370100", "/api/tasks/done").get_json()
+    assert [(d["instance_id"], d["event"]["element_name"]) for d in done] == [(instance.id, "市级审核")]
+    assert ["审核结论", "同意报送省民政厅"] in done[0]["decision"]
+    assert api.get("370100", "/api/tasks/done?sort=sideways").status_code == 422
+    city = api.get("370100", f"/api/instances/{instance.id}/progress").get_json()
+    (panel,) = city["panels"]
+    assert (panel["answered"], panel["total"], panel["members"]) == (1, 2, None)
+    province = api.get("province", f"/api/instances/{instance.id}/progress").get_json()
+    assert [m["answered"] for m in province["panels"][0]["members"]] == [True, False]
+    assert api.get("370200", f"/api/instances/{instance.id}/progress").status_code == 404
