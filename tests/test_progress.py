@@ -95,7 +95,7 @@ def test_a_returned_declaration_says_who_returned_it_and_why(world):
     task = world.task(instance, "Task_Declare")
     mark = returns.return_mark(task, applicant)
     assert mark is not None and not mark.withdrawn
-    assert mark.by == world.user("370100").organisation.full_name
+    assert mark.by == "济南市民政局"
     assert any(value == "请补充经费保障。" for _, value in mark.view.lines)
 
 

@@ -33,10 +33,9 @@ class ReturnMark:
 
     @property
     def by(self) -> str:
+        """Who sent it back: a unit's account is named after it (济南市民政局)."""
         actor = self.view.actor
-        if actor is None:
-            return ""
-        return actor.organisation.full_name if actor.organisation else actor.display_name
+        return actor.display_name if actor is not None else ""
 
 
 def _sent_back_by(instance: Instance, task: ReadyTask) -> HistoryEvent | None:
