@@ -17,7 +17,8 @@ from ...models import HistoryEvent, Instance, User
 from ...roles import Role
 from ...scope import visible_instances_filter
 from ..store.deployment import engine_for
-from .history_view import SUBMISSIONS, EventView, event_view
+from .history_view import EventView, event_view
+from .submission import SUBMISSION_KINDS
 
 # Roles whose work belongs to the unit (organisation) rather than to the person.
 _UNIT_ROLES = frozenset({Role.APPLICANT, Role.CITY, Role.PROVINCE})
@@ -65,7 +66,7 @@ def _done_steps(user: User, sort: str) -> list[tuple[HistoryEvent, Instance, str
     rows = db.session.execute(
         select(HistoryEvent, Instance)
         .join(Instance, Instance.id == HistoryEvent.instance_id)
-        .where(HistoryEvent.kind.in_(SUBMISSIONS), _done_by(user), visible_instances_filter(user))
+        .where(HistoryEvent.kind.in_(SUBMISSION_KINDS), _done_by(user), visible_instances_filter(user))
         .order_by(*order)
         .limit(DONE_LIMIT)
     ).all()

@@ -20,6 +20,7 @@ from ..store.deployment import engine_for, form_for
 from ..store.transitions import NOTE_KINDS
 from .disclosure import ShownEvent, shown_event
 from .queries import history_of
+from .submission import SUBMISSION_KINDS
 
 # Fields worth showing in a history line: choices (decisions, verdicts), free-text opinions
 # (``*comments``) and any text field whose display hints say ``"in_history": true``.
@@ -75,10 +76,6 @@ class EventView:
         return Signature(actor.display_name, self.event.at)
 
 
-# Events that carry what a person submitted through a form: a task, or a start event they triggered.
-SUBMISSIONS = frozenset({"task_completed", "event_started"})
-
-
 def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str]]:
     lines = []
     for field in form.fields():
@@ -97,7 +94,7 @@ def event_view(instance: Instance, event: HistoryEvent, viewer: User, locale: st
     version = instance.version
     shown = shown_event(viewer, event)
     forms = engine_for(version).definition.forms_by_element()
-    form_name = forms.get(event.element_id or "") if event.kind in SUBMISSIONS else None
+    form_name = forms.get(event.element_id or "") if event.kind in SUBMISSION_KINDS else None
     lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
     if event.kind in NOTE_KINDS and shown.data.get("message"):
         lines = [(_("Message"), str(shown.data["message"]))]  # a reminder's message
@@ -122,6 +119,6 @@ def opinions(instance: Instance, viewer: User, locale: str = "zh_CN") -> Opinion
     """Completed tasks that decided or commented and `viewer` may read, newest first."""
     views = event_views(instance, viewer, locale)
     return OpinionsPanel(
-        shown=[view for view in reversed(views) if view.has_opinion and view.event.kind in SUBMISSIONS],
+        shown=[view for view in reversed(views) if view.has_opinion and view.event.kind in SUBMISSION_KINDS],
         withheld=sum(1 for view in views if view.withheld),
     )

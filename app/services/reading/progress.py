@@ -19,8 +19,8 @@ from ...extensions import db
 from ...models import HistoryEvent, Instance, Organisation, ReadyTask, User
 from ...roles import role_label
 from ...visibility import is_confidential, sees_every_submission
-from .history_view import SUBMISSIONS
 from .queries import open_tasks_of
+from .submission import SUBMISSION_KINDS
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _answered_in_round(instance: Instance, element_id: str) -> list[HistoryEvent
     another step's (the one that opened the round, e.g. the province's assignment), oldest first."""
     submissions = db.session.scalars(
         select(HistoryEvent)
-        .where(HistoryEvent.instance_id == instance.id, HistoryEvent.kind.in_(SUBMISSIONS))
+        .where(HistoryEvent.instance_id == instance.id, HistoryEvent.kind.in_(SUBMISSION_KINDS))
         .order_by(HistoryEvent.seq.desc())
     )
     answered = []

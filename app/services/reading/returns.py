@@ -19,7 +19,8 @@ from ...extensions import db
 from ...models import HistoryEvent, Instance, ReadyTask, User
 from ..store.announcements import asks_again
 from .disclosure import step_role
-from .history_view import SUBMISSIONS, EventView, event_view
+from .history_view import EventView, event_view
+from .submission import SUBMISSION_KINDS
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def _sent_back_by(instance: Instance, task: ReadyTask) -> HistoryEvent | None:
         select(HistoryEvent)
         .where(
             HistoryEvent.instance_id == instance.id,
-            HistoryEvent.kind.in_(SUBMISSIONS),
+            HistoryEvent.kind.in_(SUBMISSION_KINDS),
             HistoryEvent.at <= task.ready_since,
         )
         .order_by(HistoryEvent.seq.desc())
