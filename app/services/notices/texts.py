@@ -7,15 +7,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE = (
+NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, TAKEN_BACK = (
     "new_task",
     "returned",
     "decided",
     "reminder",
     "due_soon",
     "overdue",
+    "taken_back",
 )
-KINDS = (NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE)
+KINDS = (NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, TAKEN_BACK)
 
 
 def kind_label(kind: str) -> str:
@@ -27,6 +28,7 @@ def kind_label(kind: str) -> str:
         REMINDER: _("A reminder on a task"),
         DUE_SOON: _("A deadline in 3 days"),
         OVERDUE: _("A task is overdue"),
+        TAKEN_BACK: _("A task was taken back before I acted"),
     }[kind]
 
 
@@ -43,6 +45,14 @@ def headline(kind: str, params: Mapping[str, Any]) -> str:
         return _(
             "Reminder from %(by)s: %(task)s (%(application)s)",
             by=params.get("by", ""),
+            task=task,
+            application=application,
+        )
+    if kind == TAKEN_BACK:
+        return _(
+            "%(by)s: %(step)s. %(task)s (%(application)s) no longer waits for you",
+            by=params.get("by", ""),
+            step=params.get("step", ""),
             task=task,
             application=application,
         )

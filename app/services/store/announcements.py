@@ -8,16 +8,17 @@ declaration again (the block the diagram marks ``declaration``) is told as a ret
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from ...clock import PROGRAMME_TZ
 from ...extensions import db
-from ...models import HistoryEvent, Instance, ReadyTask
+from ...models import HistoryEvent, Instance, ReadyTask, User
 from ...roles import Role
 from ...scope import Assignee, users_acting_for
 from ..notices.record import notify
-from ..notices.texts import DECIDED, NEW_TASK, RETURNED
+from ..notices.texts import DECIDED, NEW_TASK, RETURNED, TAKEN_BACK
 from .deployment import engine_for
 
 DECLARATION_BLOCK = "declaration"
@@ -97,4 +98,36 @@ def announce(
             instance_id=instance.id,
             link=f"/applications/{instance.id}",
             params=params,
+        )
+
+
+def announce_taken_back(instance: Instance, gone: list[ReadyTask], events: list[Any], now: datetime) -> None:
+    """Tell the people of the tasks a participant's request took away (the applicant withdrew what its
+    city was reviewing): their task left the inbox without anyone completing it.
+
+    Only for a step that is a request people started (``event_started``) and fired no deadline: a
+    deadline or a re-armed due date takes tasks away as the diagram's own business.
+    """
+    kinds = {event.kind for event in events}
+    if "event_started" not in kinds or "timer_fired" in kinds or not gone:
+        return
+    request = next(event for event in events if event.kind == "event_started")
+    starter = db.session.get(User, request.actor_id) if request.actor_id else None
+    label = application_label(instance)
+    for task in gone:
+        people = db.session.scalars(
+            users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
+        )
+        notify(
+            people,
+            TAKEN_BACK,
+            now,
+            instance_id=instance.id,
+            link=f"/applications/{instance.id}",
+            params={
+                "task": task.name,
+                "application": label,
+                "step": request.element_name or "",
+                "by": starter.display_name if starter else "",
+            },
         )
