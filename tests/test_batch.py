@@ -106,3 +106,26 @@ def test_the_batch_page_keeps_what_was_typed_and_names_the_failures(world, clien
     )
     body = mixed.get_data(as_text=True)
     assert mixed.status_code == 200 and f"#{conflicted.id} " in body and 'data-testid="batch-failed"' in body
+
+
+def test_the_remind_form_keeps_a_refused_message_and_the_ticked_tasks(world, client, clock):
+    instance = world.declare(world.start("370102"))
+    task = world.task(instance, "Task_CityReview")
+    clock.set(task.due_at + timedelta(minutes=5))
+    login(client, "province")
+    page = client.get("/inbox/batch").get_data(as_text=True)
+    assert f'value="{task.id}" id="late-{task.id}" checked' in page, "every late task is ticked at first"
+    before = rows_of("history_events", "notifications")
+    too_long = "请" * 501
+    refused = client.post(
+        "/inbox/batch/remind",
+        data={"csrf_token": csrf_token(page), "task_id": [task.id], "message": too_long},
+    )
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and too_long in body and f'id="late-{task.id}" checked' in body
+    assert rows_of("history_events", "notifications") == before
+    sent = client.post(
+        "/inbox/batch/remind",
+        data={"csrf_token": csrf_token(page), "task_id": [task.id], "message": "请尽快。"},
+    )
+    assert sent.status_code == 302 and len(_events(instance, "reminded")) == 1
