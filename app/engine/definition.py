@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from . import event_subprocesses, spec_wiring
+from . import event_subprocesses, message_boundaries, spec_wiring
 from .errors import DiagramError
 from .properties import APPLICATION_FORM_BLOCK_PROPERTY, FORM_PROPERTY, spec_property
 from .serialization import StateSerializer
@@ -174,10 +174,14 @@ class ProcessDefinition:
 
     @cached_property
     def _message_starts(self) -> list[event_subprocesses.MessageStart]:
-        return event_subprocesses.declared(self.all_specs(), self.subprocess_specs)
+        return [
+            *event_subprocesses.declared(self.all_specs(), self.subprocess_specs),
+            *message_boundaries.declared(self.all_specs()),
+        ]
 
     def message_starts(self) -> list[event_subprocesses.MessageStart]:
-        """Every message start event of an event sub-process (what a participant may start)."""
+        """What a participant may start: every message start event of an event sub-process and every
+        message boundary event with a form (``message_boundaries``)."""
         return self._message_starts
 
     def branches_into(self, element_id: str) -> list[tuple[str, str | None]]:

@@ -27,7 +27,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from . import event_subprocesses
+from . import event_subprocesses, message_boundaries
 from .clock import as_utc
 from .determinism import IdSequence, engine_step
 from .errors import EngineError, ScriptError, TaskNotReady
@@ -203,8 +203,12 @@ class WorkflowRun:
         return copy.deepcopy(self._user_task(task_id).data)
 
     def message_starts(self) -> list[MessageStart]:
-        """Event sub-processes a participant may start now (e.g. a change request during implementation)."""
-        return event_subprocesses.offered(self._workflow, self._definition.subprocess_specs)
+        """What a participant may start now: event sub-processes (e.g. a change request during
+        implementation) and message boundary events of ready tasks (e.g. withdrawing a submission)."""
+        return [
+            *event_subprocesses.offered(self._workflow, self._definition.subprocess_specs),
+            *message_boundaries.offered(self._workflow),
+        ]
 
     def data_objects(self) -> dict[str, Any]:
         """The data objects (process-wide variables) of the processes still running, innermost last."""
@@ -344,14 +348,16 @@ class WorkflowRun:
             self._workflow.do_engine_steps()
 
     def start_event_subprocess(self, element_id: str, payload: dict[str, Any], now: datetime) -> None:
-        """Start the event sub-process of message start event ``element_id`` with ``payload``.
+        """Start the event sub-process of message start event ``element_id`` with ``payload``, or
+        trigger the waiting message boundary event ``element_id``.
 
         Raises ``TaskNotReady`` when no running process offers that start event.
         """
         with engine_step(now, self._ids), translate_engine_errors():
-            event_subprocesses.deliver(
-                self._workflow, self._definition.subprocess_specs, element_id, copy.deepcopy(payload)
-            )
+            if not message_boundaries.deliver(self._workflow, element_id, copy.deepcopy(payload)):
+                event_subprocesses.deliver(
+                    self._workflow, self._definition.subprocess_specs, element_id, copy.deepcopy(payload)
+                )
             self._workflow.do_engine_steps()
 
     def fire_due_timers(self, now: datetime) -> list[FiredTimer]:

@@ -6,14 +6,17 @@ changes no state), and reaches the task's people as a notification, by e-mail to
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ... import clock
 from ...extensions import db
 from ...forms import FieldError, has_unstorable_character
-from ...models import ReadyTask, User
-from ...scope import can_remind, can_see_instance, users_acting_on
+from ...models import Instance, ReadyTask, User
+from ...scope import can_remind, can_see_instance, users_acting_on, visible_instances_filter
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..notices.record import notify
 from ..notices.texts import REMINDER
@@ -24,7 +27,7 @@ from ..store.transitions import EventRecord, append_note
 MAX_MESSAGE = 500
 
 
-def _checked_message(message: str | None) -> str:
+def checked_message(message: str | None) -> str:
     text = (message or "").strip()
     problem = None
     if len(text) > MAX_MESSAGE:
@@ -46,6 +49,17 @@ def remindable_task(user: User, task_id: str) -> ReadyTask:
     return task
 
 
+def overdue_remindable(user: User, now: datetime) -> list[ReadyTask]:
+    """Pending tasks past their due date that ``user`` sees and may remind, the longest overdue first."""
+    overdue = db.session.scalars(
+        select(ReadyTask)
+        .join(Instance)
+        .where(visible_instances_filter(user), ReadyTask.due_at < now)
+        .order_by(ReadyTask.due_at, ReadyTask.instance_id)
+    )
+    return [task for task in overdue if can_remind(user, task)]
+
+
 def remindable_ids(user: User, tasks: list[ReadyTask]) -> set[str]:
     """Which of an application's pending tasks ``user`` may send a reminder on (its page shows 催办)."""
     return {task.id for task in tasks if can_remind(user, task)}
@@ -53,7 +67,7 @@ def remindable_ids(user: User, tasks: list[ReadyTask]) -> set[str]:
 
 def remind(user: User, task_id: str, message: str | None = None) -> ReadyTask:
     """Record the reminder in the history and notify the task's people, in one transaction."""
-    text = _checked_message(message)
+    text = checked_message(message)
     task = remindable_task(user, task_id)
     now = clock.now()
     sender = user.display_name  # a unit's account is named after the bureau (山东省民政厅)

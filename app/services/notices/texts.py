@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, ASSIGNED = (
+NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, ASSIGNED, TAKEN_BACK = (
     "new_task",
     "returned",
     "decided",
@@ -15,8 +15,9 @@ NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, ASSIGNED = (
     "due_soon",
     "overdue",
     "assigned",
+    "taken_back",
 )
-KINDS = (NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, ASSIGNED)
+KINDS = (NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, ASSIGNED, TAKEN_BACK)
 
 
 def kind_label(kind: str) -> str:
@@ -29,6 +30,7 @@ def kind_label(kind: str) -> str:
         DUE_SOON: _("A deadline in 3 days"),
         OVERDUE: _("A task is overdue"),
         ASSIGNED: _("My unit head assigned me a task"),
+        TAKEN_BACK: _("A task was taken back before I acted"),
     }[kind]
 
 
@@ -52,6 +54,14 @@ def headline(kind: str, params: Mapping[str, Any]) -> str:
         return _(
             "Assigned to you by %(by)s: %(task)s (%(application)s)",
             by=params.get("by", ""),
+            task=task,
+            application=application,
+        )
+    if kind == TAKEN_BACK:
+        return _(
+            "%(by)s: %(step)s. %(task)s (%(application)s) no longer waits for you",
+            by=params.get("by", ""),
+            step=params.get("step", ""),
             task=task,
             application=application,
         )

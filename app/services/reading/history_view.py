@@ -14,7 +14,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from ...forms import FormDefinition
-from ...models import HistoryEvent, Instance, User
+from ...models import HistoryEvent, Instance, ProcessVersion, User
 from ...roles import Role
 from ...scope import relation_of
 from ..store.deployment import engine_for, form_for
@@ -22,6 +22,7 @@ from ..store.transitions import NOTE_KINDS
 from .disclosure import ShownEvent, shown_event
 from .element_names import readable_element_names
 from .queries import history_of
+from .submission import SUBMISSION_KINDS
 
 # Fields worth showing in a history line: choices (decisions, verdicts), free-text opinions
 # (``*comments``) and any text field whose display hints say ``"in_history": true``.
@@ -78,7 +79,7 @@ class EventView:
     def is_opinion(self) -> bool:
         """A submission that judges the application: one with decisions or comments, from anyone but
         the applicant (whose declaration or annual plan is what the others give opinions on)."""
-        return self.has_opinion and self.event.kind in _SUBMISSIONS and self.shown.role != Role.APPLICANT
+        return self.has_opinion and self.event.kind in SUBMISSION_KINDS and self.shown.role != Role.APPLICANT
 
     @property
     def signature(self) -> Signature | None:
@@ -95,10 +96,6 @@ def acted_by(event: HistoryEvent) -> str:
     if event.on_behalf_of is None:
         return actor
     return _("%(actor)s on behalf of %(holder)s", actor=actor, holder=event.on_behalf_of.display_name)
-
-
-# Events that carry what a person submitted through a form: a task, or a start event they triggered.
-_SUBMISSIONS = frozenset({"task_completed", "event_started"})
 
 
 def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str]]:
@@ -129,16 +126,31 @@ def event_views(instance: Instance, viewer: User, locale: str = "zh_CN") -> list
     version = instance.version
     forms = engine_for(version).definition.forms_by_element()
     names = readable_element_names(version)
-    views = []
-    for event in history_of(instance):
-        shown = shown_event(viewer, event)
-        form_name = forms.get(event.element_id or "") if event.kind in _SUBMISSIONS else None
-        lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
-        if event.kind in NOTE_KINDS:
-            lines = _note_lines(event.kind, shown.data)
-        step = event.element_name or names.get(event.element_id or "", "")
-        views.append(EventView(shown, lines, step))
-    return views
+    return [_view(event, viewer, locale, version, forms, names) for event in history_of(instance)]
+
+
+def event_view(instance: Instance, event: HistoryEvent, viewer: User, locale: str = "zh_CN") -> EventView:
+    """One event of `instance`'s history as `viewer` may read it, with its decisions and comments."""
+    version = instance.version
+    forms = engine_for(version).definition.forms_by_element()
+    return _view(event, viewer, locale, version, forms, readable_element_names(version))
+
+
+def _view(
+    event: HistoryEvent,
+    viewer: User,
+    locale: str,
+    version: ProcessVersion,
+    forms: dict[str, str],
+    names: dict[str, str],
+) -> EventView:
+    shown = shown_event(viewer, event)
+    form_name = forms.get(event.element_id or "") if event.kind in SUBMISSION_KINDS else None
+    lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
+    if event.kind in NOTE_KINDS:
+        lines = _note_lines(event.kind, shown.data)
+    step = event.element_name or names.get(event.element_id or "", "")
+    return EventView(shown, lines, step)
 
 
 @dataclass(frozen=True)

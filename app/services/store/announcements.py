@@ -8,16 +8,17 @@ declaration again (the block the diagram marks ``declaration``) is told as a ret
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from ...clock import PROGRAMME_TZ
 from ...extensions import db
-from ...models import HistoryEvent, Instance, ReadyTask
+from ...models import HistoryEvent, Instance, ReadyTask, User
 from ...roles import Role
 from ...scope import Assignee, users_acting_for
 from ..notices.record import notify
-from ..notices.texts import DECIDED, NEW_TASK, RETURNED
+from ..notices.texts import DECIDED, NEW_TASK, RETURNED, TAKEN_BACK
 from .deployment import engine_for
 
 DECLARATION_BLOCK = "declaration"
@@ -27,7 +28,7 @@ def application_label(instance: Instance) -> str:
     return f"#{instance.id} {instance.applicant.full_name}"
 
 
-def _asks_again(instance: Instance, task: ReadyTask) -> bool:
+def asks_again(instance: Instance, task: ReadyTask) -> bool:
     """Whether the task asks the applicant for a declaration already given once: a return."""
     blocks = engine_for(instance.version).definition.application_form_blocks()
     if blocks.get(task.element_id) != DECLARATION_BLOCK:
@@ -71,7 +72,7 @@ def announce(
         params = {"task": task.name, "application": label}
         if task.due_at is not None:
             params["due"] = task.due_at.astimezone(PROGRAMME_TZ).date().isoformat()
-        kind = RETURNED if _asks_again(instance, task) else NEW_TASK
+        kind = RETURNED if asks_again(instance, task) else NEW_TASK
         notify(
             people,
             kind,
@@ -97,4 +98,36 @@ def announce(
             instance_id=instance.id,
             link=f"/applications/{instance.id}",
             params=params,
+        )
+
+
+def announce_taken_back(instance: Instance, gone: list[ReadyTask], events: list[Any], now: datetime) -> None:
+    """Tell the people of the tasks a participant's request took away (the applicant withdrew what its
+    city was reviewing): their task left the inbox without anyone completing it.
+
+    Only for a step that is a request people started (``event_started``) and fired no deadline: a
+    deadline or a re-armed due date takes tasks away as the diagram's own business.
+    """
+    kinds = {event.kind for event in events}
+    if "event_started" not in kinds or "timer_fired" in kinds or not gone:
+        return
+    request = next(event for event in events if event.kind == "event_started")
+    starter = db.session.get(User, request.actor_id) if request.actor_id else None
+    label = application_label(instance)
+    for task in gone:
+        people = db.session.scalars(
+            users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
+        )
+        notify(
+            people,
+            TAKEN_BACK,
+            now,
+            instance_id=instance.id,
+            link=f"/applications/{instance.id}",
+            params={
+                "task": task.name,
+                "application": label,
+                "step": request.element_name or "",
+                "by": starter.display_name if starter else "",
+            },
         )

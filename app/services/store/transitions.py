@@ -23,7 +23,7 @@ from ...models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, Us
 from ...roles import Role
 from ...scope import Assignee, assignee_for_lane, relation_of
 from . import incidents, search_index
-from .announcements import announce
+from .announcements import announce, announce_taken_back
 from .history_chain import GENESIS_HASH, event_digest, field_hashes, sha256_text
 
 
@@ -100,8 +100,9 @@ def _due_dates(instance: Instance, snapshot: Snapshot, run: WorkflowRun) -> dict
 
 def _sync_ready_tasks(
     instance: Instance, snapshot: Snapshot, dues: dict[str, datetime | None], now: datetime
-) -> list[ReadyTask]:
-    """Rewrite the instance's ready-task rows; returns the rows of the tasks that just became ready."""
+) -> tuple[list[ReadyTask], list[ReadyTask]]:
+    """Rewrite the instance's ready-task rows; returns the rows of the tasks that just became ready,
+    and those of the tasks that are no longer ready (completed, or taken away by the step)."""
     existing = {
         row.id: row
         for row in db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
@@ -132,7 +133,7 @@ def _sync_ready_tasks(
         added.append(row)
     if existing:
         db.session.execute(delete(ReadyTask).where(ReadyTask.id.in_(list(existing))))
-    return added
+    return added, list(existing.values())
 
 
 def _ensure_participant(instance: Instance, who: Assignee) -> None:
@@ -303,13 +304,14 @@ def commit_transition(
             )
             if cast(CursorResult[Any], result).rowcount != 1:  # an UPDATE's result is a CursorResult
                 raise StaleRevision()
-        added = _sync_ready_tasks(instance, snapshot, dues, now)
+        added, gone = _sync_ready_tasks(instance, snapshot, dues, now)
         _sync_named_experts(instance, snapshot)
         appended = _append_events(instance, events, revision_seen, new_revision, state_hash)
         db.session.flush()
         search_index.index_events(appended)
         incidents.note_step(instance, snapshot.stalled_at, new_revision, now)
         announce(instance, added, snapshot.end, now, actor_id=events[0].actor_id if events else None)
+        announce_taken_back(instance, gone, events, now)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -38,4 +38,4 @@ class ApiBlueprint(Blueprint):
 
 blp = ApiBlueprint("api", __name__, url_prefix="/api", description="Tokens, tasks and applications")
 
-from . import claim_routes, content_routes, routes  # noqa: E402,F401
+from . import claim_routes, content_routes, progress_routes, routes  # noqa: E402,F401

@@ -12,9 +12,9 @@ from ...forms import decode_submission, render_form
 from ...roles import Landing, landing_for
 from ...services.accounts import delegations
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
-from ...services.lifecycle import applications, claims, tasks
+from ...services.lifecycle import applications, batch, claims, tasks
 from ...services.lifecycle.attachments import file_fields
-from ...services.reading import application_content, history_view, inbox
+from ...services.reading import application_content, done_tasks, history_view, inbox, returns
 from . import bp
 
 LANDING_PAGES = {
@@ -55,8 +55,104 @@ def index():
         calls=inbox.inbox_calls(current_user),
         # A county with nothing to do is shown what it can start.
         open_calls=applications.open_calls_for(current_user) if not page.items else [],
+        returned=returns.return_marks(page.items, current_user, str(get_locale())),
+        batch_work=batch.has_batch_work(current_user),
         now=clock.now(),
     )
+
+
+@bp.get("/inbox/done")
+@login_required
+def done():
+    """已办: what the user or their unit has done, newest first, filterable like the inbox."""
+    sort = request.args.get("sort", "newest")
+    sort = sort if sort in done_tasks.DONE_SORTS else "newest"
+    phase = request.args.get("phase") or None
+    items = done_tasks.done_tasks_for(current_user, sort=sort, phase=phase, locale=str(get_locale()))
+    return render_template(
+        "inbox/done.html",
+        done=items,
+        sort=sort,
+        phase=phase,
+        phases=done_tasks.done_phases(current_user),
+        limit=done_tasks.DONE_LIMIT,
+        batch_work=batch.has_batch_work(current_user),
+    )
+
+
+def _render_batch(outcome: batch.BatchOutcome | None = None, typed: dict | None = None, status: int = 200):
+    """批量办理: each batch form once with the applications it may go to, and the late tasks to remind.
+
+    After a submission the page reports what was done and what failed (by application), keeps what
+    was typed and leaves the failed applications ticked, so the user corrects and tries again.
+    """
+    locale = str(get_locale())
+    typed = typed or {}
+    groups = [
+        (
+            group,
+            render_form(
+                group.form,
+                typed.get(group.form.name, {}),
+                outcome.errors if outcome and typed.get(group.form.name) is not None else [],
+                locale=locale,
+                choices=group.choices,
+            ),
+        )
+        for group in batch.batch_groups(current_user)
+    ]
+    return (
+        render_template(
+            "inbox/batch.html",
+            groups=groups,
+            late=batch.late_tasks(current_user),
+            outcome=outcome,
+            ticked=set(request.form.getlist("task_id")) if outcome else set(),
+            batch_work=True,
+            now=clock.now(),
+        ),
+        status,
+    )
+
+
+@bp.get("/inbox/batch")
+@login_required
+def batch_page():
+    return _render_batch()
+
+
+@bp.post("/inbox/batch/forms/<form_name>")
+@login_required
+def batch_submit(form_name: str):
+    group = batch.batch_group(current_user, form_name)
+    data = decode_submission(group.form, request.form)
+    task_ids = request.form.getlist("task_id")
+    if not task_ids:
+        flash(_("Choose at least one application."), "error")
+        return _render_batch(batch.BatchOutcome(), {form_name: data}, 422)
+    outcome = batch.complete_many(current_user, form_name, task_ids, data)
+    if outcome.failed:
+        return _render_batch(outcome, {form_name: data}, 200 if outcome.done else 422)
+    flash(_("Done for %(n)s application(s).", n=len(outcome.done)), "success")
+    return redirect(url_for("inbox.batch_page"))
+
+
+@bp.post("/inbox/batch/remind")
+@login_required
+def batch_remind():
+    task_ids = request.form.getlist("task_id")
+    if not task_ids:
+        flash(_("Choose at least one late task."), "error")
+        return _render_batch(batch.BatchOutcome(), status=422)
+    try:
+        outcome = batch.remind_many(current_user, task_ids, request.form.get("message"))
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+        return _render_batch(batch.BatchOutcome(), status=422)
+    if outcome.failed:
+        return _render_batch(outcome, status=200 if outcome.done else 422)
+    flash(_("Reminder sent for %(n)s task(s).", n=len(outcome.done)), "success")
+    return redirect(url_for("inbox.batch_page"))
 
 
 def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int = 200):

@@ -10,7 +10,7 @@ from ...forms import decode_submission, render_form
 from ...scope import can_audit, can_start_application
 from ...services.errors import Conflict, RuleViolation, ServiceError, ValidationFailed
 from ...services.lifecycle import applications, calls, instance_actions, instance_page, reminders
-from ...services.reading import application_content, history_view, queries, search
+from ...services.reading import application_content, history_view, progress, queries, search
 from ...services.reading.application_form import application_form_for
 from .. import exports
 from . import bp
@@ -72,6 +72,7 @@ def detail(instance_id: int):
         instance=instance,
         history=history_view.event_views(instance, current_user, locale),
         open_tasks=open_tasks,
+        progress=progress.progress_of(instance, current_user, locale),
         remindable=reminders.remindable_ids(current_user, open_tasks),
         highlights=live.highlights,
         content=application_content.application_content(current_user, instance.id, locale, version),

@@ -227,7 +227,11 @@ function isConditionalSource(source) {
 function engineEntries(element) {
   const bo = getBusinessObject(element);
   const entries = [];
-  if (is(element, 'bpmn:UserTask') || (is(element, 'bpmn:StartEvent') && getSpiffProperty(element, FORM_PROPERTY) !== null)) {
+  // A form on an event: a request people start (message start event) or a step they trigger while a
+  // task waits (message boundary event, e.g. 撤回申报).
+  const startedWithForm = (is(element, 'bpmn:StartEvent') || is(element, 'bpmn:BoundaryEvent'))
+    && getSpiffProperty(element, FORM_PROPERTY) !== null;
+  if (is(element, 'bpmn:UserTask') || startedWithForm) {
     entries.push({ id: 'sdzones-form', component: FormEntry, isEdited: isSelectEntryEdited });
   }
   if (is(element, 'bpmn:UserTask')) {
