@@ -54,8 +54,8 @@ def _fired_per_instance() -> dict[int, int]:
 def test_applications_claimed_by_another_worker_wait_for_its_lease_to_expire(world, clock, worker):
     ids = _due_applications(world, clock)
     worker("host-a:1:dead")
-    assert leases.claim(Instance, Instance.id.in_(ids[:4]), clock.now(), limit=3) == ids[:3]
-    assert leases.claim(Instance, Instance.id.in_(ids[:4]), clock.now(), limit=3) == ids[:3], "its own again"
+    assert leases.claim(Instance, Instance.id.in_(ids[:4]), limit=3) == ids[:3]
+    assert leases.claim(Instance, Instance.id.in_(ids[:4]), limit=3) == ids[:3], "its own again"
 
     worker("host-b:2:alive")
     assert timers.fire_due_timers() == 3, "only the applications nobody holds"
@@ -84,7 +84,7 @@ def test_a_chore_is_done_by_one_worker_at_a_time_and_taken_over_when_its_holder_
     world.start("370102")  # its declaration falls due at the call's deadline
     clock.set(DEADLINE - timedelta(days=1))
     worker("host-a:1:x")
-    with leases.chore(timers.HOUSEKEEPING, clock.now()) as mine:
+    with leases.chore(timers.HOUSEKEEPING) as mine:
         assert mine
         worker("host-b:2:y")
         assert timers.worker_pass().warned == 0, "host-a is sweeping and warning"
@@ -105,7 +105,7 @@ def test_a_mail_claimed_by_another_worker_is_not_sent_twice(world, clock, smtp, 
     record.notify([province], NEW_TASK, clock.now(), instance_id=None, link="/tasks/a", params={})
     db.session.commit()
     worker("host-a:1:killed-while-sending")
-    (mail_id,) = leases.claim(OutboxMail, OutboxMail.sent_at.is_(None), clock.now(), limit=10)
+    (mail_id,) = leases.claim(OutboxMail, OutboxMail.sent_at.is_(None), limit=10)
 
     worker("host-b:2:alive")
     assert mailer.send_due_mails(clock.now()) == 0

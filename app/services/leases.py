@@ -14,7 +14,8 @@ What the work commits carries its own check: a timer's step commits only on the 
 computed on, a mail is marked sent. Chores done whole (the stall sweep, the deadline warnings) take
 a named lease in ``worker_leases`` instead.
 
-Expiry is measured on the application's clock, so tests move it as they move deadlines.
+Expiry is measured on the application's clock at the moment of each claim (a long pass must not
+claim with its starting time), so tests move it as they move deadlines.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import clock
 from ..extensions import db
 from ..models import Instance, OutboxMail, WorkerLease
 
@@ -51,22 +53,23 @@ def lease_time() -> timedelta:
     return timedelta(seconds=current_app.config["WORKER_LEASE_SECONDS"])
 
 
-def _free(model: LeasedModel, now: datetime) -> ColumnElement[bool]:
-    return or_(model.lease_until.is_(None), model.lease_until <= now, model.lease_holder == holder())
+def _free(model: LeasedModel, me: str, now: datetime) -> ColumnElement[bool]:
+    return or_(model.lease_until.is_(None), model.lease_until <= now, model.lease_holder == me)
 
 
-def claim(model: LeasedModel, wanted: ColumnElement[bool], now: datetime, limit: int) -> list[int]:
+def claim(model: LeasedModel, wanted: ColumnElement[bool], limit: int) -> list[int]:
     """Claim up to ``limit`` rows of ``model`` matching ``wanted`` whose lease is free; their ids, in order.
 
     Commits the claim, so other workers see it at once.
     """
-    picked = select(model.id).where(wanted, _free(model, now)).order_by(model.id).limit(limit)
+    me, now = holder(), clock.now()
+    picked = select(model.id).where(wanted, _free(model, me, now)).order_by(model.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
         picked = picked.with_for_update(skip_locked=True)
     claimed = db.session.scalars(
         update(model)
-        .where(model.id.in_(picked.scalar_subquery()), _free(model, now))
-        .values(lease_holder=holder(), lease_until=now + lease_time())
+        .where(model.id.in_(picked.scalar_subquery()), _free(model, me, now))
+        .values(lease_holder=me, lease_until=now + lease_time())
         .returning(model.id)
         .execution_options(synchronize_session=False)
     ).all()
@@ -110,9 +113,9 @@ def _take(name: str, me: str, now: datetime) -> bool:
 
 
 @contextmanager
-def chore(name: str, now: datetime) -> Iterator[bool]:
+def chore(name: str) -> Iterator[bool]:
     """Yields whether this worker holds the chore ``name`` (no other worker does it meanwhile)."""
-    me = holder()
+    me, now = holder(), clock.now()
     mine = _take(name, me, now)
     try:
         yield mine

@@ -47,7 +47,7 @@ def fire_due_timers() -> int:
     fired, tried = 0, set[int]()
     # Each application once per pass: one whose step was lost to a race, or could not be written, is
     # still due, and waits for the next pass rather than being claimed again at once.
-    while batch := leases.claim(Instance, due & Instance.id.not_in(tried), now, BATCH):
+    while batch := leases.claim(Instance, due & Instance.id.not_in(tried), BATCH):
         for instance_id in batch:
             fired += _fire_isolated(instance_id, now)
         leases.release(Instance, batch)
@@ -99,7 +99,7 @@ def worker_pass() -> WorkerPass:
     """
     fired = fire_due_timers()
     stalled = warned = 0
-    with leases.chore(HOUSEKEEPING, clock.now()) as mine:
+    with leases.chore(HOUSEKEEPING) as mine:
         if mine:
             stalled = incidents.sweep(clock.now())
             warned = warn_of_deadlines(clock.now())

@@ -3,9 +3,9 @@
 Each mail is marked sent (or given its next attempt) in its own transaction, so a crash mid-pass
 sends nothing twice that was marked sent and loses nothing that was not. Pauses between attempts
 grow (1 min, 5 min, 30 min, 2 h, then 12 h); after ``MAX_ATTEMPTS`` a mail is left with its error
-for an administrator to see. Mails are claimed before they are sent (``leases.claim``), so two
-workers never send the same mail at once; a worker killed mid-send leaves its mails to the others
-once its claims expire.
+for an administrator to see. Each mail is claimed before it is sent (``leases.claim``), so two
+workers never send the same mail at once; a worker killed mid-send leaves the mail to the others
+once its claim expires.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import and_
 
 from ...extensions import db
 from ...models import OutboxMail
@@ -65,16 +65,14 @@ def send_due_mails(now: datetime, limit: int = 200) -> int:
     wanted = and_(
         OutboxMail.sent_at.is_(None), OutboxMail.next_attempt_at <= now, OutboxMail.attempts < MAX_ATTEMPTS
     )
-    claimed = leases.claim(OutboxMail, wanted, now, limit)
-    if not claimed:
-        return 0
-    due = db.session.scalars(
-        select(OutboxMail).where(OutboxMail.id.in_(claimed)).order_by(OutboxMail.id)
-    ).all()
-    sent = 0
+    sent = tried = 0
     server: smtplib.SMTP | None = None
     try:
-        for mail in due:
+        # One mail claimed at a time, so that its claim outlasts its sending however slow the server.
+        # A mail tried leaves ``wanted`` (sent, or its next attempt later), so none is tried twice.
+        while tried < limit and (claimed := leases.claim(OutboxMail, wanted, limit=1)):
+            tried += 1
+            mail = db.session.get_one(OutboxMail, claimed[0])
             try:
                 server = server or _connect()
                 server.send_message(_message(mail))
