@@ -18,6 +18,8 @@ from app.services import leases
 from app.services.lifecycle import timers
 from app.services.notices import mailer, record
 from app.services.notices.texts import NEW_TASK
+from app.services.store.step import open_step
+from app.services.store.transitions import StaleRevision
 
 from .conftest import DEADLINE, race_each
 from .test_notices import smtp  # noqa: F401  (the fixture)
@@ -115,3 +117,14 @@ def test_a_mail_claimed_by_another_worker_is_not_sent_twice(world, clock, smtp, 
     assert len(smtp.messages) == 1
     mail = db.session.get_one(OutboxMail, mail_id)
     assert mail.sent_at is not None and mail.lease_holder is None
+
+
+def test_a_worker_whose_lease_ran_out_mid_fire_cannot_fire_the_timer_again(world, clock, worker):
+    (instance_id,) = _due_applications(world, clock, counties=("370102",))
+    worker("host-a:1:slow")
+    with open_step(db.session.get_one(Instance, instance_id), clock.now()) as slow:  # computed on revision 1
+        worker("host-b:2:after-expiry")
+        assert timers.fire_due_timers() == 1
+        with pytest.raises(StaleRevision):
+            slow.fire_due_timers()
+    assert _fired_per_instance() == {instance_id: 1}
