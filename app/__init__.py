@@ -15,7 +15,7 @@ from . import (
     rate_limit_storage,  # noqa: F401  (registers the appdb:// storage with the limits library)
 )
 from .clock import SystemClock
-from .config import PROJECT_ROOT, Config
+from .config import PROJECT_ROOT, Config, with_psycopg3
 from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from .untrusted_json import BoundedJSONProvider
 
@@ -78,6 +78,7 @@ def create_app(config: type = Config, **overrides) -> Flask:
     app.json = BoundedJSONProvider(app)
     app.config.from_object(config)
     app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = with_psycopg3(app.config["SQLALCHEMY_DATABASE_URI"])
     private_files.protect(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 
 from .demo import seeding
 from .extensions import db
+from .services import leases
 from .services.accounts import credentials
 from .services.administration import users
 from .services.errors import ServiceError, ValidationFailed
@@ -96,6 +97,7 @@ def register(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO)
         interval = current_app.config["TIMER_POLL_SECONDS"]
         log = logging.getLogger("worker")
+        log.info("worker %s: a pass every %s s", leases.holder(), interval)
         while True:
             try:
                 done = timers.worker_pass()

@@ -9,6 +9,15 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def with_psycopg3(url: str) -> str:
+    """A PostgreSQL URL that names no driver (``postgresql://``, ``postgres://``) made to use psycopg 3.
+
+    SQLAlchemy would otherwise pick psycopg2, which is not installed.
+    """
+    scheme, sep, rest = url.partition("://")
+    return f"postgresql+psycopg://{rest}" if sep and scheme in ("postgresql", "postgres") else url
+
+
 class Config:
     # Unset: create_app uses a random key kept in instance/secret_key (never a known default).
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -51,6 +60,9 @@ class Config:
     MAIN_PROCESS_ID = "zone_lifecycle"
     PROCESS_KEY = "zone_lifecycle"
     TIMER_POLL_SECONDS = int(os.environ.get("TIMER_POLL_SECONDS", "30"))
+    # How long a worker's claim on an application's timers (or a mail, or a chore) lasts: a worker
+    # killed mid-pass holds its work up for at most this long before another worker takes it over.
+    WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "120"))
     # Hard limits of each evaluation of diagram code in an evaluator process
     # (app/engine/scripting/evaluator_pool.py): wall clock and CPU time in seconds, the process's
     # address space (about 15 MB at rest), the JSON size of a result or of the task data after a

@@ -58,4 +58,4 @@ def test_new_key_files_are_never_readable_by_others(tmp_path, lax_umask):
 
 def test_other_databases_are_left_alone():
     assert private_files.sqlite_file("sqlite://") is None
-    assert private_files.sqlite_file("postgresql+psycopg2://root@127.0.0.1/test") is None
+    assert private_files.sqlite_file("postgresql+psycopg://root@127.0.0.1/test") is None

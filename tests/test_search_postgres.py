@@ -35,7 +35,7 @@ from .test_search import (  # noqa: F401  (collected again here, on PostgreSQL)
 )
 
 URL = make_url(
-    os.environ.get("SEARCH_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/search_wt")
+    os.environ.get("SEARCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/search_wt")
 )
 TEMPLATE, RUN = f"{URL.database}_template", f"{URL.database}_run"
 

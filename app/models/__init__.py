@@ -7,6 +7,7 @@ from .documents import Document
 from .history import HistoryEvent
 from .incidents import Incident
 from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
+from .leases import WorkerLease
 from .notifications import Notification, OutboxMail
 from .organisations import Organisation
 from .programme import Call, CallAttachment, ProcessDraft, ProcessVersion
@@ -41,4 +42,5 @@ __all__ = [
     "TaskDraft",
     "User",
     "UserRole",
+    "WorkerLease",
 ]

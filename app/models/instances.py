@@ -6,14 +6,18 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model
+from .leases import Leased
 from .organisations import Organisation
 from .programme import Call, ProcessVersion
 from .types import UTCDateTime
 from .users import User
 
 
-class Instance(Model):
-    """One application's workflow. The summary columns answer lists without loading `state`."""
+class Instance(Leased, Model):
+    """One application's workflow. The summary columns answer lists without loading `state`.
+
+    Its lease is the timer worker's: the worker holding it fires the application's due timers.
+    """
 
     __tablename__ = "instances"
     __table_args__ = (

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model
 from .instances import Instance
+from .leases import Leased
 from .types import UTCDateTime
 
 
@@ -36,11 +37,12 @@ class Notification(Model):
     instance: Mapped[Instance | None] = relationship()
 
 
-class OutboxMail(Model):
+class OutboxMail(Leased, Model):
     """An e-mail to send, written in the same transaction as the notification that caused it.
 
     The worker sends it (``services.notices.mailer``) and retries with growing pauses, so a mail
-    server that is down loses nothing and never holds up the step that caused the mail.
+    server that is down loses nothing and never holds up the step that caused the mail. Its lease is
+    the worker's that is sending it, so two workers never send it at the same time.
     """
 
     __tablename__ = "outbox_mails"

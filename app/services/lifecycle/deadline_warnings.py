@@ -1,7 +1,8 @@
 """Warning people of their deadlines: once when a task falls due within 3 days, once when it is late.
 
 The worker runs this on every pass; a notification already sent for a task and kind is not sent
-again, so a pass may run any number of times (and on several workers: the worst case is a repeat).
+again, so a pass may run any number of times; with several workers, one at a time does it
+(``timers.HOUSEKEEPING``).
 """
 
 from __future__ import annotations

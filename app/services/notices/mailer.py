@@ -3,7 +3,9 @@
 Each mail is marked sent (or given its next attempt) in its own transaction, so a crash mid-pass
 sends nothing twice that was marked sent and loses nothing that was not. Pauses between attempts
 grow (1 min, 5 min, 30 min, 2 h, then 12 h); after ``MAX_ATTEMPTS`` a mail is left with its error
-for an administrator to see.
+for an administrator to see. Each mail is claimed before it is sent (``leases.claim``), so two
+workers never send the same mail at once; a worker killed mid-send leaves the mail to the others
+once its claim expires.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_
 
 from ...extensions import db
 from ...models import OutboxMail
+from .. import leases
 
 MAX_ATTEMPTS = 10
 _PAUSES = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -59,22 +62,17 @@ def send_due_mails(now: datetime, limit: int = 200) -> int:
     """Send what is due in the outbox; returns how many were sent (0 when SMTP is not configured)."""
     if not current_app.config.get("SMTP_HOST"):
         return 0
-    due = db.session.scalars(
-        select(OutboxMail)
-        .where(
-            OutboxMail.sent_at.is_(None),
-            OutboxMail.next_attempt_at <= now,
-            OutboxMail.attempts < MAX_ATTEMPTS,
-        )
-        .order_by(OutboxMail.id)
-        .limit(limit)
-    ).all()
-    if not due:
-        return 0
-    sent = 0
+    wanted = and_(
+        OutboxMail.sent_at.is_(None), OutboxMail.next_attempt_at <= now, OutboxMail.attempts < MAX_ATTEMPTS
+    )
+    sent = tried = 0
     server: smtplib.SMTP | None = None
     try:
-        for mail in due:
+        # One mail claimed at a time, so that its claim outlasts its sending however slow the server.
+        # A mail tried leaves ``wanted`` (sent, or its next attempt later), so none is tried twice.
+        while tried < limit and (claimed := leases.claim(OutboxMail, wanted, limit=1)):
+            tried += 1
+            mail = db.session.get_one(OutboxMail, claimed[0])
             try:
                 server = server or _connect()
                 server.send_message(_message(mail))
@@ -87,6 +85,7 @@ def send_due_mails(now: datetime, limit: int = 200) -> int:
                 mail.attempts += 1
                 mail.sent_at = now
                 sent += 1
+            mail.lease_holder = mail.lease_until = None
             db.session.commit()
     finally:
         if server is not None:
