@@ -20,7 +20,12 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import event_subprocesses, spec_wiring
 from .errors import DiagramError
-from .properties import APPLICATION_FORM_BLOCK_PROPERTY, FORM_PROPERTY, spec_property
+from .properties import (
+    APPLICATION_FORM_BLOCK_PROPERTY,
+    ENGLISH_NAME_PROPERTY,
+    FORM_PROPERTY,
+    spec_property,
+)
 from .serialization import StateSerializer
 from .xml_safety import parse_bpmn_xml
 
@@ -28,6 +33,7 @@ from .xml_safety import parse_bpmn_xml
 # these ids silently replaces them and yields a process that cannot start.
 RESERVED_IDS = frozenset({"Start", "End"})
 _BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+_PROPERTY_NS = {**_BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
 
 def _refuse_reserved_ids(root: Any, filename: str) -> None:
@@ -49,6 +55,24 @@ def lanes_by_element(root: Any) -> dict[str, str]:
             if ref.text:
                 lanes[ref.text.strip()] = lane.get("name")
     return lanes
+
+
+def english_names_by_element(root: Any) -> dict[str, str]:
+    """Element id -> its ``name_en`` property, for every element that has one.
+
+    Read from the XML rather than the parsed specs: SpiffWorkflow keeps extension properties of
+    flow nodes only, and lanes, flows and processes are shown by name too.
+    """
+    found: dict[str, str] = {}
+    path = (
+        "bpmn:extensionElements/spiffworkflow:properties/"
+        f"spiffworkflow:property[@name='{ENGLISH_NAME_PROPERTY}']"
+    )
+    for element in root.xpath(".//bpmn:*[@id]", namespaces=_BPMN_NS):
+        values = [p.get("value", "").strip() for p in element.xpath(path, namespaces=_PROPERTY_NS)]
+        if values and values[0]:
+            found[element.get("id")] = values[0]
+    return found
 
 
 def _assign_lanes(spec: BpmnProcessSpec, lanes: dict[str, str]) -> None:
@@ -79,11 +103,16 @@ class ProcessDefinition:
     """A main process spec and the specs of all (transitively) called processes."""
 
     def __init__(
-        self, main_process_id: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+        self,
+        main_process_id: str,
+        spec: BpmnProcessSpec,
+        subprocess_specs: dict[str, BpmnProcessSpec],
+        english_names: dict[str, str] | None = None,
     ) -> None:
         self.main_process_id = main_process_id
         self.spec = spec
         self.subprocess_specs = subprocess_specs
+        self._english_names = english_names or {}
         self._serializer: StateSerializer | None = None
 
     @classmethod
@@ -96,11 +125,13 @@ class ProcessDefinition:
         """
         parser = SpiffBpmnParser(validator=VALIDATOR)
         lanes: dict[str, str] = {}
+        english: dict[str, str] = {}
         try:
             for filename, content in bpmn_files.items():
                 root = parse_bpmn_xml(content, filename)
                 _refuse_reserved_ids(root, filename)
                 lanes.update(lanes_by_element(root))
+                english.update(english_names_by_element(root))
                 parser.add_bpmn_xml(root, filename)
             if main_process_id not in parser.get_process_ids():
                 known = ", ".join(sorted(parser.get_process_ids())) or "none"
@@ -119,7 +150,7 @@ class ProcessDefinition:
         for process_spec in [spec, *subprocess_specs.values()]:
             spec_wiring.wire(process_spec)
             _assign_lanes(process_spec, lanes)
-        return cls(main_process_id, spec, subprocess_specs)
+        return cls(main_process_id, spec, subprocess_specs, english)
 
     @property
     def serializer(self) -> StateSerializer:
@@ -212,6 +243,10 @@ class ProcessDefinition:
     def element_names(self) -> dict[str, str]:
         """Element id -> display name for every flow node (unnamed nodes map to their id)."""
         return self._element_names
+
+    def english_names(self) -> dict[str, str]:
+        """Element id (processes, lanes and flows included) -> the English name its diagram gives it."""
+        return self._english_names
 
     def elements_by_property(self, name: str) -> dict[str, str]:
         """Element id -> value, for every flow node that declares the ``spiffworkflow:property`` ``name``.

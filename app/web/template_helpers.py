@@ -14,6 +14,7 @@ from ..clock import PROGRAMME_TZ
 from ..roles import role_label as _role_label
 from ..scope import can_audit, can_model, can_see_incidents
 from ..services.notices import bell
+from ..services.reading import element_text
 
 EVENT_LABELS = {
     "started": _l("Application started"),
@@ -68,6 +69,20 @@ def due_phrase(due: datetime, now: datetime) -> str:
     return _("%(n)s day(s) left", n=days)
 
 
+def colon() -> str:
+    """The colon after a label: full-width in Chinese, ``": "`` in English."""
+    return ": " if element_text.english_wanted() else "："
+
+
+def parenthesised(text: object) -> str:
+    """``（text）`` in Chinese, `` (text)`` in English."""
+    return f" ({text})" if element_text.english_wanted() else f"（{text}）"
+
+
+def list_separator() -> str:
+    return ", " if element_text.english_wanted() else "、"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=current_locale,
@@ -75,10 +90,15 @@ def register(app: Flask) -> None:
         event_label=lambda kind: str(EVENT_LABELS.get(kind, kind)),
         security_label=lambda kind: str(SECURITY_LABELS.get(kind, kind)),
         incident_label=lambda kind: str(INCIDENT_LABELS.get(kind, kind)),
+        element_name=element_text.element_name,
+        phase_name=element_text.phase_name,
+        colon=colon,
+        list_separator=list_separator,
         may_see_incidents=lambda: current_user.is_authenticated and can_see_incidents(current_user),
         may_audit=lambda: current_user.is_authenticated and can_audit(current_user),
         may_model=lambda: current_user.is_authenticated and can_model(current_user),
     )
     app.jinja_env.filters["localdt"] = localdt
+    app.jinja_env.filters["parenthesised"] = parenthesised
     app.jinja_env.globals["due_phrase"] = due_phrase
     app.jinja_env.globals["unread_notifications"] = lambda: bell.unread_count(current_user)

@@ -14,6 +14,7 @@ from ...scope import actionable_tasks_filter, can_see_instance, visible_instance
 from ..errors import MAX_ID, NotFound
 from ..store.deployment import engine_for
 from ..store.runs import load_run
+from . import element_text
 
 INBOX_SORTS = {
     "due": (ReadyTask.due_at.is_(None), ReadyTask.due_at, ReadyTask.ready_since),
@@ -82,7 +83,8 @@ def open_tasks_of(instance: Instance) -> list[ReadyTask]:
 
 def diagram_tabs(instance: Instance) -> list[tuple[str, str]]:
     """(file name, process name) of the instance's diagrams, in the order the lifecycle calls them."""
-    return engine_for(instance.version).definition.diagram_files()
+    files = engine_for(instance.version).definition.diagram_files()
+    return [(file, element_text.phase_name(instance.version, title)) for file, title in files]
 
 
 def diagram_file(instance: Instance, filename: str) -> str | None:
