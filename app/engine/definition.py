@@ -72,6 +72,10 @@ def english_names_by_element(root: Any) -> dict[str, str]:
         values = [p.get("value", "").strip() for p in element.xpath(path, namespaces=_PROPERTY_NS)]
         if values and values[0]:
             found[element.get("id")] = values[0]
+    for pool in root.xpath(".//bpmn:participant[@processRef]", namespaces=_BPMN_NS):
+        # the modeler selects a pool, not its process: the pool's English names the process too
+        if pool.get("id") in found:
+            found.setdefault(pool.get("processRef"), found[pool.get("id")])
     return found
 
 

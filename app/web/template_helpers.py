@@ -92,6 +92,7 @@ def register(app: Flask) -> None:
         incident_label=lambda kind: str(INCIDENT_LABELS.get(kind, kind)),
         element_name=element_text.element_name,
         phase_name=element_text.phase_name,
+        outcome_name=element_text.outcome_name,
         colon=colon,
         list_separator=list_separator,
         may_see_incidents=lambda: current_user.is_authenticated and can_see_incidents(current_user),

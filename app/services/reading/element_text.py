@@ -34,11 +34,19 @@ def phase_name(version: ProcessVersion | None, phase: str | None) -> str:
     Without a version (a filter listing phases of many applications) the current version's
     processes are asked.
     """
-    if not phase or not english_wanted():
-        return phase or ""
+    return _named(version, phase, processes=True)
+
+
+def outcome_name(version: ProcessVersion | None, outcome_label: str | None) -> str:
+    """An ended application's outcome (stored as the Chinese name of its end event) for the reader."""
+    return _named(version, outcome_label, processes=False)
+
+
+def _named(version: ProcessVersion | None, stored: str | None, *, processes: bool) -> str:
+    """The English text of the process (or flow node) that the stored Chinese name names."""
+    if not stored or not english_wanted():
+        return stored or ""
     definition = engine_for(version or current_version(current_app.config["PROCESS_KEY"])).definition
+    names = definition.process_names() if processes else definition.element_names()
     english = definition.english_names()
-    for process_id, name in definition.process_names().items():
-        if name == phase and english.get(process_id):
-            return english[process_id]
-    return phase
+    return next((english[i] for i, name in names.items() if name == stored and english.get(i)), stored)
