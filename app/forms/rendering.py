@@ -228,9 +228,10 @@ class _ViewBuilder:
             "rural": _("Rural reference themes (attachment 2)"),
         }
         groups = []
+        english = wants_english(self.locale)
         for kind, label in group_labels.items():
             items = [
-                ThemeItem(t.code, t.kind, t.number, t.title, t.code == code_value)
+                ThemeItem(t.code, t.kind, t.number_in(english), t.title_in(english), t.code == code_value)
                 for t in load_themes()
                 if t.kind == kind
             ]
@@ -245,8 +246,8 @@ class _ViewBuilder:
             return _(
                 "%(source)s: %(number)s. %(title)s (%(code)s)",
                 source=fld.option_label("reference", self.locale),
-                number=theme.number,
-                title=theme.title,
+                number=theme.number_in(wants_english(self.locale)),
+                title=theme.title_in(wants_english(self.locale)),
                 code=theme.code,
             )
         if source == "own" and title:

@@ -14,7 +14,7 @@ from ..clock import PROGRAMME_TZ
 from ..roles import role_label as _role_label
 from ..scope import can_audit, can_model, can_see_incidents
 from ..services.notices import bell
-from ..services.reading import element_text
+from ..services.reading import element_text, reference_text
 
 EVENT_LABELS = {
     "started": _l("Application started"),
@@ -93,6 +93,7 @@ def register(app: Flask) -> None:
         element_name=element_text.element_name,
         phase_name=element_text.phase_name,
         outcome_name=element_text.outcome_name,
+        theme_title=reference_text.theme_title,
         colon=colon,
         list_separator=list_separator,
         may_see_incidents=lambda: current_user.is_authenticated and can_see_incidents(current_user),
@@ -101,5 +102,7 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.filters["localdt"] = localdt
     app.jinja_env.filters["parenthesised"] = parenthesised
+    app.jinja_env.filters["org"] = reference_text.organisation_name
+    app.jinja_env.filters["person"] = reference_text.person_name
     app.jinja_env.globals["due_phrase"] = due_phrase
     app.jinja_env.globals["unread_notifications"] = lambda: bell.unread_count(current_user)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from ...clock import PROGRAMME_TZ
 from ...forms import FormDefinition, render_form
 from ...models import Instance, ProcessVersion
+from ..reading import element_text, reference_text
 from ..reading.people import people_choices
 from ..store.deployment import engine_for, form_for
 from ..store.documents import expand_documents
@@ -90,7 +91,7 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         else None
     )
     data = event.data.get("start_data", {}) if event.kind == "started" else event.data
-    names = engine_for(event.version).definition.element_names()
+    names = element_text.names_for_reader(engine_for(event.version).definition)
     ended = [e for e in step.events if e.kind == "ended"]
     return Frame(
         index=index,
@@ -98,15 +99,15 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         seqs=[e.seq for e in step.events],
         kind=event.kind,
         element_id=event.element_id,
-        element_name=event.element_name or names.get(event.element_id or "", event.element_id),
-        actor=event.actor.display_name if event.actor else None,
+        element_name=names.get(event.element_id or "") or event.element_name or event.element_id,
+        actor=reference_text.person_name(event.actor) if event.actor else None,
         at=event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M"),
         lines=_lines(form, data, locale) if form else [],
         form_html=str(_read_only(form, data, locale)) if form else "",
         completed=dict(Counter(replayed.run.completed_element_ids())),
         active=replayed.run.active_element_ids(),
         verified=replayed.state_hash == step.expected_hash,
-        ended=ended[0].element_name if ended else None,
+        ended=(names.get(ended[0].element_id or "") or ended[0].element_name) if ended else None,
     )
 
 
@@ -131,7 +132,7 @@ def frames_of(instance: Instance, locale: str = "zh_CN") -> tuple[list[Frame], s
             frames.append(_frame(index, replayed, locale))
     except ReplayError as exc:
         problem = exc.message
-    _with_changes(frames, engine_for(instance.version).definition.element_names())
+    _with_changes(frames, element_text.names_for_reader(engine_for(instance.version).definition))
     return frames, problem
 
 

@@ -23,6 +23,7 @@ from ...engine import Engine, EngineError, ProcessDefinition, ScriptLimitExceede
 from ...extensions import db
 from ...models import Instance, ProcessDraft
 from ..audit.reexecution import ReplayError, Step, apply_step, steps_of
+from ..reading import element_text
 from ..store.deployment import content_hash, engine_for
 
 SAME, DIFFERENT, FAILS = "same", "different", "fails"
@@ -118,7 +119,10 @@ def _parting(
 
 def _compare(instance: Instance, steps: list[Step], draft: Engine) -> RegressionRow:
     row = RegressionRow(instance.id, instance.applicant.full_name, SAME, len(steps))
-    names = {**engine_for(instance.version).definition.element_names(), **draft.definition.element_names()}
+    names = {
+        **element_text.names_for_reader(engine_for(instance.version).definition),
+        **element_text.names_for_reader(draft.definition),
+    }
     recorded_run = draft_run = None
     for number, step in enumerate(steps, start=1):
         recorded_run = apply_step(recorded_run, step, engine_for(step.events[0].version))
