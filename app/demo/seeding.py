@@ -111,7 +111,9 @@ def _frozen_time(start: datetime):
 def _open_call(province: User, year: int) -> Call:
     """The year's call, with the notice's deadline for the electronic plan: 30 June."""
     deadline = datetime(year, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
-    return calls.open_call(province, f"{year}年度全省城乡社区治理实验区申报", year, deadline)
+    name = f"{year}年度全省城乡社区治理实验区申报"
+    name_en = f"{year} provincial call for community governance experimental zones"
+    return calls.open_call(province, name, year, deadline, name_en=name_en)
 
 
 def _completed_experiments(province: User) -> int:

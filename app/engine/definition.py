@@ -112,11 +112,13 @@ class ProcessDefinition:
         spec: BpmnProcessSpec,
         subprocess_specs: dict[str, BpmnProcessSpec],
         english_names: dict[str, str] | None = None,
+        english_by_name: dict[str, str] | None = None,
     ) -> None:
         self.main_process_id = main_process_id
         self.spec = spec
         self.subprocess_specs = subprocess_specs
         self._english_names = english_names or {}
+        self._english_by_name = english_by_name or {}
         self._serializer: StateSerializer | None = None
 
     @classmethod
@@ -130,12 +132,17 @@ class ProcessDefinition:
         parser = SpiffBpmnParser(validator=VALIDATOR)
         lanes: dict[str, str] = {}
         english: dict[str, str] = {}
+        by_name: dict[str, str] = {}
         try:
             for filename, content in bpmn_files.items():
                 root = parse_bpmn_xml(content, filename)
                 _refuse_reserved_ids(root, filename)
                 lanes.update(lanes_by_element(root))
-                english.update(english_names_by_element(root))
+                in_file = english_names_by_element(root)
+                english.update(in_file)
+                for element in root.xpath(".//bpmn:*[@id and @name]", namespaces=_BPMN_NS):
+                    if element.get("id") in in_file:
+                        by_name.setdefault(element.get("name"), in_file[element.get("id")])
                 parser.add_bpmn_xml(root, filename)
             if main_process_id not in parser.get_process_ids():
                 known = ", ".join(sorted(parser.get_process_ids())) or "none"
@@ -154,7 +161,7 @@ class ProcessDefinition:
         for process_spec in [spec, *subprocess_specs.values()]:
             spec_wiring.wire(process_spec)
             _assign_lanes(process_spec, lanes)
-        return cls(main_process_id, spec, subprocess_specs, english)
+        return cls(main_process_id, spec, subprocess_specs, english, by_name)
 
     @property
     def serializer(self) -> StateSerializer:
@@ -251,6 +258,13 @@ class ProcessDefinition:
     def english_names(self) -> dict[str, str]:
         """Element id (processes, lanes and flows included) -> the English name its diagram gives it."""
         return self._english_names
+
+    def english_by_name(self) -> dict[str, str]:
+        """Chinese name -> English name, for texts stored by name (a phase, an outcome).
+
+        Element ids may repeat across the called processes; names are looked up as stored.
+        """
+        return self._english_by_name
 
     def elements_by_property(self, name: str) -> dict[str, str]:
         """Element id -> value, for every flow node that declares the ``spiffworkflow:property`` ``name``.

@@ -14,7 +14,7 @@ from ..clock import PROGRAMME_TZ
 from ..roles import role_label as _role_label
 from ..scope import can_audit, can_model, can_see_incidents
 from ..services.notices import bell
-from ..services.reading import element_text, reference_text
+from ..services.reading import element_text, language, reference_text
 
 EVENT_LABELS = {
     "started": _l("Application started"),
@@ -69,20 +69,6 @@ def due_phrase(due: datetime, now: datetime) -> str:
     return _("%(n)s day(s) left", n=days)
 
 
-def colon() -> str:
-    """The colon after a label: full-width in Chinese, ``": "`` in English."""
-    return ": " if element_text.english_wanted() else "："
-
-
-def parenthesised(text: object) -> str:
-    """``（text）`` in Chinese, `` (text)`` in English."""
-    return f" ({text})" if element_text.english_wanted() else f"（{text}）"
-
-
-def list_separator() -> str:
-    return ", " if element_text.english_wanted() else "、"
-
-
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=current_locale,
@@ -94,14 +80,15 @@ def register(app: Flask) -> None:
         phase_name=element_text.phase_name,
         outcome_name=element_text.outcome_name,
         theme_title=reference_text.theme_title,
-        colon=colon,
-        list_separator=list_separator,
+        call_name=reference_text.call_name,
+        colon=language.colon,
+        list_separator=language.list_separator,
         may_see_incidents=lambda: current_user.is_authenticated and can_see_incidents(current_user),
         may_audit=lambda: current_user.is_authenticated and can_audit(current_user),
         may_model=lambda: current_user.is_authenticated and can_model(current_user),
     )
     app.jinja_env.filters["localdt"] = localdt
-    app.jinja_env.filters["parenthesised"] = parenthesised
+    app.jinja_env.filters["parenthesised"] = language.parenthesised
     app.jinja_env.filters["org"] = reference_text.organisation_name
     app.jinja_env.filters["person"] = reference_text.person_name
     app.jinja_env.globals["due_phrase"] = due_phrase

@@ -16,7 +16,7 @@ from ...models import Notification, ReadyTask
 from ...scope import Assignee, users_acting_for
 from ..notices.record import notify
 from ..notices.texts import DUE_SOON, OVERDUE
-from ..store.announcements import application_label
+from ..store.announcements import task_params
 
 WARN_BEFORE = timedelta(days=3)
 
@@ -39,7 +39,7 @@ def warn_of_deadlines(now: datetime) -> int:
                 users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
             ).all()
             due = task.due_at.astimezone(PROGRAMME_TZ).date().isoformat() if task.due_at else ""
-            params = {"task": task.name, "application": application_label(task.instance), "due": due}
+            params = {**task_params(task), "due": due}
             notify(
                 people,
                 kind,

@@ -17,7 +17,8 @@ from ...scope import Assignee, can_remind, can_see_instance, users_acting_for
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..notices.record import notify
 from ..notices.texts import REMINDER
-from ..store.announcements import application_label
+from ..reading.reference_text import person_name
+from ..store.announcements import task_params
 from ..store.step import changed_meanwhile
 from ..store.transitions import EventRecord, append_note
 
@@ -63,7 +64,7 @@ def remind(user: User, task_id: str, message: str | None = None) -> ReadyTask:
     people = db.session.scalars(
         users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
     ).all()
-    params = {"task": task.name, "application": application_label(task.instance), "by": sender}
+    params = {**task_params(task), "by": sender, "by_en": person_name(user, english=True)}
     if text:
         params["message"] = text
     try:

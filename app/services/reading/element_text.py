@@ -9,16 +9,12 @@ in English too. Where a diagram gives no English text, the stored Chinese name i
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import get_locale
 
 from app.engine import ProcessDefinition
-from app.forms.definition import wants_english
 from app.models import ProcessVersion
 from app.services.store.deployment import current_version, engine_for
 
-
-def english_wanted() -> bool:
-    return wants_english(get_locale())
+from .language import english_wanted
 
 
 def element_name(version: ProcessVersion | None, element_id: str | None, stored: str | None) -> str:
@@ -39,28 +35,20 @@ def names_for_reader(definition: ProcessDefinition) -> dict[str, str]:
 
 
 def phase_name(version: ProcessVersion | None, phase: str | None) -> str:
-    """A phase (stored as the Chinese name of the process the application is in) for the reader.
-
-    Without a version (a filter listing phases of many applications) the current version's
-    processes are asked.
+    """A phase (stored as the Chinese name of the process the application is in, or of the end it
+    reached) for the reader. Without a version (a filter listing phases of many applications) the
+    current version is asked.
     """
-    return _named(version, phase, processes=True)  # an ended application's phase is its end event's name
+    return _named(version, phase)
 
 
 def outcome_name(version: ProcessVersion | None, outcome_label: str | None) -> str:
     """An ended application's outcome (stored as the Chinese name of its end event) for the reader."""
-    return _named(version, outcome_label, processes=False)
+    return _named(version, outcome_label)
 
 
-def _named(version: ProcessVersion | None, stored: str | None, *, processes: bool) -> str:
-    """The English text of the process (or flow node) that the stored Chinese name names."""
+def _named(version: ProcessVersion | None, stored: str | None) -> str:
     if not stored or not english_wanted():
         return stored or ""
     definition = engine_for(version or current_version(current_app.config["PROCESS_KEY"])).definition
-    english = definition.english_names()
-    candidates = [definition.process_names()] if processes else []
-    for names in [*candidates, definition.element_names()]:
-        found = next((english[i] for i, name in names.items() if name == stored and english.get(i)), None)
-        if found:
-            return found
-    return stored
+    return definition.english_by_name().get(stored) or stored

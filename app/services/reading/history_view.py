@@ -20,6 +20,7 @@ from ..store.deployment import engine_for, form_for
 from ..store.transitions import NOTE_KINDS
 from .disclosure import ShownEvent, shown_event
 from .queries import history_of
+from .reference_text import person_name
 
 # Fields worth showing in a history line: choices (decisions, verdicts), free-text opinions
 # (``*comments``) and any text field whose display hints say ``"in_history": true``.
@@ -72,7 +73,7 @@ class EventView:
         actor = self.shown.actor
         if actor is None or relation_of(self.shown.role) is None:
             return None
-        return Signature(actor.display_name, self.event.at)
+        return Signature(person_name(actor), self.event.at)
 
 
 # Events that carry what a person submitted through a form: a task, or a start event they triggered.

@@ -1,39 +1,41 @@
-"""Names from the reference data (divisions, themes) and of organisations' accounts, in the reader's language.
+"""Names of units, themes, calls and accounts, in the reader's language.
 
-The divisions and the reference themes ship with English names (``app/reference/data``); what
-people typed (an own theme, a person's name) is shown as typed.
+The divisions and the reference themes ship with English names (``app/reference/data``), a call
+has the English name the province gave it; what people typed (an own theme, a person's name) is
+shown as typed.
 """
 
 from __future__ import annotations
 
-from app.models import Instance, Organisation, User
-from app.reference import division_name_en, find_theme
+from app.models import Call, Instance, Organisation, User
+from app.reference import find_theme
 
-from .element_text import english_wanted
+from .language import english_wanted
 
 
 def organisation_name(org: Organisation | None, *, short: bool = False) -> str:
     """A unit's name (a county with its city, unless ``short``), in English when the reader reads English."""
     if org is None:
         return ""
-    if not english_wanted():
-        return org.name if short else org.full_name
-    name = division_name_en(org.adcode) or org.name
-    if short or org.level != "county" or org.parent is None:
-        return name
-    return f"{name}, {organisation_name(org.parent, short=True)}"
+    if english_wanted():
+        return org.name_en if short else org.full_name_en
+    return org.name if short else org.full_name
 
 
-def person_name(user: User | None) -> str:
-    """An account's name; a unit's account reads as its civil affairs bureau in English."""
+def person_name(user: User | None, *, english: bool | None = None) -> str:
+    """An account's name; a unit's account (named after its bureau) reads as the bureau in English.
+
+    ``english`` None follows the reader's language; notifications written for later ask for both.
+    """
     if user is None:
         return ""
     org = user.organisation
-    if org is None or not english_wanted() or not user.display_name.startswith(org.full_name):
+    english = english_wanted() if english is None else english
+    if org is None or not english or not user.display_name.startswith(org.full_name):
         return user.display_name
     if org.level == "province":
-        return f"{organisation_name(org)} Department of Civil Affairs"
-    return f"{organisation_name(org)} Civil Affairs Bureau"
+        return f"{org.full_name_en} Department of Civil Affairs"
+    return f"{org.full_name_en} Civil Affairs Bureau"
 
 
 def theme_title(instance: Instance) -> str:
@@ -42,3 +44,8 @@ def theme_title(instance: Instance) -> str:
     if theme is not None:
         return theme.title_in(english_wanted())
     return instance.theme_title or ""
+
+
+def call_name(call: Call) -> str:
+    """The call's name: its English name for a reader of English, when the province gave one."""
+    return call.name_en if english_wanted() and call.name_en else call.name

@@ -24,6 +24,9 @@ from ...models import Attachment, HistoryEvent, User
 from ...reference import find_theme
 from ..store.deployment import engine_for, form_for
 from ..store.documents import expand_documents
+from .element_text import element_name
+from .language import list_separator
+from .reference_text import person_name
 
 # Events that carry what a person sent through a form: a task, or a request they started.
 SUBMISSION_KINDS = frozenset({"task_completed", "event_started"})
@@ -150,7 +153,7 @@ def read_submission(event: HistoryEvent, locale: str = "zh_CN") -> Submission | 
     ]
     return Submission(
         seq=event.seq,
-        step=event.element_name or form.title_for(locale),
+        step=element_name(event.version, event.element_id, event.element_name) or form.title_for(locale),
         form_title=form.title_for(locale),
         at=event.at,
         by=_person(event.actor),
@@ -160,7 +163,7 @@ def read_submission(event: HistoryEvent, locale: str = "zh_CN") -> Submission | 
 
 
 def _person(user: User | None) -> str:
-    return user.display_name if user is not None else _("the system")
+    return person_name(user) if user is not None else _("the system")
 
 
 def _document(
@@ -198,7 +201,7 @@ class _EntryReader:
             return Entry(fld.name, label, info.filename, FILE, file=info) if info else None
         if fld.widget == "people":
             chosen = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-            return Entry(fld.name, label, "、".join(_display_names(chosen)), PEOPLE)
+            return Entry(fld.name, label, list_separator().join(_display_names(chosen)), PEOPLE)
         if fld.widget == "theme":
             return Entry(fld.name, label, self._theme(fld, value))
         if fld.widget == "checkbox":

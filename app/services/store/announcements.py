@@ -27,6 +27,21 @@ def application_label(instance: Instance) -> str:
     return f"#{instance.id} {instance.applicant.full_name}"
 
 
+def task_params(task: ReadyTask) -> dict[str, str]:
+    """The task and its application named in a notification, in Chinese and English.
+
+    A notification is shown (and mailed) long after it is written, to readers of either language.
+    """
+    instance = task.instance
+    english = engine_for(instance.version).definition.english_names()
+    return {
+        "task": task.name,
+        "task_en": english.get(task.element_id) or task.name,
+        "application": application_label(instance),
+        "application_en": f"#{instance.id} {instance.applicant.full_name_en}",
+    }
+
+
 def _asks_again(instance: Instance, task: ReadyTask) -> bool:
     """Whether the task asks the applicant for a declaration already given once: a return."""
     blocks = engine_for(instance.version).definition.application_form_blocks()
@@ -68,7 +83,7 @@ def announce(
         ]
         if not people:
             continue
-        params = {"task": task.name, "application": label}
+        params = task_params(task)
         if task.due_at is not None:
             params["due"] = task.due_at.astimezone(PROGRAMME_TZ).date().isoformat()
         kind = RETURNED if _asks_again(instance, task) else NEW_TASK
@@ -89,7 +104,13 @@ def announce(
             )
             if user.id != actor_id
         ]
-        params = {"application": label, "outcome": end[1]}
+        english = engine_for(instance.version).definition.english_names()
+        params = {
+            "application": label,
+            "application_en": f"#{instance.id} {instance.applicant.full_name_en}",
+            "outcome": end[1],
+            "outcome_en": english.get(end[0]) or end[1],
+        }
         notify(
             applicants,
             DECIDED,

@@ -21,7 +21,11 @@ def index():
     if is_province and form.validate_on_submit():
         try:
             call = calls.open_call(
-                current_user, form.name.data, form.year.data, form.deadline.data.replace(tzinfo=PROGRAMME_TZ)
+                current_user,
+                form.name.data,
+                form.year.data,
+                form.deadline.data.replace(tzinfo=PROGRAMME_TZ),
+                name_en=form.name_en.data,
             )
         except ServiceError as exc:
             error, status = exc.message, exc.status
