@@ -203,11 +203,13 @@ def _period(start: str | None, end: str | None) -> str:
         if not value or "-" not in value:
             return value or ""
         year, mon = value.split("-", 1)
-        return f"{year}年{int(mon)}月" if mon.isdigit() else value
+        if english_wanted() or not mon.isdigit():
+            return value
+        return f"{year}年{int(mon)}月"
 
     if not start and not end:
         return ""
-    return f"{month(start)}—{month(end)}"
+    return f"{month(start)} – {month(end)}" if english_wanted() else f"{month(start)}—{month(end)}"
 
 
 def _expert(entry: dict) -> GuidingExpert:

@@ -83,8 +83,13 @@ def _where(run: WorkflowRun, names: dict[str, str]) -> list[str]:
     """What a workflow waits for, or the end it reached, in element names."""
     if run.is_completed:
         end = run.end_outcome
-        return [_("ended at %(end)s", end=end[1]) if end else _("ended")]
+        return [_("ended at %(end)s", end=names.get(end[0]) or end[1]) if end else _("ended")]
     return sorted(names.get(t.element_id, t.element_id) for t in run.ready_user_tasks())
+
+
+def _recorded_step(step: Step, names: dict[str, str]) -> str:
+    event = step.events[0]
+    return names.get(event.element_id or "") or event.element_name or event.element_id or "?"
 
 
 def _reached(run: WorkflowRun) -> Counter:
@@ -131,7 +136,7 @@ def _compare(instance: Instance, steps: list[Step], draft: Engine) -> Regression
         except (ReplayError, EngineError) as exc:
             reason = exc.message if isinstance(exc, ReplayError) else str(exc)
             row.status, row.step, row.reason = FAILS, number, reason
-            row.element = step.events[0].element_name or step.events[0].element_id
+            row.element = _recorded_step(step, names)
             if isinstance(exc, ScriptLimitExceeded):
                 row.limit, row.stopped_at = exc.limit, _named(exc.element_id, names)
             row.recorded, row.draft = _where(recorded_run, names), []
@@ -139,7 +144,7 @@ def _compare(instance: Instance, steps: list[Step], draft: Engine) -> Regression
         recorded, on_draft = _where(recorded_run, names), _where(draft_run, names)
         if recorded != on_draft:
             row.status, row.step = DIFFERENT, number
-            row.element = step.events[0].element_name or step.events[0].element_id
+            row.element = _recorded_step(step, names)
             row.recorded, row.draft = recorded, on_draft
             recorded_engine = engine_for(step.events[0].version)
             row.reason = _parting(recorded_run, draft_run, recorded_engine, draft, names) or _(
