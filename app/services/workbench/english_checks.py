@@ -64,7 +64,7 @@ def _field_gaps(name: str, schema: Mapping[str, Any], hint: Mapping[str, Any]) -
     if (hint.get("help") or schema.get("description")) and not (
         hint.get("help_en") or schema.get("description_en")
     ):
-        gaps.append(f"{name} ({_('help')})")
+        gaps.append(_("%(field)s (help text)", field=name))
     english = hint.get("enum_labels_en", {})
     gaps += [f"{name}: {value}" for value in hint.get("enum_labels", {}) if not english.get(value)]
     return gaps
