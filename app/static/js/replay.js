@@ -88,7 +88,7 @@
     holder.dataset.loaded = "";
     fetch(holder.dataset.base + encodeURIComponent(file), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
-      .then(function (xml) { return viewer.importXML(xml); })
+      .then(function (xml) { return viewer.importXML(window.diagramInPageLanguage(xml)); })
       .then(function () {
         viewer.get("canvas").zoom("fit-viewport");
         holder.dataset.loaded = file;
