@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -28,7 +29,15 @@ from sqlalchemy import select
 
 from app.demo import seeding
 from app.extensions import db
-from app.models import Attachment, Document, HistoryEvent, ProcessDraft, ProcessVersion, User
+from app.models import (
+    Attachment,
+    Document,
+    HistoryEvent,
+    Organisation,
+    ProcessDraft,
+    ProcessVersion,
+    User,
+)
 
 from .web_helpers import csrf_token, login
 
@@ -131,12 +140,23 @@ def _user_entered() -> tuple[list[str], list[str]]:
 
 
 def _chinese_left(node: str, submitted: list[str], names: list[str]) -> bool:
-    """Whether the text node shows Chinese that nobody typed (see the module's docstring)."""
+    """Whether the text node shows Chinese that nobody typed (see the module's docstring).
+
+    A unit's name standing alone is never taken for typed text, though plans name their units:
+    every unit has an English name.
+    """
+    if node in _unit_names():
+        return True
     if not CJK.search(node) or any(node in text for text in submitted):
         return False
     for typed in names:  # longest first: a label with a value typed in it (Document no.: 鲁民〔2024〕4号)
         node = node.replace(typed, "")
     return bool(CJK.search(node))
+
+
+@cache
+def _unit_names() -> frozenset[str]:
+    return frozenset(n for org in db.session.scalars(select(Organisation)) for n in (org.name, org.full_name))
 
 
 def _kind(url: str) -> str:

@@ -23,7 +23,7 @@ from ...engine import Engine, EngineError, ProcessDefinition, ScriptLimitExceede
 from ...extensions import db
 from ...models import Instance, ProcessDraft
 from ..audit.reexecution import ReplayError, Step, apply_step, steps_of
-from ..reading import element_text
+from ..reading import element_text, reference_text
 from ..store.deployment import content_hash, engine_for
 
 SAME, DIFFERENT, FAILS = "same", "different", "fails"
@@ -123,7 +123,7 @@ def _parting(
 
 
 def _compare(instance: Instance, steps: list[Step], draft: Engine) -> RegressionRow:
-    row = RegressionRow(instance.id, instance.applicant.full_name, SAME, len(steps))
+    row = RegressionRow(instance.id, reference_text.organisation_name(instance.applicant), SAME, len(steps))
     names = {
         **element_text.names_for_reader(engine_for(instance.version).definition),
         **element_text.names_for_reader(draft.definition),
@@ -168,7 +168,13 @@ def regression_report(draft: ProcessDraft) -> RegressionReport:
         except (ReplayError, EngineError) as exc:  # the history itself does not replay
             reason = exc.message if isinstance(exc, ReplayError) else str(exc)
             rows.append(
-                RegressionRow(instance.id, instance.applicant.full_name, FAILS, len(steps), reason=reason)
+                RegressionRow(
+                    instance.id,
+                    reference_text.organisation_name(instance.applicant),
+                    FAILS,
+                    len(steps),
+                    reason=reason,
+                )
             )
         if rows[-1].limit:
             break
