@@ -112,6 +112,11 @@ def test_a_reader_of_english_gets_english_names_and_chinese_where_none_is_given(
         assert element_text.element_name(version, "Task_Declare", "填写申报材料") == "Fill in the application"
         assert element_text.element_name(version, "Gateway_Unnamed", "网关") == "网关", "no English: Chinese"
         assert element_text.phase_name(version, "自主申报") == "Self-declaration"
+        for stored, english in [
+            ("推荐申报全国实验区", "Recommended to the national programme"),  # the lifecycle's end
+            ("通过验收并推荐至全国实验区", "Accepted and recommended to the national programme"),
+        ]:  # two ends, in two processes, share the id End_NationallyRecommended
+            assert element_text.element_name(version, "End_NationallyRecommended", stored) == english
         assert reference_text.organisation_name(instance.applicant) == "Lixia District, Jinan"
         applicant_account = world.user("370102")
         assert reference_text.person_name(applicant_account) == "Lixia District, Jinan Civil Affairs Bureau"

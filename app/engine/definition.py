@@ -113,12 +113,14 @@ class ProcessDefinition:
         subprocess_specs: dict[str, BpmnProcessSpec],
         english_names: dict[str, str] | None = None,
         english_by_name: dict[str, str] | None = None,
+        english_by_element: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self.main_process_id = main_process_id
         self.spec = spec
         self.subprocess_specs = subprocess_specs
         self._english_names = english_names or {}
         self._english_by_name = english_by_name or {}
+        self._english_by_element = english_by_element or {}
         self._serializer: StateSerializer | None = None
 
     @classmethod
@@ -133,6 +135,7 @@ class ProcessDefinition:
         lanes: dict[str, str] = {}
         english: dict[str, str] = {}
         by_name: dict[str, str] = {}
+        by_element: dict[tuple[str, str], str] = {}
         try:
             for filename, content in bpmn_files.items():
                 root = parse_bpmn_xml(content, filename)
@@ -143,6 +146,7 @@ class ProcessDefinition:
                 for element in root.xpath(".//bpmn:*[@id and @name]", namespaces=_BPMN_NS):
                     if element.get("id") in in_file:
                         by_name.setdefault(element.get("name"), in_file[element.get("id")])
+                        by_element[(element.get("id"), element.get("name"))] = in_file[element.get("id")]
                 parser.add_bpmn_xml(root, filename)
             if main_process_id not in parser.get_process_ids():
                 known = ", ".join(sorted(parser.get_process_ids())) or "none"
@@ -161,7 +165,7 @@ class ProcessDefinition:
         for process_spec in [spec, *subprocess_specs.values()]:
             spec_wiring.wire(process_spec)
             _assign_lanes(process_spec, lanes)
-        return cls(main_process_id, spec, subprocess_specs, english, by_name)
+        return cls(main_process_id, spec, subprocess_specs, english, by_name, by_element)
 
     @property
     def serializer(self) -> StateSerializer:
@@ -265,6 +269,12 @@ class ProcessDefinition:
         Element ids may repeat across the called processes; names are looked up as stored.
         """
         return self._english_by_name
+
+    def english_name(self, element_id: str, name: str | None) -> str | None:
+        """The English name of the element with this id (and Chinese name, which tells apart two
+        elements of the called processes that share an id), or None when it has none."""
+        found = self._english_by_element.get((element_id, name or ""))
+        return found or self._english_names.get(element_id)
 
     def elements_by_property(self, name: str) -> dict[str, str]:
         """Element id -> value, for every flow node that declares the ``spiffworkflow:property`` ``name``.

@@ -22,7 +22,7 @@ def element_name(version: ProcessVersion | None, element_id: str | None, stored:
     fallback = stored or element_id or ""
     if version is None or not element_id or not english_wanted():
         return fallback
-    return engine_for(version).definition.english_names().get(element_id) or fallback
+    return engine_for(version).definition.english_name(element_id, stored) or fallback
 
 
 def names_for_reader(definition: ProcessDefinition) -> dict[str, str]:
@@ -30,8 +30,9 @@ def names_for_reader(definition: ProcessDefinition) -> dict[str, str]:
     names = definition.element_names()
     if not english_wanted():
         return names
-    english = definition.english_names()
-    return {element_id: english.get(element_id) or name for element_id, name in names.items()}
+    return {
+        element_id: definition.english_name(element_id, name) or name for element_id, name in names.items()
+    }
 
 
 def phase_name(version: ProcessVersion | None, phase: str | None) -> str:
