@@ -158,7 +158,8 @@ class _ViewBuilder:
             for c in self.choices.get(fld.name, [])
         ]
         labels = [o.label for o in options if o.checked]
-        return self._whole_field_view(fld, " ".join(chosen), "、".join(labels), options)
+        separator = ", " if wants_english(self.locale) else "、"
+        return self._whole_field_view(fld, " ".join(chosen), separator.join(labels), options)
 
     def _file(self, fld: Field) -> FieldView:
         ref = self.values.get(fld.name)

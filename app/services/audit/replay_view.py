@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from ...clock import PROGRAMME_TZ
 from ...forms import FormDefinition, render_form
 from ...models import Instance, ProcessVersion
-from ..reading import element_text, reference_text
+from ..reading import element_text, language, reference_text
 from ..reading.people import people_choices
 from ..store.deployment import engine_for, form_for
 from ..store.documents import expand_documents
@@ -56,7 +56,7 @@ def _display(field_def: Any, value: Any, locale: str) -> str:
             str(item.get("name") or item.get("username") or item) if isinstance(item, dict) else str(item)
             for item in value
         ]
-        return "、".join(parts)
+        return language.list_separator().join(parts)
     if isinstance(value, dict):
         return str(value.get("name") or value.get("filename") or value)
     text = str(value)

@@ -29,6 +29,7 @@ from ...engine import (
 from ...forms import FormDefinitionError, load_form
 from ...roles import role_for_lane
 from ..reading.application_form import BLOCKS
+from ..reading.language import list_separator
 from . import english_checks
 
 _NS = {
@@ -271,7 +272,7 @@ def _application_form_blocks(
     for element_id, block in sorted(claimed.items()):
         file = _file_of(roots, element_id)
         if block not in BLOCKS:
-            known = "、".join(BLOCKS)
+            known = list_separator().join(BLOCKS)
             message = _(
                 "This task names the block “%(block)s” of the application form, which has no such "
                 "block (its blocks: %(known)s).",
