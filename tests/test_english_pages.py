@@ -18,6 +18,7 @@ roles, dates, punctuation — must be English.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -83,6 +84,8 @@ class _Text(HTMLParser):
         self.links: list[str] = []
         self._open: list[str] = []  # the elements the text is in, innermost last (void elements left out)
         self._hidden_depths: list[int] = []  # where a <script>, <style>, <textarea> or a 中文 starts
+        self._data_script = False  # inside <script type="application/json">: data a page's script shows
+        self.data: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -94,6 +97,9 @@ class _Text(HTMLParser):
             self.nodes += [attributes[name] or "" for name in SHOWN_ATTRIBUTES if attributes.get(name)]
             return
         self._open.append(tag)
+        if tag == "script" and attributes.get("type") == "application/json":
+            self._data_script = True
+            self.data.append("")
         # the language switcher names Chinese in Chinese (and says so with its lang attribute)
         if tag in ("script", "style", "textarea") or (tag == "button" and attributes.get("lang") == "zh-CN"):
             self._hidden_depths.append(len(self._open))
@@ -101,6 +107,8 @@ class _Text(HTMLParser):
             self.nodes += [attributes[name] or "" for name in SHOWN_ATTRIBUTES if attributes.get(name)]
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._data_script = False
         if tag in VOID or tag not in self._open:
             return
         while self._open:
@@ -111,8 +119,20 @@ class _Text(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
+        if self._data_script:
+            self.data[-1] += data
         if not self._hidden_depths and data.strip():
             self.nodes.append(data.strip())
+
+
+def _shown_in(data: Any) -> list[str]:
+    """The text nodes of what a page's script shows from its JSON data (texts, or HTML to insert)."""
+    nodes = []
+    for text in _strings(data):
+        inner = _Text()
+        inner.feed(text)
+        nodes += inner.nodes
+    return nodes
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -150,8 +170,10 @@ def _chinese_left(node: str, submitted: list[str], names: list[str]) -> bool:
     if not CJK.search(node) or any(node in text for text in submitted):
         return False
     for typed in names:  # longest first: a label with a value typed in it (Document no.: 鲁民〔2024〕4号)
-        node = node.replace(typed, "")
-    return bool(CJK.search(node))
+        node = node.replace(typed, "\n")
+    # what is left may be the shortened end of a typed text (a long value cut with …)
+    pieces = [piece.strip(" …") for piece in node.split("\n")]
+    return any(CJK.search(piece) and not any(piece in text for text in submitted) for piece in pieces)
 
 
 @cache
@@ -185,7 +207,8 @@ def _walk(client, submitted: list[str], names: list[str]) -> tuple[int, list[str
         page = _Text()
         page.feed(response.get_data(as_text=True))
         queue += page.links
-        found += [f"{url}: {node[:80]}" for node in page.nodes if _chinese_left(node, submitted, names)]
+        nodes = page.nodes + [node for blob in page.data for node in _shown_in(json.loads(blob))]
+        found += [f"{url}: {node[:80]}" for node in nodes if _chinese_left(node, submitted, names)]
     return visited, found
 
 
