@@ -79,6 +79,7 @@ def register(app: Flask) -> None:
         element_name=element_text.element_name,
         phase_name=element_text.phase_name,
         outcome_name=element_text.outcome_name,
+        incident_place=element_text.incident_place,
         theme_title=reference_text.theme_title,
         call_name=reference_text.call_name,
         colon=language.colon,

@@ -11,10 +11,10 @@ from __future__ import annotations
 from flask import current_app
 
 from app.engine import ProcessDefinition
-from app.models import ProcessVersion
+from app.models import Incident, ProcessVersion
 from app.services.store.deployment import current_version, engine_for
 
-from .language import english_wanted
+from .language import english_wanted, list_separator
 
 
 def element_name(version: ProcessVersion | None, element_id: str | None, stored: str | None) -> str:
@@ -53,3 +53,12 @@ def _named(version: ProcessVersion | None, stored: str | None) -> str:
         return stored or ""
     definition = engine_for(version or current_version(current_app.config["PROCESS_KEY"])).definition
     return definition.english_by_name().get(stored) or stored
+
+
+def incident_place(incident: Incident) -> str:
+    """Where an application stopped: the names stored with the incident, in English when asked for."""
+    stored = incident.element_names or incident.element_ids or ""
+    if not english_wanted() or not incident.element_ids:
+        return stored
+    names = names_for_reader(engine_for(incident.instance.version).definition)
+    return list_separator().join(names.get(i, i) for i in incident.element_ids.split(","))
