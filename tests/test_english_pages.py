@@ -7,7 +7,8 @@ the notifications, the audit area and the workbench. Chinese left on a page must
 * what people submitted through forms: every text in the applications' history events and
   stored documents (a field value, a plan paragraph, an opinion, an own theme, a document number)
   — a text on the page that is part of one of these (a plan's sentence in a revision's diff) counts;
-* the names and titles of people (accounts of no unit) and the names of files people uploaded;
+* the names and titles of people (accounts of no unit, unless named after their role, which reads
+  as the role) and the names of files people uploaded;
 * what the process owner wrote: draft names, deployment notes, and the diagram and form sources in
   the workbench's editors (a ``<textarea>`` holds what its user types);
 * the language switcher's 中文, a language named in itself.
@@ -39,6 +40,7 @@ from app.models import (
     ProcessVersion,
     User,
 )
+from app.roles import ROLE_LABELS
 
 from .web_helpers import csrf_token, login
 
@@ -150,7 +152,8 @@ def _user_entered() -> tuple[list[str], list[str]]:
     """(texts submitted through forms, every text typed: those and the names of people, files, drafts...)."""
     submitted = {s.strip() for e in db.session.scalars(select(HistoryEvent)) for s in _strings(e.data)}
     submitted |= {s.strip() for d in db.session.scalars(select(Document)) for s in _strings(d.content)}
-    names = {u.display_name for u in db.session.scalars(select(User).where(User.org_id.is_(None)))}
+    people = select(User).where(User.org_id.is_(None))
+    names = {u.display_name for u in db.session.scalars(people) if u.display_name not in ROLE_LABELS.values()}
     names |= {u.title for u in db.session.scalars(select(User)) if u.title}
     names |= {a.filename for a in db.session.scalars(select(Attachment))}
     names |= {d.name for d in db.session.scalars(select(ProcessDraft))}

@@ -121,6 +121,7 @@ def test_a_reader_of_english_gets_english_names_and_chinese_where_none_is_given(
         applicant_account = world.user("370102")
         assert reference_text.person_name(applicant_account) == "Lixia District, Jinan Civil Affairs Bureau"
         assert reference_text.person_name(world.user("expert05")) == "陈志强", "a person's name as given"
+        assert reference_text.person_name(world.user("auditor")) == "Auditor", "named after its role"
     with _reading("/"):
         assert element_text.element_name(version, "Task_Declare", "填写申报材料") == "填写申报材料"
         assert element_text.phase_name(version, "自主申报") == "自主申报"

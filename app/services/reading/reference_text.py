@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from app.models import Call, Instance, Organisation, User
 from app.reference import find_theme
+from app.roles import ROLE_LABELS, role_label
 
 from .language import english_wanted
+
+_ROLE_BY_NAME = {label: role for role, label in ROLE_LABELS.items()}
 
 
 def organisation_name(org: Organisation | None, *, short: bool = False) -> str:
@@ -23,7 +26,8 @@ def organisation_name(org: Organisation | None, *, short: bool = False) -> str:
 
 
 def person_name(user: User | None, *, english: bool | None = None) -> str:
-    """An account's name; a unit's account (named after its bureau) reads as the bureau in English.
+    """An account's name; in English a unit's account (named after its bureau) reads as the bureau,
+    an account named after its role (审计员) as the role.
 
     ``english`` None follows the reader's language; notifications written for later ask for both.
     """
@@ -31,6 +35,8 @@ def person_name(user: User | None, *, english: bool | None = None) -> str:
         return ""
     org = user.organisation
     english = english_wanted() if english is None else english
+    if english and org is None and user.display_name in (ROLE_LABELS.get(r) for r in user.roles):
+        return role_label(_ROLE_BY_NAME[user.display_name], "en")  # an account named after its role
     if org is None or not english or not user.display_name.startswith(org.full_name):
         return user.display_name
     if org.level == "province":
