@@ -7,6 +7,7 @@ from pathlib import Path
 
 import flask_babel
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -89,6 +90,8 @@ def create_app(config: type = Config, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    # Flask-Login's own "Please log in to access this page." would greet Chinese readers in English
+    login_manager.login_message = _l("Please sign in to see this page.")
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.demo import driver
 from app.services.audit import replay_view
-from app.services.reading.element_names import readable_element_names
+from app.services.reading.element_text import readable_element_names
 from app.services.store.deployment import engine_for
 
 

@@ -23,6 +23,7 @@ _PASSED_END = (
     '<bpmn:endEvent id="End_ReviewPassed" name="初审通过">\n      <bpmn:extensionElements>\n'
     "        <spiffworkflow:properties>\n"
     '          <spiffworkflow:property name="outcome" value="review_passed" />\n'
+    '          <spiffworkflow:property name="name_en" value="Review passed" />\n'
     "        </spiffworkflow:properties>\n      </bpmn:extensionElements>\n"
     "      <bpmn:incoming>Flow_Passed</bpmn:incoming>\n    </bpmn:endEvent>"
 )

@@ -149,7 +149,9 @@ def _open_call(province: User, year: int) -> Call:
     """The year's call, with the notice's deadline for the electronic plan (30 June), its text, its
     contacts and its files (the 申报表 template the app prints blank on every call's page)."""
     deadline = datetime(year, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
-    call = calls.open_call(province, f"{year}年度全省城乡社区治理实验区申报", year, deadline)
+    name = f"{year}年度全省城乡社区治理实验区申报"
+    name_en = f"{year} provincial call for community governance experimental zones"
+    call = calls.open_call(province, name, year, deadline, name_en=name_en)
     call_notices.update_notice(province, call.id, NOTICE_TEXT, NOTICE_CONTACTS)
     for kind, filename, content in _notice_files():
         call_notices.add_generated(call, kind, filename, content)

@@ -15,7 +15,7 @@ from .definition import ProcessDefinition, UserTaskSpec, lanes_by_element
 from .engine import Engine
 from .errors import DiagramError, EngineError, ScriptError, ScriptLimitExceeded, TaskNotReady
 from .event_subprocesses import MessageStart
-from .properties import DUE_DATE_PROPERTY, FORM_PROPERTY
+from .properties import DUE_DATE_PROPERTY, ENGLISH_NAME_PROPERTY, FORM_PROPERTY
 from .run import FiredTimer, ReadyTask, WorkflowRun
 from .scripting.evaluator_pool import EvaluatorLimits, configure_evaluators, evaluator_limits
 from .scripting.sandbox import check_expression
@@ -30,6 +30,7 @@ __all__ = [
     "EngineError",
     "EvaluatorLimits",
     "DUE_DATE_PROPERTY",
+    "ENGLISH_NAME_PROPERTY",
     "FORM_PROPERTY",
     "FiredTimer",
     "MessageStart",

@@ -20,7 +20,12 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from . import event_subprocesses, message_boundaries, spec_wiring
 from .errors import DiagramError
-from .properties import APPLICATION_FORM_BLOCK_PROPERTY, FORM_PROPERTY, spec_property
+from .properties import (
+    APPLICATION_FORM_BLOCK_PROPERTY,
+    ENGLISH_NAME_PROPERTY,
+    FORM_PROPERTY,
+    spec_property,
+)
 from .serialization import StateSerializer
 from .xml_safety import parse_bpmn_xml
 
@@ -28,6 +33,7 @@ from .xml_safety import parse_bpmn_xml
 # these ids silently replaces them and yields a process that cannot start.
 RESERVED_IDS = frozenset({"Start", "End"})
 _BPMN_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+_PROPERTY_NS = {**_BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
 
 def _refuse_reserved_ids(root: Any, filename: str) -> None:
@@ -49,6 +55,28 @@ def lanes_by_element(root: Any) -> dict[str, str]:
             if ref.text:
                 lanes[ref.text.strip()] = lane.get("name")
     return lanes
+
+
+def english_names_by_element(root: Any) -> dict[str, str]:
+    """Element id -> its ``name_en`` property, for every element that has one.
+
+    Read from the XML rather than the parsed specs: SpiffWorkflow keeps extension properties of
+    flow nodes only, and lanes, flows and processes are shown by name too.
+    """
+    found: dict[str, str] = {}
+    path = (
+        "bpmn:extensionElements/spiffworkflow:properties/"
+        f"spiffworkflow:property[@name='{ENGLISH_NAME_PROPERTY}']"
+    )
+    for element in root.xpath(".//bpmn:*[@id]", namespaces=_BPMN_NS):
+        values = [p.get("value", "").strip() for p in element.xpath(path, namespaces=_PROPERTY_NS)]
+        if values and values[0]:
+            found[element.get("id")] = values[0]
+    for pool in root.xpath(".//bpmn:participant[@processRef]", namespaces=_BPMN_NS):
+        # the modeler selects a pool, not its process: the pool's English names the process too
+        if pool.get("id") in found:
+            found.setdefault(pool.get("processRef"), found[pool.get("id")])
+    return found
 
 
 def _assign_lanes(spec: BpmnProcessSpec, lanes: dict[str, str]) -> None:
@@ -79,11 +107,20 @@ class ProcessDefinition:
     """A main process spec and the specs of all (transitively) called processes."""
 
     def __init__(
-        self, main_process_id: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+        self,
+        main_process_id: str,
+        spec: BpmnProcessSpec,
+        subprocess_specs: dict[str, BpmnProcessSpec],
+        english_names: dict[str, str] | None = None,
+        english_by_name: dict[str, str] | None = None,
+        english_by_element: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self.main_process_id = main_process_id
         self.spec = spec
         self.subprocess_specs = subprocess_specs
+        self._english_names = english_names or {}
+        self._english_by_name = english_by_name or {}
+        self._english_by_element = english_by_element or {}
         self._serializer: StateSerializer | None = None
 
     @classmethod
@@ -96,11 +133,20 @@ class ProcessDefinition:
         """
         parser = SpiffBpmnParser(validator=VALIDATOR)
         lanes: dict[str, str] = {}
+        english: dict[str, str] = {}
+        by_name: dict[str, str] = {}
+        by_element: dict[tuple[str, str], str] = {}
         try:
             for filename, content in bpmn_files.items():
                 root = parse_bpmn_xml(content, filename)
                 _refuse_reserved_ids(root, filename)
                 lanes.update(lanes_by_element(root))
+                in_file = english_names_by_element(root)
+                english.update(in_file)
+                for element in root.xpath(".//bpmn:*[@id and @name]", namespaces=_BPMN_NS):
+                    if element.get("id") in in_file:
+                        by_name.setdefault(element.get("name"), in_file[element.get("id")])
+                        by_element[(element.get("id"), element.get("name"))] = in_file[element.get("id")]
                 parser.add_bpmn_xml(root, filename)
             if main_process_id not in parser.get_process_ids():
                 known = ", ".join(sorted(parser.get_process_ids())) or "none"
@@ -119,7 +165,7 @@ class ProcessDefinition:
         for process_spec in [spec, *subprocess_specs.values()]:
             spec_wiring.wire(process_spec)
             _assign_lanes(process_spec, lanes)
-        return cls(main_process_id, spec, subprocess_specs)
+        return cls(main_process_id, spec, subprocess_specs, english, by_name, by_element)
 
     @property
     def serializer(self) -> StateSerializer:
@@ -235,6 +281,23 @@ class ProcessDefinition:
             for element_id, kind in self._element_kinds.items()
             if self._element_names[element_id] == element_id
         }
+
+    def english_names(self) -> dict[str, str]:
+        """Element id (processes, lanes and flows included) -> the English name its diagram gives it."""
+        return self._english_names
+
+    def english_by_name(self) -> dict[str, str]:
+        """Chinese name -> English name, for texts stored by name (a phase, an outcome).
+
+        Element ids may repeat across the called processes; names are looked up as stored.
+        """
+        return self._english_by_name
+
+    def english_name(self, element_id: str, name: str | None) -> str | None:
+        """The English name of the element with this id (and Chinese name, which tells apart two
+        elements of the called processes that share an id), or None when it has none."""
+        found = self._english_by_element.get((element_id, name or ""))
+        return found or self._english_names.get(element_id)
 
     def elements_by_property(self, name: str) -> dict[str, str]:
         """Element id -> value, for every flow node that declares the ``spiffworkflow:property`` ``name``.

@@ -22,6 +22,12 @@ APPLICATION_FORM_BLOCK_PROPERTY = "applicationFormBlock"
 DUE_DATE_PROPERTY = "dueDate"
 
 
+# The English text of an element's name (any named element: lanes, flows and processes too). The
+# process owner keeps it beside the Chinese ``name`` in the workbench; pages shown in English fall
+# back to the Chinese name where it is missing.
+ENGLISH_NAME_PROPERTY = "name_en"
+
+
 def spec_property(task_spec: Any, name: str) -> str | None:
     """Read a ``spiffworkflow:property`` value from a parsed task spec (None when absent)."""
     extensions = getattr(task_spec, "extensions", None) or {}

@@ -169,7 +169,8 @@ class _ViewBuilder:
             for c in self.choices.get(fld.name, [])
         ]
         labels = [o.label for o in options if o.checked]
-        return self._whole_field_view(fld, " ".join(chosen), "、".join(labels), options)
+        separator = ", " if wants_english(self.locale) else "、"
+        return self._whole_field_view(fld, " ".join(chosen), separator.join(labels), options)
 
     def _file(self, fld: Field) -> FieldView:
         ref = self.values.get(fld.name)
@@ -240,9 +241,10 @@ class _ViewBuilder:
             "rural": _("Rural reference themes (attachment 2)"),
         }
         groups = []
+        english = wants_english(self.locale)
         for kind, label in group_labels.items():
             items = [
-                ThemeItem(t.code, t.kind, t.number, t.title, t.code == code_value)
+                ThemeItem(t.code, t.kind, t.number_in(english), t.title_in(english), t.code == code_value)
                 for t in load_themes()
                 if t.kind == kind
             ]
@@ -257,8 +259,8 @@ class _ViewBuilder:
             return _(
                 "%(source)s: %(number)s. %(title)s (%(code)s)",
                 source=fld.option_label("reference", self.locale),
-                number=theme.number,
-                title=theme.title,
+                number=theme.number_in(wants_english(self.locale)),
+                title=theme.title_in(wants_english(self.locale)),
                 code=theme.code,
             )
         if source == "own" and title:

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..reference import division_name_en
 from .base import Model
 from .types import UTCDateTime
 
@@ -35,6 +36,18 @@ class Organisation(Model):
     @property
     def abolished(self) -> bool:
         return self.abolished_at is not None
+
+    @property
+    def name_en(self) -> str:
+        """The English (pinyin) name from the divisions data; the Chinese name for a unit not in it."""
+        return division_name_en(self.adcode) or self.name
+
+    @property
+    def full_name_en(self) -> str:
+        """``Shizhong District, Jinan`` for a county, else the English name."""
+        if self.level == "county" and self.parent is not None:
+            return f"{self.name_en}, {self.parent.name_en}"
+        return self.name_en
 
     @property
     def city(self) -> Organisation | None:

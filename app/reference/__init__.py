@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["Division", "Theme", "find_theme", "load_divisions", "load_themes"]
+__all__ = ["Division", "Theme", "division_name_en", "find_theme", "load_divisions", "load_themes"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Division:
     name: str
     level: str  # "province" | "city" | "county"
     parent_adcode: str | None
+    name_en: str  # the pinyin name (Jinan, Lixia District) for pages read in English
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class Theme:
     kind: str  # "urban" | "rural"
     number: str
     title: str
+    title_en: str
+
+    def title_in(self, english: bool) -> str:
+        return self.title_en if english and self.title_en else self.title
+
+    def number_in(self, english: bool) -> str:
+        """一, 二... in Chinese; 1, 2... (the code's number) in English."""
+        return str(int(self.code[1:])) if english else self.number
 
 
 def _read_csv(filename: str) -> list[dict[str, str]]:
@@ -49,6 +58,7 @@ def _divisions() -> tuple[Division, ...]:
             name=row["name"],
             level=row["level"],
             parent_adcode=row["parent_adcode"] or None,
+            name_en=row["name_en"],
         )
         for row in _read_csv("shandong_divisions.csv")
     )
@@ -57,7 +67,13 @@ def _divisions() -> tuple[Division, ...]:
 @cache
 def _themes() -> tuple[Theme, ...]:
     return tuple(
-        Theme(code=row["code"], kind=row["kind"], number=row["number"], title=row["title"])
+        Theme(
+            code=row["code"],
+            kind=row["kind"],
+            number=row["number"],
+            title=row["title"],
+            title_en=row["title_en"],
+        )
         for row in _read_csv("reference_topics.csv")
     )
 
@@ -75,3 +91,13 @@ def load_themes() -> list[Theme]:
 def find_theme(code: str) -> Theme | None:
     """The reference theme with this code, or None."""
     return next((theme for theme in _themes() if theme.code == code), None)
+
+
+@cache
+def _english_names() -> dict[str, str]:
+    return {division.adcode: division.name_en for division in _divisions()}
+
+
+def division_name_en(adcode: str) -> str | None:
+    """The English (pinyin) name of a division, or None for a code not in the data."""
+    return _english_names().get(adcode)

@@ -15,6 +15,7 @@ from ..roles import Role
 from ..roles import role_label as _role_label
 from ..scope import can_administer, can_audit, can_model, can_see_incidents
 from ..services.notices import bell
+from ..services.reading import element_text, language, reference_text
 
 EVENT_LABELS = {
     "started": _l("Application started"),
@@ -128,10 +129,21 @@ def register(app: Flask) -> None:
         admin_field_label=lambda key: str(ADMIN_FIELD_LABELS.get(key, key)),
         admin_value=admin_value,
         may_administer=lambda: current_user.is_authenticated and can_administer(current_user),
+        element_name=element_text.element_name,
+        phase_name=element_text.phase_name,
+        outcome_name=element_text.outcome_name,
+        incident_place=element_text.incident_place,
+        theme_title=reference_text.theme_title,
+        call_name=reference_text.call_name,
+        colon=language.colon,
+        list_separator=language.list_separator,
         may_see_incidents=lambda: current_user.is_authenticated and can_see_incidents(current_user),
         may_audit=lambda: current_user.is_authenticated and can_audit(current_user),
         may_model=lambda: current_user.is_authenticated and can_model(current_user),
     )
     app.jinja_env.filters["localdt"] = localdt
+    app.jinja_env.filters["parenthesised"] = language.parenthesised
+    app.jinja_env.filters["org"] = reference_text.organisation_name
+    app.jinja_env.filters["person"] = reference_text.person_name
     app.jinja_env.globals["due_phrase"] = due_phrase
     app.jinja_env.globals["unread_notifications"] = lambda: bell.unread_count(current_user)

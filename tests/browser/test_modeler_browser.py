@@ -89,6 +89,17 @@ def test_the_owner_models_a_user_task_with_live_linting_and_saves(live_server, p
     assert page.locator(f".djs-overlays[data-container-id='{task_id}'] .bjsl-overlay").count() == 0
     page.wait_for_selector(".bjsl-button-success")
 
+    # The same group edits the task's English name (else the server warns that it has none).
+    page.fill("input[name='sdzones-name-en']", "Browser test task")
+    page.wait_for_function(
+        """id => { const m = window.SDZONES_MODELER.modeler;
+                   const bo = m.get('elementRegistry').get(id).businessObject;
+                   const props = (bo.extensionElements ? bo.extensionElements.values : [])
+                     .flatMap(v => v.properties || []);
+                   return props.some(p => p.name === 'name_en' && p.value === 'Browser test task'); }""",
+        arg=task_id,
+    )
+
     # A lane's role is a select of the role labels.
     page.evaluate(
         """() => { const m = window.SDZONES_MODELER.modeler;
@@ -119,6 +130,7 @@ def test_the_owner_models_a_user_task_with_live_linting_and_saves(live_server, p
         r'value="review_decision.json"',
         saved,
     ), saved
+    assert '<spiffworkflow:property name="name_en" value="Browser test task"' in saved
 
     # Reloaded, the saved diagram comes back with the task and lints clean.
     page.reload()

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from ...clock import PROGRAMME_TZ
 from ...forms import FormDefinition, render_form
 from ...models import Instance, ProcessVersion
-from ..reading.element_names import readable_element_names
+from ..reading import element_text, language
 from ..reading.history_view import acted_by
 from ..reading.people import people_choices
 from ..store.deployment import engine_for, form_for
@@ -57,7 +57,7 @@ def _display(field_def: Any, value: Any, locale: str) -> str:
             str(item.get("name") or item.get("username") or item) if isinstance(item, dict) else str(item)
             for item in value
         ]
-        return "、".join(parts)
+        return language.list_separator().join(parts)
     if isinstance(value, dict):
         return str(value.get("name") or value.get("filename") or value)
     text = str(value)
@@ -92,7 +92,7 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         else None
     )
     data = event.data.get("start_data", {}) if event.kind == "started" else event.data
-    names = readable_element_names(event.version)
+    names = element_text.readable_element_names(event.version)
     ended = [e for e in step.events if e.kind == "ended"]
     return Frame(
         index=index,
@@ -100,7 +100,7 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         seqs=[e.seq for e in step.events],
         kind=event.kind,
         element_id=event.element_id,
-        element_name=event.element_name or names.get(event.element_id or ""),
+        element_name=element_text.step_name(event.version, event.element_id, event.element_name, names),
         actor=acted_by(event) if event.actor else None,
         at=event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M"),
         lines=_lines(form, data, locale) if form else [],
@@ -108,7 +108,7 @@ def _frame(index: int, replayed: ReplayedStep, locale: str) -> Frame:
         completed=dict(Counter(replayed.run.completed_element_ids())),
         active=replayed.run.active_element_ids(),
         verified=replayed.state_hash == step.expected_hash,
-        ended=ended[0].element_name if ended else None,
+        ended=(names.get(ended[0].element_id or "") or ended[0].element_name) if ended else None,
     )
 
 
@@ -133,7 +133,7 @@ def frames_of(instance: Instance, locale: str = "zh_CN") -> tuple[list[Frame], s
             frames.append(_frame(index, replayed, locale))
     except ReplayError as exc:
         problem = exc.message
-    _with_changes(frames, readable_element_names(instance.version))
+    _with_changes(frames, element_text.readable_element_names(instance.version))
     return frames, problem
 
 

@@ -14,7 +14,10 @@ from ...roles import Role
 from ..errors import Forbidden, RuleViolation
 
 
-def open_call(user: User | None, name: str, year: int, deadline: datetime) -> Call:
+def open_call(
+    user: User | None, name: str, year: int, deadline: datetime, name_en: str | None = None
+) -> Call:
+    """Open a call; ``name_en`` is what readers of English see (the Chinese name when not given)."""
     if user is not None and Role.PROVINCE not in user.roles:
         raise Forbidden(_("Only the provincial department can open a call."))
     name = (name or "").strip()
@@ -25,7 +28,12 @@ def open_call(user: User | None, name: str, year: int, deadline: datetime) -> Ca
     if deadline <= clock.now():
         raise RuleViolation(_("The deadline must lie in the future."))
     call = Call(
-        name=name, year=year, deadline=deadline, opened_at=clock.now(), opened_by_id=user.id if user else None
+        name=name,
+        name_en=(name_en or "").strip() or None,
+        year=year,
+        deadline=deadline,
+        opened_at=clock.now(),
+        opened_by_id=user.id if user else None,
     )
     db.session.add(call)
     db.session.commit()

@@ -36,7 +36,8 @@ from ...scope import (
 from ..errors import Conflict, Forbidden, NotFound
 from ..notices.record import notify
 from ..notices.texts import ASSIGNED
-from ..store.announcements import application_label
+from ..reading.reference_text import person_name
+from ..store.announcements import task_params
 from ..store.transitions import EventRecord, StaleRevision, append_note
 
 # How often a change of holder is tried again when another note took its place in the history.
@@ -236,7 +237,7 @@ def _refuse_changed(task_id: str) -> None:
 
 
 def _tell_assigned(holder: User, by: User, task: ReadyTask, now: datetime) -> None:
-    params = {"task": task.name, "application": application_label(task.instance), "by": by.display_name}
+    params = {**task_params(task), "by": person_name(by), "by_en": person_name(by, english=True)}
     notify(
         [holder],
         ASSIGNED,

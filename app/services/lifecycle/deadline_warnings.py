@@ -17,7 +17,7 @@ from ...models import Notification, ReadyTask
 from ...scope import users_acting_on
 from ..notices.record import notify
 from ..notices.texts import DUE_SOON, OVERDUE
-from ..store.announcements import application_label
+from ..store.announcements import task_params
 
 WARN_BEFORE = timedelta(days=3)
 
@@ -38,7 +38,7 @@ def warn_of_deadlines(now: datetime) -> int:
         ):
             people = db.session.scalars(users_acting_on(task, now)).all()
             due = task.due_at.astimezone(PROGRAMME_TZ).date().isoformat() if task.due_at else ""
-            params = {"task": task.name, "application": application_label(task.instance), "due": due}
+            params = {**task_params(task), "due": due}
             notify(
                 people,
                 kind,

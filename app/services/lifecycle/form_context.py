@@ -11,6 +11,7 @@ from ...extensions import db
 from ...forms import FormDefinition
 from ...forms.checks import GUIDING_EXPERTS_FIELD, theme_key
 from ...models import HistoryEvent, Instance, ReadyTask, User
+from ..reading import element_text
 from ..reading.people import guiding_experts, people_choices
 from ..store.runs import load_run
 
@@ -51,14 +52,15 @@ SCHEDULE_OBJECT = "schedule"
 def _step_before(task: ReadyTask) -> tuple[str, str] | None:
     """(Beijing date, step name) of the history event that made ``task`` ready: what it answers."""
     event = db.session.execute(
-        select(HistoryEvent.at, HistoryEvent.element_name, HistoryEvent.kind)
+        select(HistoryEvent.at, HistoryEvent.element_id, HistoryEvent.element_name, HistoryEvent.kind)
         .where(HistoryEvent.instance_id == task.instance_id, HistoryEvent.at <= task.ready_since)
         .order_by(HistoryEvent.seq.desc())
         .limit(1)
     ).first()
     if event is None:
         return None
-    return event.at.astimezone(PROGRAMME_TZ).date().isoformat(), event.element_name or event.kind
+    name = element_text.element_name(task.instance.version, event.element_id, event.element_name)
+    return event.at.astimezone(PROGRAMME_TZ).date().isoformat(), name or event.kind
 
 
 def validation_context(

@@ -20,7 +20,8 @@ from ...scope import can_remind, can_see_instance, users_acting_on, visible_inst
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..notices.record import notify
 from ..notices.texts import REMINDER
-from ..store.announcements import application_label
+from ..reading.reference_text import person_name
+from ..store.announcements import task_params
 from ..store.step import changed_meanwhile
 from ..store.transitions import EventRecord, append_note
 
@@ -75,7 +76,7 @@ def remind(user: User, task_id: str, message: str | None = None) -> ReadyTask:
         "reminded", now, user.id, task.element_id, task.name, task.id, data={"message": text} if text else {}
     )
     people = db.session.scalars(users_acting_on(task, now)).all()
-    params = {"task": task.name, "application": application_label(task.instance), "by": sender}
+    params = {**task_params(task), "by": sender, "by_en": person_name(user, english=True)}
     if text:
         params["message"] = text
     try:

@@ -22,9 +22,10 @@ from ...forms import (
     validate_submission,
 )
 from ...forms.checks import GUIDING_EXPERTS_FIELD
-from ...models import HistoryEvent, Instance, ReadyTask, TaskDraft, User
+from ...models import HistoryEvent, Instance, ProcessVersion, ReadyTask, TaskDraft, User
 from ...scope import in_unit_of
 from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from ..reading import element_text, language
 from ..reading.disclosure import shown_data
 from ..reading.people import people_choices
 from ..store.deployment import form_for
@@ -156,7 +157,8 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
 
     def complete(step: Step) -> EventRecord:
         if step.fired and task_id not in {t.task_id for t in step.run.ready_user_tasks()}:
-            raise _too_late(step.fired, name)
+            version = db.session.get_one(Instance, instance_id).version
+            raise _too_late(step.fired, element_text.element_name(version, element_id, name), version)
         for_holder = claims.lock_for_completion(user, task)
         engine_data = step.submission(form, data, user.id)
         step.run.complete_task(task_id, engine_data, step.now)
@@ -177,12 +179,13 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     return db.session.get_one(Instance, instance_id)
 
 
-def _too_late(fired: list[FiredTimer], task_name: str) -> RuleViolation:
+def _too_late(fired: list[FiredTimer], task_name: str, version: ProcessVersion) -> RuleViolation:
     """Deadlines that passed before the submission (R5) took the task away, whatever the worker did."""
+    deadlines = [element_text.element_name(version, t.element_id, t.name) for t in fired]
     return RuleViolation(
         _(
             "Too late: %(deadline)s passed before %(task)s was submitted; the application has moved on.",
-            deadline="、".join(t.name for t in fired),
+            deadline=language.list_separator().join(deadlines),
             task=task_name,
         )
     )

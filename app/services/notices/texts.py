@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
+
+from app.forms.definition import wants_english
 
 NEW_TASK, RETURNED, DECIDED, REMINDER, DUE_SOON, OVERDUE, ASSIGNED, TAKEN_BACK = (
     "new_task",
@@ -34,8 +37,16 @@ def kind_label(kind: str) -> str:
     }[kind]
 
 
+def _in_reader_language(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The English texts a notification was written with (``task_en``...) for a reader of English."""
+    if not wants_english(get_locale()):
+        return params
+    return {**params, **{key[:-3]: value for key, value in params.items() if key.endswith("_en") and value}}
+
+
 def headline(kind: str, params: Mapping[str, Any]) -> str:
     """One line: what happened, naming the task and the application."""
+    params = _in_reader_language(params)
     task, application = params.get("task", ""), params.get("application", "")
     if kind == NEW_TASK:
         return _("New task: %(task)s (%(application)s)", task=task, application=application)

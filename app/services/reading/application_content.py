@@ -23,9 +23,11 @@ from ...roles import Role
 from ..errors import NotFound
 from ..store.submission_roles import step_role
 from . import queries
+from .element_text import element_name
 from .form_blocks import declarations_of
 from .history_view import event_views
 from .plan_diff import Comparison, compare
+from .reference_text import person_name
 from .submission import SUBMISSION_KINDS, FileInfo, Submission, read_submission
 
 # Whose opinions a revision answers, shown to everyone who reads the application: the city's
@@ -170,8 +172,8 @@ def _with_opinions(
     requesting = [
         Opinion(
             view.event.seq,
-            view.event.element_name or "",
-            view.event.actor.display_name if view.event.actor else _("the system"),
+            element_name(view.event.version, view.event.element_id, view.event.element_name),
+            person_name(view.event.actor) if view.event.actor else _("the system"),
             view.event.at,
             [Line(label, value) for label, value in view.lines],
         )

@@ -22,6 +22,8 @@ from ...visibility import is_confidential, may_see_submission
 from . import queries
 from .disclosure import role_of
 from .form_blocks import completions_by_block
+from .language import english_wanted, parenthesised
+from .reference_text import organisation_name, person_name, theme_title
 from .submission import DocumentText, read_submission
 
 COMMITTEE_LABELS = {
@@ -148,8 +150,8 @@ def application_form_for(user: User, instance_id: int, locale: str = "zh_CN") ->
     data = declaration.data if declaration else {}
     return ApplicationForm(
         instance_id=instance.id,
-        applicant=instance.applicant.full_name,
-        theme=data.get("theme_title") or instance.theme_title or "",
+        applicant=organisation_name(instance.applicant),
+        theme=theme_title(instance) or data.get("theme_title") or "",
         kind=str(KIND_LABELS.get(data.get("kind") or instance.theme_kind or "", "")),
         period=_period(data.get("period_start"), data.get("period_end")),
         experts=[_expert(e) for e in data.get("experts") or []],
@@ -195,8 +197,8 @@ def blank_application_form() -> ApplicationForm:
     )
 
 
-def chinese_date(value: datetime | date | str | None) -> str:
-    """YYYY年M月D日 in Beijing time, as dates are written on official paper."""
+def paper_date(value: datetime | date | str | None) -> str:
+    """YYYY年M月D日 in Beijing time, as dates are written on official paper (ISO for English readers)."""
     if not value:
         return ""
     if isinstance(value, str):
@@ -207,6 +209,8 @@ def chinese_date(value: datetime | date | str | None) -> str:
             return text
     if isinstance(value, datetime):
         value = value.astimezone(PROGRAMME_TZ).date()
+    if english_wanted():
+        return value.isoformat()
     return f"{value.year}年{value.month}月{value.day}日"
 
 
@@ -225,11 +229,13 @@ def _period(start: str | None, end: str | None) -> str:
         if not value or "-" not in value:
             return value or ""
         year, mon = value.split("-", 1)
-        return f"{year}年{int(mon)}月" if mon.isdigit() else value
+        if english_wanted() or not mon.isdigit():
+            return value
+        return f"{year}年{int(mon)}月"
 
     if not start and not end:
         return ""
-    return f"{month(start)}—{month(end)}"
+    return f"{month(start)} – {month(end)}" if english_wanted() else f"{month(start)}—{month(end)}"
 
 
 def _expert(entry: dict) -> GuidingExpert:
@@ -256,7 +262,7 @@ def _city_opinion(events: list[HistoryEvent]) -> OpinionBlock:
             verdict=_label(CITY_VERDICTS, data.get("city_agrees")),
             comments=data.get("city_recommendation_comments", ""),
             doc_number=data.get("city_doc_number", ""),
-            date=chinese_date(data.get("city_doc_date") or recommendation.at),
+            date=paper_date(data.get("city_doc_date") or recommendation.at),
         )
     forwarded = [e for e in events if e.data.get("city_decision") == "forward"]
     if not forwarded:
@@ -266,7 +272,7 @@ def _city_opinion(events: list[HistoryEvent]) -> OpinionBlock:
         filled=True,
         verdict=_label(CITY_VERDICTS, "agree"),
         comments=event.data.get("city_comments", ""),
-        date=chinese_date(event.at),
+        date=paper_date(event.at),
     )
 
 
@@ -288,7 +294,9 @@ def _review_opinion(events: list[HistoryEvent], reader: User) -> OpinionBlock:
     opinions = [e for e in events[round_start:last] if is_confidential(role_of(e))]
     if all(may_see_submission(reader, role_of(e), e.actor_id) for e in opinions):
         signatures = [
-            f"{e.actor.display_name}（{chinese_date(e.at)}）" for e in opinions if e.actor is not None
+            f"{person_name(e.actor)}{parenthesised(paper_date(e.at))}"
+            for e in opinions
+            if e.actor is not None
         ]
     else:
         signatures = [str(EXPERT_PANEL)]
@@ -297,7 +305,7 @@ def _review_opinion(events: list[HistoryEvent], reader: User) -> OpinionBlock:
         verdict=_label(REVIEW_VERDICTS, decision.data.get("review_result")),
         comments=decision.data.get("review_comments", ""),
         signatures=signatures,
-        date=chinese_date(decision.at),
+        date=paper_date(decision.at),
     )
 
 
@@ -314,8 +322,8 @@ def _province_opinion(events: list[HistoryEvent]) -> OpinionBlock:
         verdict=_label(ASSESSMENT_VERDICTS, assessed.get("assessment_result")),
         comments=assessed.get("assessment_comments", ""),
         doc_number=recognised.get("recognition_doc_number", ""),
-        doc_date=chinese_date(recognised.get("recognition_date")),
-        date=chinese_date(recognised.get("recognition_date") or dated.at),
+        doc_date=paper_date(recognised.get("recognition_date")),
+        date=paper_date(recognised.get("recognition_date") or dated.at),
     )
 
 

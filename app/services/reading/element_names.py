@@ -6,8 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ...models import ProcessVersion
-from ..store.deployment import engine_for
+from ...engine import ProcessDefinition
 
 _KIND_LABELS = {
     "ParallelGateway": _l("Parallel gateway (paths split or join)"),
@@ -27,10 +26,9 @@ _KIND_LABELS = {
 }
 
 
-def readable_element_names(version: ProcessVersion) -> dict[str, str]:
-    """Element id -> what to call it on a page, in the request's language."""
-    definition = engine_for(version).definition
-    names = dict(definition.element_names())
-    for element_id, kind in definition.unnamed_element_kinds().items():
-        names[element_id] = str(_KIND_LABELS.get(kind) or _("Unnamed step"))
-    return names
+def unnamed_element_labels(definition: ProcessDefinition) -> dict[str, str]:
+    """Element id -> the kind in words (in the request's language) of every unnamed flow node."""
+    return {
+        element_id: str(_KIND_LABELS.get(kind) or _("Unnamed step"))
+        for element_id, kind in definition.unnamed_element_kinds().items()
+    }

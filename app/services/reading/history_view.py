@@ -20,8 +20,9 @@ from ...scope import relation_of
 from ..store.deployment import engine_for, form_for
 from ..store.transitions import NOTE_KINDS
 from .disclosure import ShownEvent, shown_event
-from .element_names import readable_element_names
+from .element_text import readable_element_names, step_name
 from .queries import history_of
+from .reference_text import person_name
 from .submission import SUBMISSION_KINDS
 
 # Fields worth showing in a history line: choices (decisions, verdicts), free-text opinions
@@ -87,15 +88,15 @@ class EventView:
         actor = self.shown.actor
         if actor is None or relation_of(self.shown.role) is None:
             return None
-        return Signature(actor.display_name, self.event.at)
+        return Signature(person_name(actor), self.event.at)
 
 
 def acted_by(event: HistoryEvent) -> str:
     """Who took the step, as the auditor's tools name them: "X（代Y办理）" for a delegate's completion."""
-    actor = event.actor.display_name if event.actor else ""
+    actor = person_name(event.actor) if event.actor else ""
     if event.on_behalf_of is None:
         return actor
-    return _("%(actor)s on behalf of %(holder)s", actor=actor, holder=event.on_behalf_of.display_name)
+    return _("%(actor)s on behalf of %(holder)s", actor=actor, holder=person_name(event.on_behalf_of))
 
 
 def _lines(form: FormDefinition, data: dict, locale: str) -> list[tuple[str, str]]:
@@ -149,7 +150,7 @@ def _view(
     lines = _lines(form_for(version, form_name), shown.data, locale) if form_name else []
     if event.kind in NOTE_KINDS:
         lines = _note_lines(event.kind, shown.data)
-    step = event.element_name or names.get(event.element_id or "", "")
+    step = step_name(version, event.element_id, event.element_name, names)
     return EventView(shown, lines, step)
 
 

@@ -21,6 +21,8 @@ from ...forms.checks import person_refusal
 from ...models import HistoryEvent, Instance, ReadyTask, User, UserRole
 from ...roles import Role
 from .disclosure import role_of
+from .language import parenthesised
+from .reference_text import person_name
 
 
 def people_choices(
@@ -48,7 +50,7 @@ def people_choices(
         choices[fld.name] = [
             PersonChoice(
                 u.username,
-                f"{u.display_name}（{u.title}）" if u.title else u.display_name,
+                person_name(u) + parenthesised(u.title) if u.title else person_name(u),
                 notes.get(u.id, ""),
                 person_refusal(form.checks, fld.name, u.username, context) or "",
             )

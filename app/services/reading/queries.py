@@ -14,6 +14,7 @@ from ...scope import can_see_instance, unit_tasks_filter, visible_instances_filt
 from ..errors import MAX_ID, NotFound
 from ..store.deployment import engine_for
 from ..store.runs import load_run
+from . import element_text
 
 
 def ready_tasks_for(user: User) -> list[ReadyTask]:
@@ -55,7 +56,8 @@ def open_tasks_of(instance: Instance) -> list[ReadyTask]:
 
 def diagram_tabs(instance: Instance) -> list[tuple[str, str]]:
     """(file name, process name) of the instance's diagrams, in the order the lifecycle calls them."""
-    return engine_for(instance.version).definition.diagram_files()
+    files = engine_for(instance.version).definition.diagram_files()
+    return [(file, element_text.phase_name(instance.version, title)) for file, title in files]
 
 
 def diagram_file(instance: Instance, filename: str) -> str | None:

@@ -20,10 +20,14 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...forms import Field, FormDefinition, count_characters, document_minimum
+from ...forms.definition import wants_english
 from ...models import Attachment, HistoryEvent, User
 from ...reference import find_theme
 from ..store.deployment import engine_for, form_for
 from ..store.documents import expand_documents
+from .element_text import element_name
+from .language import list_separator, parenthesised
+from .reference_text import person_name
 
 # Events that carry what a person sent through a form: a task, or a request they started.
 SUBMISSION_KINDS = frozenset({"task_completed", "event_started"})
@@ -150,7 +154,7 @@ def read_submission(event: HistoryEvent, locale: str = "zh_CN") -> Submission | 
     ]
     return Submission(
         seq=event.seq,
-        step=event.element_name or form.title_for(locale),
+        step=element_name(event.version, event.element_id, event.element_name) or form.title_for(locale),
         form_title=form.title_for(locale),
         at=event.at,
         by=_person(event.actor),
@@ -160,7 +164,7 @@ def read_submission(event: HistoryEvent, locale: str = "zh_CN") -> Submission | 
 
 
 def _person(user: User | None) -> str:
-    return user.display_name if user is not None else _("the system")
+    return person_name(user) if user is not None else _("the system")
 
 
 def _document(
@@ -198,7 +202,7 @@ class _EntryReader:
             return Entry(fld.name, label, info.filename, FILE, file=info) if info else None
         if fld.widget == "people":
             chosen = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-            return Entry(fld.name, label, "、".join(_display_names(chosen)), PEOPLE)
+            return Entry(fld.name, label, list_separator().join(_display_names(chosen)), PEOPLE)
         if fld.widget == "theme":
             return Entry(fld.name, label, self._theme(fld, value))
         if fld.widget == "checkbox":
@@ -213,7 +217,9 @@ class _EntryReader:
         code = self.values.get(parts["code"])
         theme = find_theme(code) if source == "reference" and isinstance(code, str) else None
         how = fld.option_label(source, self.locale)
-        return f"{title}（{how} {theme.code}）" if theme else f"{title}（{how}）"
+        if theme is None:
+            return f"{title}{parenthesised(how)}"
+        return theme.title_in(wants_english(self.locale)) + parenthesised(f"{how} {theme.code}")
 
     def _table(self, fld: Field, label: str, value: Any) -> Entry | None:
         rows = [row for row in value if isinstance(row, Mapping)] if isinstance(value, list) else []
@@ -221,7 +227,8 @@ class _EntryReader:
         if not rows or not shown:
             return None
         table = [[self._cell(col, row.get(col.name)) for col in shown] for row in rows]
-        text = "；".join("，".join(cell for cell in row if cell) for row in table)
+        cells, rows_apart = (", ", "; ") if wants_english(self.locale) else ("，", "；")
+        text = rows_apart.join(cells.join(cell for cell in row if cell) for row in table)
         columns = [c.title_for(self.locale) for c in shown]
         return Entry(fld.name, label, text, TABLE, columns=columns, rows=table)
 

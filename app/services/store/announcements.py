@@ -28,6 +28,21 @@ def application_label(instance: Instance) -> str:
     return f"#{instance.id} {instance.applicant.full_name}"
 
 
+def task_params(task: ReadyTask) -> dict[str, str]:
+    """The task and its application named in a notification, in Chinese and English.
+
+    A notification is shown (and mailed) long after it is written, to readers of either language.
+    """
+    instance = task.instance
+    english = engine_for(instance.version).definition.english_names()
+    return {
+        "task": task.name,
+        "task_en": english.get(task.element_id) or task.name,
+        "application": application_label(instance),
+        "application_en": f"#{instance.id} {instance.applicant.full_name_en}",
+    }
+
+
 def asks_again(instance: Instance, task: ReadyTask) -> bool:
     """Whether the task asks the applicant for a declaration already given once: a return."""
     blocks = engine_for(instance.version).definition.application_form_blocks()
@@ -69,7 +84,7 @@ def announce(
         ]
         if not people:
             continue
-        params = {"task": task.name, "application": label}
+        params = task_params(task)
         if task.due_at is not None:
             params["due"] = task.due_at.astimezone(PROGRAMME_TZ).date().isoformat()
         kind = RETURNED if asks_again(instance, task) else NEW_TASK
@@ -90,7 +105,13 @@ def announce(
             )
             if user.id != actor_id
         ]
-        params = {"application": label, "outcome": end[1]}
+        english = engine_for(instance.version).definition.english_names()
+        params = {
+            "application": label,
+            "application_en": f"#{instance.id} {instance.applicant.full_name_en}",
+            "outcome": end[1],
+            "outcome_en": english.get(end[0]) or end[1],
+        }
         notify(
             applicants,
             DECIDED,
@@ -113,7 +134,7 @@ def announce_taken_back(instance: Instance, gone: list[ReadyTask], events: list[
         return
     request = next(event for event in events if event.kind == "event_started")
     starter = db.session.get(User, request.actor_id) if request.actor_id else None
-    label = application_label(instance)
+    step_en = engine_for(instance.version).definition.english_name(request.element_id, request.element_name)
     for task in gone:
         people = db.session.scalars(
             users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
@@ -125,9 +146,9 @@ def announce_taken_back(instance: Instance, gone: list[ReadyTask], events: list[
             instance_id=instance.id,
             link=f"/applications/{instance.id}",
             params={
-                "task": task.name,
-                "application": label,
+                **task_params(task),
                 "step": request.element_name or "",
+                "step_en": step_en or "",
                 "by": starter.display_name if starter else "",
             },
         )

@@ -29,6 +29,8 @@ from ...engine import (
 from ...forms import FormDefinitionError, load_form
 from ...roles import role_for_lane
 from ..reading.application_form import BLOCKS
+from ..reading.language import list_separator
+from . import english_checks
 
 _NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -204,6 +206,10 @@ def _forms(form_files: dict[str, str], used: set[str]) -> list[Problem]:
             problems.append(Problem(name, None, "form-valid", str(exc)))
         else:
             problems += _chinese_labels(name, form)
+            missing = english_checks.untranslated_form_labels(form)
+            if missing:
+                message = english_checks.form_message(missing)
+                problems.append(Problem(name, None, "form-english", message, severity="warning"))
         if name not in used:
             problems.append(
                 Problem(
@@ -229,6 +235,10 @@ def check_files(
         problems += _form_users(name, root, set(form_files))
         problems += _gateways(name, root)
         problems += _code(name, root)
+        problems += [
+            Problem(name, element_id, "name-english", english_checks.element_message(), severity="warning")
+            for element_id in english_checks.untranslated_elements(root)
+        ]
         used |= {
             p.get("value")
             for p in root.xpath(f".//spiffworkflow:property[@name='{FORM_PROPERTY}']", namespaces=_NS)
@@ -262,7 +272,7 @@ def _application_form_blocks(
     for element_id, block in sorted(claimed.items()):
         file = _file_of(roots, element_id)
         if block not in BLOCKS:
-            known = "、".join(BLOCKS)
+            known = list_separator().join(BLOCKS)
             message = _(
                 "This task names the block “%(block)s” of the application form, which has no such "
                 "block (its blocks: %(known)s).",

@@ -28,6 +28,7 @@ from ...models import Instance, ProcessDraft, ProcessVersion, User
 from ...scope import can_model
 from ...untrusted_json import UnreadableJSON, loads_bounded
 from ..errors import Forbidden, NotFound, RuleViolation, ServiceError, ValidationFailed
+from ..reading.reference_text import person_name
 from ..store import deployment
 from . import regression
 from .draft_checks import Problem, check_files, parse_problem
@@ -76,13 +77,13 @@ def versions(user: User) -> list[VersionRow]:
 
 
 def user_names() -> dict[int, str]:
-    """Display names of the people who author drafts and deploy versions (owners and admins)."""
-    rows = db.session.execute(
-        select(User.id, User.display_name).where(
+    """Names of the people who author drafts and deploy versions (owners and admins), for the reader."""
+    people = db.session.scalars(
+        select(User).where(
             User.id.in_(select(ProcessDraft.author_id).union(select(ProcessVersion.deployed_by_id)))
         )
     )
-    return dict(rows.all())
+    return {user.id: person_name(user) for user in people}
 
 
 def _of_this_process(user: User, model: type, object_id: int, missing: str):

@@ -19,6 +19,7 @@ from ...engine import DiagramError, WorkflowRun
 from ...extensions import db
 from ...models import Instance, ProcessVersion, User
 from ..errors import Conflict, RuleViolation
+from ..reading import element_text, language, reference_text
 from ..store.deployment import engine_for, form_for
 from ..store.runs import load_run
 from ..store.step import open_step
@@ -46,11 +47,11 @@ def _elements_missing_in(instance: Instance, target: ProcessVersion) -> list[str
     """The elements the instance's state holds (done or under way) that the target lacks, by id and
     name, in the order they were reached; what a failed restore under the target is usually about."""
     run = load_run(instance)
-    names = engine_for(instance.version).definition.element_names()
+    names = element_text.names_for_reader(engine_for(instance.version).definition)
     present = engine_for(target).definition.element_names()
     held = [*run.completed_element_ids(), *run.active_element_ids()]
     return [
-        f"{element}（{names.get(element, element)}）"
+        element + language.parenthesised(names.get(element, element))
         for element in dict.fromkeys(held)
         if element not in present
     ]
@@ -58,13 +59,14 @@ def _elements_missing_in(instance: Instance, target: ProcessVersion) -> list[str
 
 def _form_problems(run: WorkflowRun, target: ProcessVersion) -> list[str]:
     problems = []
+    names = element_text.names_for_reader(engine_for(target).definition)
     for task in run.ready_user_tasks():
         form = form_for(target, task.form) if task.form else None
         if form is None:
             problems.append(
                 _(
                     "%(task)s: version %(n)s has no form %(form)s.",
-                    task=task.name,
+                    task=names.get(task.element_id) or task.name,
                     n=target.version,
                     form=task.form,
                 )
@@ -78,7 +80,7 @@ def _form_problems(run: WorkflowRun, target: ProcessVersion) -> list[str]:
                 problems.append(
                     _(
                         "%(task)s: the value of %(field)s does not fit the new form.",
-                        task=task.name,
+                        task=names.get(task.element_id) or task.name,
                         field=field_name,
                     )
                 )
@@ -86,7 +88,11 @@ def _form_problems(run: WorkflowRun, target: ProcessVersion) -> list[str]:
 
 
 def check_instance(instance: Instance, target: ProcessVersion) -> MigrationCheck:
-    check = MigrationCheck(instance.id, instance.applicant.full_name, instance.phase)
+    check = MigrationCheck(
+        instance.id,
+        reference_text.organisation_name(instance.applicant),
+        element_text.phase_name(instance.version, instance.phase),
+    )
     if instance.status != "running":
         check.problems.append(_("The application has ended."))
         return check
@@ -99,7 +105,7 @@ def check_instance(instance: Instance, target: ProcessVersion) -> MigrationCheck
                 _(
                     "It has reached or waits in %(elements)s, which version %(n)s does not have "
                     "(an element must keep its id to move).",
-                    elements="、".join(missing),
+                    elements=language.list_separator().join(missing),
                     n=target.version,
                 )
             )
@@ -108,7 +114,8 @@ def check_instance(instance: Instance, target: ProcessVersion) -> MigrationCheck
                 _("Its state does not fit version %(n)s: %(reason)s", n=target.version, reason=exc.message)
             )
         return check
-    check.waiting = [t.name for t in run.ready_user_tasks()]
+    names = element_text.names_for_reader(engine_for(target).definition)
+    check.waiting = [names.get(t.element_id) or t.name for t in run.ready_user_tasks()]
     check.problems += _form_problems(run, target)
     return check
 

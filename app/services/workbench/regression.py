@@ -23,6 +23,7 @@ from ...engine import Engine, EngineError, ProcessDefinition, ScriptLimitExceede
 from ...extensions import db
 from ...models import Instance, ProcessDraft
 from ..audit.reexecution import ReplayError, Step, apply_step, steps_of
+from ..reading import element_text, reference_text
 from ..store.deployment import content_hash, engine_for
 
 SAME, DIFFERENT, FAILS = "same", "different", "fails"
@@ -82,8 +83,13 @@ def _where(run: WorkflowRun, names: dict[str, str]) -> list[str]:
     """What a workflow waits for, or the end it reached, in element names."""
     if run.is_completed:
         end = run.end_outcome
-        return [_("ended at %(end)s", end=end[1]) if end else _("ended")]
+        return [_("ended at %(end)s", end=names.get(end[0]) or end[1]) if end else _("ended")]
     return sorted(names.get(t.element_id, t.element_id) for t in run.ready_user_tasks())
+
+
+def _recorded_step(step: Step, names: dict[str, str]) -> str:
+    event = step.events[0]
+    return names.get(event.element_id or "") or event.element_name or event.element_id or "?"
 
 
 def _reached(run: WorkflowRun) -> Counter:
@@ -117,8 +123,11 @@ def _parting(
 
 
 def _compare(instance: Instance, steps: list[Step], draft: Engine) -> RegressionRow:
-    row = RegressionRow(instance.id, instance.applicant.full_name, SAME, len(steps))
-    names = {**engine_for(instance.version).definition.element_names(), **draft.definition.element_names()}
+    row = RegressionRow(instance.id, reference_text.organisation_name(instance.applicant), SAME, len(steps))
+    names = {
+        **element_text.names_for_reader(engine_for(instance.version).definition),
+        **element_text.names_for_reader(draft.definition),
+    }
     recorded_run = draft_run = None
     for number, step in enumerate(steps, start=1):
         recorded_run = apply_step(recorded_run, step, engine_for(step.events[0].version))
@@ -127,7 +136,7 @@ def _compare(instance: Instance, steps: list[Step], draft: Engine) -> Regression
         except (ReplayError, EngineError) as exc:
             reason = exc.message if isinstance(exc, ReplayError) else str(exc)
             row.status, row.step, row.reason = FAILS, number, reason
-            row.element = step.events[0].element_name or step.events[0].element_id
+            row.element = _recorded_step(step, names)
             if isinstance(exc, ScriptLimitExceeded):
                 row.limit, row.stopped_at = exc.limit, _named(exc.element_id, names)
             row.recorded, row.draft = _where(recorded_run, names), []
@@ -135,7 +144,7 @@ def _compare(instance: Instance, steps: list[Step], draft: Engine) -> Regression
         recorded, on_draft = _where(recorded_run, names), _where(draft_run, names)
         if recorded != on_draft:
             row.status, row.step = DIFFERENT, number
-            row.element = step.events[0].element_name or step.events[0].element_id
+            row.element = _recorded_step(step, names)
             row.recorded, row.draft = recorded, on_draft
             recorded_engine = engine_for(step.events[0].version)
             row.reason = _parting(recorded_run, draft_run, recorded_engine, draft, names) or _(
@@ -159,7 +168,13 @@ def regression_report(draft: ProcessDraft) -> RegressionReport:
         except (ReplayError, EngineError) as exc:  # the history itself does not replay
             reason = exc.message if isinstance(exc, ReplayError) else str(exc)
             rows.append(
-                RegressionRow(instance.id, instance.applicant.full_name, FAILS, len(steps), reason=reason)
+                RegressionRow(
+                    instance.id,
+                    reference_text.organisation_name(instance.applicant),
+                    FAILS,
+                    len(steps),
+                    reason=reason,
+                )
             )
         if rows[-1].limit:
             break

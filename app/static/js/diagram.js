@@ -14,7 +14,7 @@
   function show(file) {
     fetch(holder.dataset.base + encodeURIComponent(file), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
-      .then(function (xml) { return viewer.importXML(xml); })
+      .then(function (xml) { return viewer.importXML(window.diagramInPageLanguage(xml)); })
       .then(function () {
         var canvas = viewer.get("canvas");
         var registry = viewer.get("elementRegistry");

@@ -39,7 +39,7 @@
       (answer.body.problems || []).forEach(function (p) {
         var item = document.createElement("li");
         item.className = p.severity || "error";
-        item.textContent = p.file + (p.element_id ? " · " + p.element_id : "") + "：" + p.message;
+        item.textContent = p.file + (p.element_id ? " · " + p.element_id : "") + editor.dataset.colon + p.message;
         problemList.appendChild(item);
       });
     });

@@ -67,10 +67,10 @@
     form.innerHTML = frame.form_html;  // rendered (and escaped) by the server's form renderer
     form.parentNode.hidden = !frame.form_html;
     var changes = [];
-    if (frame.newly_completed.length) { changes.push(labels.completed + "：" + frame.newly_completed.join("、")); }
-    if (frame.newly_waiting.length) { changes.push(labels.waiting + "：" + frame.newly_waiting.join("、")); }
-    if (frame.ended) { changes.push(labels.ended + "：" + frame.ended); }
-    text("changes", changes.join("；"));
+    if (frame.newly_completed.length) { changes.push(labels.completed + labels.colon + frame.newly_completed.join(labels.list)); }
+    if (frame.newly_waiting.length) { changes.push(labels.waiting + labels.colon + frame.newly_waiting.join(labels.list)); }
+    if (frame.ended) { changes.push(labels.ended + labels.colon + frame.ended); }
+    text("changes", changes.join(labels.clauses));
     document.querySelectorAll(".replay-timeline button").forEach(function (b) {
       b.classList.toggle("active", Number(b.dataset.index) === index);
     });
@@ -88,7 +88,7 @@
     holder.dataset.loaded = "";
     fetch(holder.dataset.base + encodeURIComponent(file), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
-      .then(function (xml) { return viewer.importXML(xml); })
+      .then(function (xml) { return viewer.importXML(window.diagramInPageLanguage(xml)); })
       .then(function () {
         window.fitDiagramHeight(viewer, holder);
         holder.dataset.loaded = file;

@@ -8,6 +8,7 @@ from ...clock import PROGRAMME_TZ
 from ...roles import Role
 from ...services.errors import ServiceError
 from ...services.lifecycle import calls
+from ...services.reading import reference_text
 from . import bp
 from .forms import OpenCallForm
 
@@ -21,12 +22,16 @@ def index():
     if is_province and form.validate_on_submit():
         try:
             call = calls.open_call(
-                current_user, form.name.data, form.year.data, form.deadline.data.replace(tzinfo=PROGRAMME_TZ)
+                current_user,
+                form.name.data,
+                form.year.data,
+                form.deadline.data.replace(tzinfo=PROGRAMME_TZ),
+                name_en=form.name_en.data,
             )
         except ServiceError as exc:
             error, status = exc.message, exc.status
         else:
-            flash(_('Call "%(name)s" opened.', name=call.name), "success")
+            flash(_('Call "%(name)s" opened.', name=reference_text.call_name(call)), "success")
             return redirect(url_for("calls.index"))
     elif form.is_submitted() and not is_province:
         error, status = _("Only the provincial department can open a call."), 403

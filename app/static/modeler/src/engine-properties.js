@@ -82,6 +82,13 @@ function SpiffTextEntry(name, labelKey, fallback) {
 
 const AssigneeEntry = SpiffTextEntry('assignee', 'assignee', 'Assignee variable (holds a username)');
 const OutcomeEntry = SpiffTextEntry('outcome', 'outcome', 'Outcome');
+// The English text of the element's name (app/engine/properties.py ENGLISH_NAME_PROPERTY); a pool's
+// stands for its process (the phase name).
+const EnglishNameEntry = SpiffTextEntry('name_en', 'nameEn', 'English name');
+
+function hasName(element) {
+  return [ 'bpmn:FlowElement', 'bpmn:Lane', 'bpmn:Participant', 'bpmn:Process' ].some((type) => is(element, type));
+}
 
 function LaneRoleEntry(props) {
   const { element, id } = props;
@@ -227,6 +234,9 @@ function isConditionalSource(source) {
 function engineEntries(element) {
   const bo = getBusinessObject(element);
   const entries = [];
+  if (hasName(element)) {
+    entries.push({ id: 'sdzones-name-en', component: EnglishNameEntry, isEdited: isTextFieldEntryEdited });
+  }
   // A form on an event: a request people start (message start event) or a step they trigger while a
   // task waits (message boundary event, e.g. 撤回申报).
   const startedWithForm = (is(element, 'bpmn:StartEvent') || is(element, 'bpmn:BoundaryEvent'))
