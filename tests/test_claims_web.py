@@ -55,7 +55,7 @@ def test_one_member_claims_and_the_other_sees_the_holder_and_cannot_complete(app
     )
     text = refused.get_data(as_text=True)
     assert refused.status_code == 409
-    assert "该任务已由刘洋（济南市民政局）认领" in text, "the holder is named"
+    assert "该任务已由刘洋认领" in text, "the holder is named"
     assert "请补充经费保障。" in text, "what was typed is kept"
     assert rows_of("instances", "history_events", "ready_tasks", "task_drafts") == before
 
@@ -91,7 +91,7 @@ def test_claims_through_the_api(api, city_task):
 def test_the_delegation_page_keeps_what_was_typed_and_names_the_problem(app, world):
     liu = _signed_in(app, "370100-b")
     page = liu.get("/inbox/delegations").get_data(as_text=True)
-    assert "张丽（济南市民政局）（370100-a）" in page
+    assert "张丽（370100-a）" in page
     refused = _post(
         liu,
         "/inbox/delegations",
@@ -111,7 +111,7 @@ def test_the_delegation_page_keeps_what_was_typed_and_names_the_problem(app, wor
     )
     assert made.status_code == 302
     shown = _signed_in(app, "370100-a").get("/inbox/delegations").get_data(as_text=True)
-    assert "刘洋（济南市民政局）" in shown, "the delegate sees it too"
+    assert "刘洋" in shown, "the delegate sees it too"
     delegation_id = db.session.scalar(select(Delegation.id))
     other = _post(_signed_in(app, "370100-a"), "/inbox", f"/inbox/delegations/{delegation_id}/end", {})
     assert other.status_code == 404, "only the delegator ends it"

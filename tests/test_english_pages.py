@@ -7,8 +7,9 @@ the notifications, the audit area and the workbench. Chinese left on a page must
 * what people submitted through forms: every text in the applications' history events and
   stored documents (a field value, a plan paragraph, an opinion, an own theme, a document number)
   — a text on the page that is part of one of these (a plan's sentence in a revision's diff) counts;
-* the names and titles of people (accounts of no unit, unless named after their role, which reads
-  as the role) and the names of files people uploaded;
+* the names and titles of people (every account but a unit's own, named after its bureau, and one
+  named after its role, which reads as the role) and the names of files people uploaded;
+* what the province wrote on a call: the notice's text, its contacts and its files' names;
 * what the process owner wrote: draft names, deployment notes, and the diagram and form sources in
   the workbench's editors (a ``<textarea>`` holds what its user types);
 * the language switcher's 中文, a language named in itself.
@@ -33,6 +34,8 @@ from app.demo import seeding
 from app.extensions import db
 from app.models import (
     Attachment,
+    Call,
+    CallAttachment,
     Document,
     HistoryEvent,
     Organisation,
@@ -152,10 +155,19 @@ def _user_entered() -> tuple[list[str], list[str]]:
     """(texts submitted through forms, every text typed: those and the names of people, files, drafts...)."""
     submitted = {s.strip() for e in db.session.scalars(select(HistoryEvent)) for s in _strings(e.data)}
     submitted |= {s.strip() for d in db.session.scalars(select(Document)) for s in _strings(d.content)}
-    people = select(User).where(User.org_id.is_(None))
-    names = {u.display_name for u in db.session.scalars(people) if u.display_name not in ROLE_LABELS.values()}
+    # what the province wrote on a call: the notice's text and its contacts
+    submitted |= {
+        s.strip() for c in db.session.scalars(select(Call)) for s in (c.notice_text, c.contacts) if s
+    }
+    names = {  # people: every account but those named after their unit (济南市民政局) or their role
+        u.display_name
+        for u in db.session.scalars(select(User))
+        if u.display_name not in ROLE_LABELS.values()
+        and not (u.organisation and u.display_name.startswith(u.organisation.full_name))
+    }
     names |= {u.title for u in db.session.scalars(select(User)) if u.title}
     names |= {a.filename for a in db.session.scalars(select(Attachment))}
+    names |= {a.filename for a in db.session.scalars(select(CallAttachment))}
     names |= {d.name for d in db.session.scalars(select(ProcessDraft))}
     names |= {v.note for v in db.session.scalars(select(ProcessVersion)) if v.note}
     submitted = {s for s in submitted if CJK.search(s)}

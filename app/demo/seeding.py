@@ -110,7 +110,7 @@ def create_demo_users(password: str = DEMO_PASSWORD) -> int:
         if unit is not None:
             role = Role.CITY if unit.level == "city" else Role.APPLICANT
             roles = [role, Role.UNIT_HEAD] if head else [role]
-            created += _ensure_user(username, f"{name}（{unit.full_name}民政局）", roles, password, unit)
+            created += _ensure_user(username, name, roles, password, unit)
     db.session.commit()
     return created
 

@@ -92,5 +92,5 @@ def test_a_member_going_on_leave_names_a_colleague_who_then_completes_on_their_b
     page.click("button[value=submit]")
     page.wait_for_url(f"{base}/applications/{instance_id}")
     on_behalf = page.locator("[data-testid=on-behalf]").inner_text()
-    assert on_behalf == "张丽（济南市民政局）（代刘洋（济南市民政局）办理）"
+    assert on_behalf == "张丽（代刘洋办理）"
     screenshot(page, "claim-on-behalf-history")

@@ -15,6 +15,7 @@ from ...extensions import db
 from ...forms import FieldError
 from ...models import Instance, Organisation, User
 from ..errors import MAX_ID, NotFound, RuleViolation, ValidationFailed
+from ..reading.reference_text import organisation_name
 from . import changes
 from .access import require_admin
 
@@ -44,11 +45,12 @@ def units_list(admin: User, search: str = "") -> list[tuple[Organisation, int, i
 
 
 def unit_choices(admin: User, keep: str = "") -> list[tuple[str, str]]:
-    """(adcode, "adcode name") of the units an account may join: those not abolished, and ``keep``."""
+    """(adcode, "adcode name") of the units an account may join (named in the reader's language): those
+    not abolished, and ``keep``."""
     require_admin(admin)
     query = select(Organisation).order_by(Organisation.adcode)
     return [
-        (unit.adcode, f"{unit.adcode} {unit.full_name}")
+        (unit.adcode, f"{unit.adcode} {organisation_name(unit)}")
         for unit in db.session.scalars(query)
         if not unit.abolished or unit.adcode == keep
     ]

@@ -19,7 +19,10 @@ from ...extensions import db
 from ...models import HistoryEvent, Instance, Organisation, ReadyTask, User
 from ...roles import role_label
 from ...visibility import is_confidential, sees_every_submission
+from .element_text import element_name
+from .language import parenthesised
 from .queries import open_tasks_of
+from .reference_text import organisation_name, person_name
 from .submission import SUBMISSION_KINDS
 
 
@@ -64,12 +67,11 @@ def _holder(task: ReadyTask, locale: str) -> str:
     if task.assignee_user_id is not None:
         person = db.session.get(User, task.assignee_user_id)
         if person is not None:
-            return person.display_name
+            return person_name(person)
     if task.assignee_org_id is not None:
         unit = db.session.get(Organisation, task.assignee_org_id)
         if unit is not None:  # 济南市（市级民政部门）: the unit, and in which role it holds the task
-            role = role_label(task.role or "", locale)
-            return f"{unit.full_name} ({role})" if locale.startswith("en") else f"{unit.full_name}（{role}）"
+            return organisation_name(unit) + parenthesised(role_label(task.role or "", locale))
     return role_label(task.role or "", locale)
 
 
@@ -95,7 +97,7 @@ def _panel(instance: Instance, pending: list[ReadyTask], viewer: User, locale: s
     answered = _answered_in_round(instance, first.element_id)
     members = None
     if sees_every_submission(viewer):
-        members = [PanelMember(e.actor.display_name if e.actor else "", True) for e in answered] + [
+        members = [PanelMember(person_name(e.actor), True) for e in answered] + [
             PanelMember(_holder(task, locale), False) for task in pending
         ]
     own: bool | None = None
@@ -104,7 +106,13 @@ def _panel(instance: Instance, pending: list[ReadyTask], viewer: User, locale: s
     elif any(event.actor_id == viewer.id for event in answered):
         own = True
     return PanelProgress(
-        first.name, first.role or "", since, len(answered), len(answered) + len(pending), members, own
+        element_name(instance.version, first.element_id, first.name),
+        first.role or "",
+        since,
+        len(answered),
+        len(answered) + len(pending),
+        members,
+        own,
     )
 
 

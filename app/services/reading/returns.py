@@ -20,6 +20,7 @@ from ...models import HistoryEvent, Instance, ReadyTask, User
 from ..store.announcements import asks_again
 from .disclosure import step_role
 from .history_view import EventView, event_view
+from .reference_text import person_name
 from .submission import SUBMISSION_KINDS
 
 
@@ -35,8 +36,7 @@ class ReturnMark:
     @property
     def by(self) -> str:
         """Who sent it back: a unit's account is named after it (济南市民政局)."""
-        actor = self.view.actor
-        return actor.display_name if actor is not None else ""
+        return person_name(self.view.actor)
 
 
 def _sent_back_by(instance: Instance, task: ReadyTask) -> HistoryEvent | None:
