@@ -62,6 +62,7 @@ def render_form(
             summary=builder.summary(),
             readonly=readonly,
             form_title=form.title_for(locale),
+            english=locale.startswith("en"),
         )
     return Markup(html)
 

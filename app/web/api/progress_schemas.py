@@ -6,12 +6,12 @@ from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf
 
 from ...services.reading.done_tasks import DONE_SORTS
-from .schemas import HistoryEventSchema
+from .schemas import HistoryEventSchema, QueryText
 
 
 class DoneQuery(Schema):
     sort = fields.String(load_default="newest", validate=OneOf(DONE_SORTS))
-    phase = fields.String(load_default=None, validate=Length(max=64))
+    phase = QueryText(load_default=None, validate=Length(max=64))
 
 
 class DoneTaskSchema(Schema):

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields
-from marshmallow.validate import Length, OneOf, Range
+from marshmallow.validate import Length, OneOf, Range, Regexp
 
 from ... import clock
 from ...forms import has_unstorable_character
@@ -35,6 +35,16 @@ class Text(fields.String):
         if has_unstorable_character(text):
             raise ValidationError(_("This text contains an invalid character."))
         return text
+
+
+class QueryText(Text):
+    """Free text in a query string. A NUL there is refused before any view runs (request_guard), so the
+    OpenAPI says so: no NUL."""
+
+    def __init__(self, **kwargs) -> None:
+        extra = kwargs.pop("validate", None)
+        validators = [Regexp(r"^[^\x00]*$")] + ([extra] if extra else [])
+        super().__init__(validate=validators, **kwargs)
 
 
 class PastDue(fields.Boolean):
@@ -234,7 +244,7 @@ class StartRequest(Schema):
 class InstanceQuery(Schema):
     """The same search, filters, sorting and keyset paging as the web's list of applications."""
 
-    q = fields.String(
+    q = QueryText(
         required=False,
         validate=Length(max=MAX_QUERY),
         metadata={
@@ -243,12 +253,12 @@ class InstanceQuery(Schema):
             "the caller may read"
         },
     )
-    city = fields.String(required=False, metadata={"description": "city adcode, e.g. 370100"})
+    city = QueryText(required=False, metadata={"description": "city adcode, e.g. 370100"})
     call = fields.Integer(
         required=False, validate=Range(min=1, max=MAX_ID - 1), metadata={"description": "call id"}
     )
-    phase = fields.String(required=False)
-    theme = fields.String(required=False, metadata={"description": "part of the theme's title, or its code"})
+    phase = QueryText(required=False)
+    theme = QueryText(required=False, metadata={"description": "part of the theme's title, or its code"})
     status = fields.String(required=False, validate=OneOf(["running", "completed"]))
     sort = fields.String(required=False, validate=OneOf(list(APPLICATION_SORTS)), load_default="updated")
     order = fields.String(required=False, validate=OneOf(list(ORDERS)), load_default="desc")
