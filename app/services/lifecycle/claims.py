@@ -93,7 +93,7 @@ def claim_views(user: User, tasks: list[ReadyTask]) -> dict[str, ClaimView]:
 
 def held_by_other(task: ReadyTask) -> HeldByOther:
     """The refusal a member gets on a task someone else holds, naming the holder."""
-    holder = task.claimed_by.display_name if task.claimed_by else _("another member of your unit")
+    holder = person_name(task.claimed_by) if task.claimed_by else _("another member of your unit")
     return HeldByOther(
         _("%(name)s holds this task: only they (or their delegate) can complete it.", name=holder)
     )
