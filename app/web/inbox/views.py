@@ -64,18 +64,18 @@ def index():
 @bp.get("/inbox/done")
 @login_required
 def done():
-    """已办: what the user or their unit has done, newest first, filterable like the inbox."""
-    sort = request.args.get("sort", "newest")
-    sort = sort if sort in done_tasks.DONE_SORTS else "newest"
-    phase = request.args.get("phase") or None
-    items = done_tasks.done_tasks_for(current_user, sort=sort, phase=phase, locale=str(get_locale()))
+    """已办: what the user or their unit has done, newest first, filterable like the inbox, by pages."""
+    query = done_tasks.DoneQuery(
+        sort=request.args.get("sort", "newest"),
+        phase=request.args.get("phase") or None,
+        after=request.args.get("after", type=int),
+        limit=request.args.get("limit", type=int),
+    ).normalised()
     return render_template(
         "inbox/done.html",
-        done=items,
-        sort=sort,
-        phase=phase,
+        page=done_tasks.done_page(current_user, query, str(get_locale())),
+        query=query,
         phases=done_tasks.done_phases(current_user),
-        limit=done_tasks.DONE_LIMIT,
         batch_work=batch.has_batch_work(current_user),
     )
 
