@@ -108,10 +108,11 @@ _COPIES = [
     "e.revision_after, e.state_hash, e.field_hashes, e.prev_hash, e.event_hash "
     "FROM history_events e, n WHERE e.instance_id < :id_stride",
     _NUMBERS + "INSERT INTO ready_tasks (id, instance_id, element_id, name, phase, role, form, "
-    "assignee_org_id, assignee_user_id, due_at, ready_since, claimed_by_id, claimed_at) "
+    "assignee_org_id, assignee_user_id, due_at, due_order, ready_since, claimed_by_id, claimed_at) "
     "SELECT substr(t.id, 1, 23) || '-' || CAST(k + 100000000000 AS TEXT), t.instance_id + k * :id_stride, "
     "t.element_id, t.name, t.phase, t.role, t.form, t.assignee_org_id, t.assignee_user_id, t.due_at, "
-    "t.ready_since, t.claimed_by_id, t.claimed_at FROM ready_tasks t, n WHERE t.instance_id < :id_stride",
+    "t.due_order, t.ready_since, t.claimed_by_id, t.claimed_at "
+    "FROM ready_tasks t, n WHERE t.instance_id < :id_stride",
     _NUMBERS + "INSERT INTO instance_participants (id, instance_id, user_id, relation, note) "
     "SELECT p.id + k * :id_stride, p.instance_id + k * :id_stride, p.user_id, p.relation, p.note "
     "FROM instance_participants p, n WHERE p.instance_id < :id_stride",

@@ -4,19 +4,15 @@ call, sorted by any column it shows, a page at a time (``paging``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ...extensions import db
 from ...models import Call, Instance, Organisation, ReadyTask, User
-from ...models.types import UTCDateTime
 from ...scope import unit_tasks_filter
 from .paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, SortKey, keyset_page
 
-# A task without a due date sorts after every dated one (R7: late duties lead).
-_UNDATED = datetime(9999, 12, 31, tzinfo=UTC)
 _applicant = aliased(Organisation, name="applicant_org")
 _holder = aliased(User, name="holder")
 
@@ -26,7 +22,7 @@ INBOX_SORTS: dict[str, SortKey] = {
     "applicant": _applicant.adcode,
     "call": Instance.call_id,
     "phase": func.coalesce(ReadyTask.phase, ""),
-    "due": func.coalesce(ReadyTask.due_at, literal(_UNDATED, UTCDateTime())),
+    "due": ReadyTask.due_order,  # undated last (R7: late duties lead)
     "holder": func.coalesce(_holder.display_name, ""),
 }
 
