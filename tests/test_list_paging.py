@@ -11,6 +11,7 @@ import pytest
 from app.services.reading import done_tasks, paging
 from app.services.reading.search import ApplicationQuery, search_applications
 
+from .conftest import DEADLINE
 from .web_helpers import login
 
 COUNTIES = ("370102", "370103", "370104", "370105", "370112")
@@ -122,3 +123,18 @@ def test_the_count_stops_at_its_limit(world, jinan, api, client, monkeypatch):
     login(client, "province")
     html = client.get("/applications").get_data(as_text=True)
     assert f"超过 {matching - 2:,}" in html
+
+
+def test_the_calls_list_walks_page_by_page_newest_first(world, client):
+    from app.services.lifecycle import calls
+
+    opened = [world.open_call()]
+    for year in (2027, 2028, 2029):
+        opened.append(calls.open_call(world.user("province"), f"{year}年度申报", year, DEADLINE))
+    whole = calls.calls_page().items
+    assert [c.id for c in whole] == sorted((c.id for c in opened), reverse=True), "ties on time: by id"
+    walked = _walk(lambda after: (lambda p: (p.items, p.next_after))(calls.calls_page(after, limit=1)))
+    assert [c.id for c in walked] == [c.id for c in whole]
+    login(client, "province")
+    html = client.get("/calls?after=999999999999").get_data(as_text=True)
+    assert html.count('data-testid="call-link"') == 4, "an out-of-range cursor starts again"

@@ -11,7 +11,8 @@ from ... import clock
 from ...extensions import db
 from ...models import Call, User
 from ...roles import Role
-from ..errors import Forbidden, RuleViolation
+from ..errors import MAX_ID, Forbidden, RuleViolation
+from ..reading.paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, keyset_page
 
 
 def open_call(user: User | None, name: str, year: int, deadline: datetime) -> Call:
@@ -35,6 +36,13 @@ def open_call(user: User | None, name: str, year: int, deadline: datetime) -> Ca
 def open_calls() -> list[Call]:
     """Calls still accepting applications, soonest deadline first."""
     return list(db.session.scalars(select(Call).where(Call.deadline > clock.now()).order_by(Call.deadline)))
+
+
+def calls_page(after: int | None = None, limit: int = DEFAULT_LIMIT) -> Page[Call]:
+    """The calls, the latest opened first, a page at a time (``reading.paging``)."""
+    after = after if after is not None and 0 < after < MAX_ID else None
+    ordering = Ordering(Call.opened_at, Call.id, descending=True)
+    return keyset_page(select(Call), ordering, after, min(max(limit, 1), MAX_LIMIT))
 
 
 def all_calls() -> list[Call]:
