@@ -30,9 +30,12 @@ def upgrade():
     op.create_index('ix_ready_tasks_org_due', 'ready_tasks', ['assignee_org_id', 'role', 'due_order', 'id'])
     op.create_index('ix_ready_tasks_user_due', 'ready_tasks', ['assignee_user_id', 'role', 'due_order', 'id'])
     # 已办: a person's (or their unit's accounts') steps, newest first.
+    # Whether the inbox offers batch work: the tasks of the batch forms.
+    op.create_index('ix_ready_tasks_form', 'ready_tasks', ['form'])
     op.create_index('ix_history_events_actor_at', 'history_events', ['actor_id', 'at', 'id'])
     # A city's and a county's application list, the latest change first, read in index order.
     op.create_index('ix_instances_city_updated', 'instances', ['city_org_id', 'updated_at', 'id'])
+    op.create_index('ix_calls_opened_id', 'calls', ['opened_at', 'id'])
     op.create_index('ix_instances_applicant_updated', 'instances', ['applicant_org_id', 'updated_at', 'id'])
 
 
@@ -42,5 +45,7 @@ def downgrade():
     with op.batch_alter_table('ready_tasks') as batch:
         batch.drop_column('due_order')
     op.drop_index('ix_instances_applicant_updated', table_name='instances')
+    op.drop_index('ix_calls_opened_id', table_name='calls')
     op.drop_index('ix_instances_city_updated', table_name='instances')
     op.drop_index('ix_history_events_actor_at', table_name='history_events')
+    op.drop_index('ix_ready_tasks_form', table_name='ready_tasks')

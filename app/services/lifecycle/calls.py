@@ -38,6 +38,9 @@ def open_calls() -> list[Call]:
     return list(db.session.scalars(select(Call).where(Call.deadline > clock.now()).order_by(Call.deadline)))
 
 
+FILTER_CALLS = 30
+
+
 def calls_page(after: int | None = None, limit: int = DEFAULT_LIMIT) -> Page[Call]:
     """The calls, the latest opened first, a page at a time (``reading.paging``)."""
     after = after if after is not None and 0 < after < MAX_ID else None
@@ -45,5 +48,12 @@ def calls_page(after: int | None = None, limit: int = DEFAULT_LIMIT) -> Page[Cal
     return keyset_page(select(Call), ordering, after, min(max(limit, 1), MAX_LIMIT))
 
 
-def all_calls() -> list[Call]:
-    return list(db.session.scalars(select(Call).order_by(Call.opened_at.desc())))
+def filter_calls(selected: int | None = None) -> list[Call]:
+    """The calls a list's filter offers: the latest FILTER_CALLS opened, and the one selected."""
+    calls = list(
+        db.session.scalars(select(Call).order_by(Call.opened_at.desc(), Call.id.desc()).limit(FILTER_CALLS))
+    )
+    if selected is not None and 0 < selected < MAX_ID and all(call.id != selected for call in calls):
+        chosen = db.session.get(Call, selected)
+        calls += [chosen] if chosen is not None else []
+    return calls

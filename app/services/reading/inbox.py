@@ -8,8 +8,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ...extensions import db
-from ...models import Call, Instance, Organisation, ReadyTask, User
+from ...models import Instance, Organisation, ReadyTask, User
 from ...scope import unit_tasks_filter
 from .paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, SortKey, keyset_page
 
@@ -68,17 +67,3 @@ def inbox_page(user: User, query: InboxQuery = InboxQuery()) -> Page[ReadyTask]:
         select_ = select_.where(Instance.call_id == query.call)
     ordering = Ordering(INBOX_SORTS[query.sort], ReadyTask.id, query.order == "desc")
     return keyset_page(select_, ordering, query.after, query.limit or DEFAULT_LIMIT)
-
-
-def inbox_phases(user: User) -> list[str]:
-    """The phases of the user's tasks, for the phase filter."""
-    phases = db.session.scalars(
-        _actionable(user).with_only_columns(ReadyTask.phase).distinct().order_by(ReadyTask.phase)
-    )
-    return [p for p in phases if p]
-
-
-def inbox_calls(user: User) -> list[Call]:
-    """The calls of the user's tasks' applications, for the call filter."""
-    ids = _actionable(user).with_only_columns(Instance.call_id).distinct()
-    return list(db.session.scalars(select(Call).where(Call.id.in_(ids)).order_by(Call.opened_at)))
