@@ -169,6 +169,7 @@ def time_pages(app, application_id: int, reps: int) -> dict[tuple[str, str], flo
                 request()
                 samples.append(time.perf_counter() - started)
             medians[(username, page)] = statistics.median(samples)
+        medians[(username, "rows")] = len(requests["api"]().get_json())
     return medians
 
 
@@ -206,7 +207,7 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
                 f"in {time.perf_counter() - started:.0f} s"
             )
         results[size] = time_pages(app, application_id, reps)
-    print(f"\n{label}: median ms of the first page (ratio to {sizes[0]})")
+    print(f"\n{label}: median ms of the first page (ratio to {sizes[0]}); 'rows': the API page's rows")
     header = (
         f"{'viewer':10} {'page':13}"
         + "".join(f"{size:>10}" for size in sizes)
@@ -218,6 +219,10 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
             values = [results[size][(username, page)] for size in sizes]
             row = f"{username:10} {page:13}" + "".join(f"{v * 1000:10.1f}" for v in values)
             print(row + "".join(f"{v / values[0]:10.2f}" for v in values[1:]))
+        print(
+            f"{username:10} {'rows':13}"
+            + "".join(f"{results[size][(username, 'rows')]:10.0f}" for size in sizes)
+        )
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
