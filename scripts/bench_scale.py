@@ -2,16 +2,17 @@
 """Lists at scale: the first page of each list at 100, 10,000 and 100,000 applications, in one run.
 
 Method (see BENCHMARKS.md of the project's shared notes, "Lists at scale"): under a frozen clock the
-real services (app.demo.driver) drive DRIVEN applications, one per county, spread over the cities
-and over the first phases (started, declared, forwarded, experts assigned, reviewed). The larger
-sizes are made by copying those applications' rows with fresh ids in bulk INSERT … SELECT:
-instances, history_events, ready_tasks and instance_participants, each copy in a call of its own
-(one running application per county and call). A copy carries no engine state (the lists never
-read it; the application page timed is a driven one). Then, for the province, a city, an expert
-and a county, through Flask's test client: the first page of the inbox, of the application list
-(web and GET /api/instances) and one application's page. Prints each size's median and its ratio
-to the smallest size. Runs on SQLite (a file) and on PostgreSQL (its own database, created and
-dropped; skipped with a message when 127.0.0.1:5432 does not answer).
+real services (app.demo.driver) drive the smallest size's applications, one per county, spread over the
+cities and over the first phases (started, declared, forwarded, experts assigned, reviewed). The larger
+sizes are made by copying those applications' rows with fresh ids in bulk INSERT … SELECT: instances,
+history_events, ready_tasks and instance_participants, each copy in a call of its own (one running
+application per county and call; the copied calls are closed, as past calls are). A copy carries no
+engine state (the lists never read it; the application page timed is a driven one). Documents, search
+texts and notifications are not copied: no first page reads them. Then, for the province, a city, an
+expert and a county, through Flask's test client: the first page of the inbox, of the application list
+(web and GET /api/instances) and one application's page. Prints each size's median and its ratio to the
+smallest size. Runs on SQLite (a file) and on PostgreSQL (its own database, created and dropped; skipped
+with a message when 127.0.0.1:5432 does not answer).
 
 Usage: bench_scale.py [--sizes 100 10000 100000] [--reps 7] [--only sqlite|postgresql]
 """
@@ -90,7 +91,7 @@ _NUMBERS = (
 )
 _COPIES = [
     _NUMBERS + "INSERT INTO calls (id, name, year, deadline, opened_at, opened_by_id, notice_text, contacts) "
-    "SELECT c.id + k * :id_stride, c.name || ' #' || CAST(k AS TEXT), c.year, c.deadline, c.opened_at, "
+    "SELECT c.id + k * :id_stride, c.name || ' #' || CAST(k AS TEXT), c.year, c.opened_at, c.opened_at, "
     "c.opened_by_id, c.notice_text, c.contacts FROM calls c, n WHERE c.id < :id_stride",
     _NUMBERS + "INSERT INTO instances (id, version_id, call_id, applicant_org_id, city_org_id, theme_code, "
     "theme_title, theme_kind, status, phase, outcome, outcome_label, state, state_hash, revision, "
