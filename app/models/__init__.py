@@ -6,7 +6,7 @@ from .delegations import Delegation
 from .documents import Document
 from .history import HistoryEvent
 from .incidents import Incident
-from .instances import Instance, InstanceParticipant, ReadyTask, TaskDraft
+from .instances import UNDATED, Instance, InstanceParticipant, ReadyTask, TaskDraft
 from .leases import WorkerLease
 from .notifications import Notification, OutboxMail
 from .organisations import Organisation
@@ -37,6 +37,7 @@ __all__ = [
     "ProcessVersion",
     "RateLimitCounter",
     "ReadyTask",
+    "UNDATED",
     "SearchText",
     "SecurityEvent",
     "TaskDraft",

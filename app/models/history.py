@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model
@@ -19,7 +19,10 @@ class HistoryEvent(Model):
     """
 
     __tablename__ = "history_events"
-    __table_args__ = (UniqueConstraint("instance_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("instance_id", "seq"),
+        Index("ix_history_events_actor_at", "actor_id", "at", "id"),  # 已办, paged by keyset
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +27,8 @@ class Instance(Leased, Model):
         Index("ix_instances_updated_id", "updated_at", "id"),
         Index("ix_instances_call_id", "call_id", "id"),
         Index("ix_instances_phase_id", "phase", "id"),
+        Index("ix_instances_city_updated", "city_org_id", "updated_at", "id"),  # a city's list
+        Index("ix_instances_applicant_updated", "applicant_org_id", "updated_at", "id"),  # a county's
         # One running application per county and call, even when two starts race.
         Index(
             "uq_instances_running_per_call",
@@ -64,10 +66,20 @@ class Instance(Leased, Model):
     city: Mapped[Organisation] = relationship(foreign_keys=[city_org_id], lazy="joined")
 
 
+# A task without a due date sorts after every dated one.
+UNDATED = datetime(9999, 12, 31, tzinfo=UTC)
+
+
 class ReadyTask(Model):
     """A user task waiting for someone: one row per ready task, rewritten with every transition."""
 
     __tablename__ = "ready_tasks"
+    # The inbox of a unit, or of a person (an expert), the earliest due first, a page at a time.
+    __table_args__ = (
+        Index("ix_ready_tasks_org_due", "assignee_org_id", "role", "due_order", "id"),
+        Index("ix_ready_tasks_user_due", "assignee_user_id", "role", "due_order", "id"),
+        Index("ix_ready_tasks_form", "form"),  # is there batch work (lifecycle.batch)
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id", ondelete="CASCADE"), index=True)
@@ -79,6 +91,8 @@ class ReadyTask(Model):
     assignee_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # due_at, or UNDATED when there is none: the inbox sorts by it in index order (R7: late duties lead).
+    due_order: Mapped[datetime] = mapped_column(UTCDateTime())
     ready_since: Mapped[datetime] = mapped_column(UTCDateTime())
     # 认领: the member of the unit who holds the task (claimed it, or was assigned it by the unit head).
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

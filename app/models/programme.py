@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from .base import Model
@@ -32,6 +32,7 @@ class Call(Model):
     """A call for applications (申报批次) opened by the province, with its deadline (R5)."""
 
     __tablename__ = "calls"
+    __table_args__ = (Index("ix_calls_opened_id", "opened_at", "id"),)  # the list of calls, by keyset
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128))

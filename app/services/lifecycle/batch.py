@@ -13,17 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 
 from ... import clock
 from ...extensions import db
 from ...forms import FieldError, FormDefinition, PersonChoice
-from ...models import ReadyTask, User
+from ...models import Instance, ProcessVersion, ReadyTask, User
 from ...scope import actionable_tasks_filter
 from ..errors import NotFound, ServiceError, ValidationFailed
 from ..reading.people import people_choices
 from ..store.announcements import application_label
-from ..store.deployment import form_for
+from ..store.deployment import form_for, forms_hinted
 from . import reminders, tasks
 
 BATCH_HINT = "batch"
@@ -50,10 +50,8 @@ def batch_groups(user: User) -> list[BatchGroup]:
     """The ready tasks `user` may complete (none another member holds) whose form allows batch work,
     grouped by form, oldest first."""
     by_form: dict[str, list[ReadyTask]] = {}
-    mine = select(ReadyTask).where(actionable_tasks_filter(user)).order_by(ReadyTask.ready_since)
-    for task in db.session.scalars(mine):
-        if task.form and form_for(task.instance.version, task.form).ui.get(BATCH_HINT) is True:
-            by_form.setdefault(task.form, []).append(task)
+    for task in db.session.scalars(_batch_tasks(user).order_by(ReadyTask.ready_since)):
+        by_form.setdefault(task.form or "", []).append(task)
     groups = []
     for name, found in sorted(by_form.items()):
         form = form_for(found[-1].instance.version, name)
@@ -93,9 +91,25 @@ def complete_many(user: User, form_name: str, task_ids: list[str], data: dict) -
     return outcome
 
 
+def _batch_tasks(user: User) -> Select:
+    """The ready tasks `user` may complete whose form allows batch work, chosen in SQL: the inbox
+    asks on every page, so it must not load every task of a province with thousands."""
+    batch: list[ColumnElement[bool]] = [false()]
+    for version in db.session.scalars(select(ProcessVersion).order_by(ProcessVersion.id)):
+        if names := forms_hinted(version, BATCH_HINT):
+            batch.append(and_(Instance.version_id == version.id, ReadyTask.form.in_(names)))
+    return (
+        select(ReadyTask)
+        .join(Instance, Instance.id == ReadyTask.instance_id)
+        .where(actionable_tasks_filter(user), or_(*batch))
+    )
+
+
 def has_batch_work(user: User) -> bool:
     """Whether the inbox offers `user` the batch page (something to do together, or late holders)."""
-    return bool(batch_groups(user) or late_tasks(user))
+    if db.session.scalar(_batch_tasks(user).with_only_columns(ReadyTask.id).limit(1)) is not None:
+        return True
+    return reminders.any_overdue_remindable(user, clock.now())
 
 
 def late_tasks(user: User) -> list[ReadyTask]:

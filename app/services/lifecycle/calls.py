@@ -11,7 +11,8 @@ from ... import clock
 from ...extensions import db
 from ...models import Call, User
 from ...roles import Role
-from ..errors import Forbidden, RuleViolation
+from ..errors import MAX_ID, Forbidden, RuleViolation
+from ..reading.paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, keyset_page
 
 
 def open_call(
@@ -45,5 +46,22 @@ def open_calls() -> list[Call]:
     return list(db.session.scalars(select(Call).where(Call.deadline > clock.now()).order_by(Call.deadline)))
 
 
-def all_calls() -> list[Call]:
-    return list(db.session.scalars(select(Call).order_by(Call.opened_at.desc())))
+FILTER_CALLS = 30
+
+
+def calls_page(after: int | None = None, limit: int = DEFAULT_LIMIT) -> Page[Call]:
+    """The calls, the latest opened first, a page at a time (``reading.paging``)."""
+    after = after if after is not None and 0 < after < MAX_ID else None
+    ordering = Ordering(Call.opened_at, Call.id, descending=True)
+    return keyset_page(select(Call), ordering, after, min(max(limit, 1), MAX_LIMIT))
+
+
+def filter_calls(selected: int | None = None) -> list[Call]:
+    """The calls a list's filter offers: the latest FILTER_CALLS opened, and the one selected."""
+    calls = list(
+        db.session.scalars(select(Call).order_by(Call.opened_at.desc(), Call.id.desc()).limit(FILTER_CALLS))
+    )
+    if selected is not None and 0 < selected < MAX_ID and all(call.id != selected for call in calls):
+        chosen = db.session.get(Call, selected)
+        calls += [chosen] if chosen is not None else []
+    return calls

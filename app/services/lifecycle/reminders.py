@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from ... import clock
@@ -50,15 +50,27 @@ def remindable_task(user: User, task_id: str) -> ReadyTask:
     return task
 
 
-def overdue_remindable(user: User, now: datetime) -> list[ReadyTask]:
-    """Pending tasks past their due date that ``user`` sees and may remind, the longest overdue first."""
-    overdue = db.session.scalars(
+def _overdue(user: User, now: datetime) -> Select:
+    return (
         select(ReadyTask)
         .join(Instance)
         .where(visible_instances_filter(user), ReadyTask.due_at < now)
         .order_by(ReadyTask.due_at, ReadyTask.instance_id)
     )
-    return [task for task in overdue if can_remind(user, task)]
+
+
+def overdue_remindable(user: User, now: datetime) -> list[ReadyTask]:
+    """Pending tasks past their due date that ``user`` sees and may remind, the longest overdue first."""
+    return [task for task in db.session.scalars(_overdue(user, now)) if can_remind(user, task)]
+
+
+def any_overdue_remindable(user: User, now: datetime) -> bool:
+    """Whether there is one (read a few at a time: the inbox asks on every page)."""
+    overdue = db.session.scalars(_overdue(user, now).execution_options(yield_per=20))
+    try:
+        return any(can_remind(user, task) for task in overdue)
+    finally:
+        overdue.close()
 
 
 def remindable_ids(user: User, tasks: list[ReadyTask]) -> set[str]:

@@ -4,19 +4,14 @@ call, sorted by any column it shows, a page at a time (``paging``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from ...extensions import db
-from ...models import Call, Instance, Organisation, ReadyTask, User
-from ...models.types import UTCDateTime
+from ...models import Instance, Organisation, ReadyTask, User
 from ...scope import unit_tasks_filter
 from .paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, SortKey, keyset_page
 
-# A task without a due date sorts after every dated one (R7: late duties lead).
-_UNDATED = datetime(9999, 12, 31, tzinfo=UTC)
 _applicant = aliased(Organisation, name="applicant_org")
 _holder = aliased(User, name="holder")
 
@@ -26,7 +21,7 @@ INBOX_SORTS: dict[str, SortKey] = {
     "applicant": _applicant.adcode,
     "call": Instance.call_id,
     "phase": func.coalesce(ReadyTask.phase, ""),
-    "due": func.coalesce(ReadyTask.due_at, literal(_UNDATED, UTCDateTime())),
+    "due": ReadyTask.due_order,  # undated last (R7: late duties lead)
     "holder": func.coalesce(_holder.display_name, ""),
 }
 
@@ -72,17 +67,3 @@ def inbox_page(user: User, query: InboxQuery = InboxQuery()) -> Page[ReadyTask]:
         select_ = select_.where(Instance.call_id == query.call)
     ordering = Ordering(INBOX_SORTS[query.sort], ReadyTask.id, query.order == "desc")
     return keyset_page(select_, ordering, query.after, query.limit or DEFAULT_LIMIT)
-
-
-def inbox_phases(user: User) -> list[str]:
-    """The phases of the user's tasks, for the phase filter."""
-    phases = db.session.scalars(
-        _actionable(user).with_only_columns(ReadyTask.phase).distinct().order_by(ReadyTask.phase)
-    )
-    return [p for p in phases if p]
-
-
-def inbox_calls(user: User) -> list[Call]:
-    """The calls of the user's tasks' applications, for the call filter."""
-    ids = _actionable(user).with_only_columns(Instance.call_id).distinct()
-    return list(db.session.scalars(select(Call).where(Call.id.in_(ids)).order_by(Call.opened_at)))

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ...engine import WorkflowRun
 from ...extensions import db
-from ...models import HistoryEvent, Instance, Organisation, ReadyTask, User
-from ...scope import can_see_instance, unit_tasks_filter, visible_instances_filter
+from ...models import HistoryEvent, Instance, Organisation, ProcessVersion, ReadyTask, User
+from ...scope import can_see_instance, unit_tasks_filter
 from ..errors import MAX_ID, NotFound
 from ..store.deployment import engine_for
 from ..store.runs import load_run
@@ -28,11 +28,17 @@ def ready_tasks_for(user: User) -> list[ReadyTask]:
     return list(db.session.scalars(query.order_by(*order)))
 
 
-def phases_in_scope(user: User) -> list[str]:
-    rows = db.session.scalars(
-        select(Instance.phase).where(visible_instances_filter(user)).distinct().order_by(Instance.phase)
-    )
-    return [p for p in rows if p]
+def lifecycle_phases() -> list[str]:
+    """The phases a list's filter offers: the processes people work in, read from the deployed
+    diagrams (newest version first, in the order of their tasks), not from the rows — a DISTINCT over
+    every task or application in scope would cost the more the more there are."""
+    phases: dict[str, None] = {}
+    for version in db.session.scalars(select(ProcessVersion).order_by(ProcessVersion.id.desc())):
+        definition = engine_for(version).definition
+        names = definition.process_names()
+        for task in definition.user_tasks():
+            phases.setdefault(names.get(task.process_id, task.process_id), None)
+    return list(phases)
 
 
 def instance_for(user: User, instance_id: int) -> Instance:

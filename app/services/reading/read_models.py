@@ -14,7 +14,9 @@ from ...forms import FormDefinition
 from ...models import Instance, ReadyTask, User
 from ..store.deployment import form_for
 from .history_view import EventView, event_views
-from .queries import open_tasks_of, ready_tasks_for
+from .inbox import InboxQuery, inbox_page
+from .paging import Page
+from .queries import open_tasks_of
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,11 @@ class InstanceState:
     history: list[EventView] | None  # as the viewer may read it; None unless asked for
 
 
-def ready_tasks_with_forms(user: User) -> list[TaskWithForm]:
-    """`user`'s ready tasks (the inbox's order), each with the form of its application's version."""
-    return [TaskWithForm(task, form_for(task.instance.version, task.form)) for task in ready_tasks_for(user)]
+def ready_tasks_with_forms(user: User, query: InboxQuery) -> Page[TaskWithForm]:
+    """A page of `user`'s ready tasks (the inbox's), each with the form of its application's version."""
+    page = inbox_page(user, query)
+    items = [TaskWithForm(task, form_for(task.instance.version, task.form)) for task in page.items]
+    return Page(items, page.total, page.next_after)
 
 
 def actions_with_forms(instance: Instance, actions: list[MessageStart]) -> list[ActionWithForm]:

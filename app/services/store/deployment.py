@@ -165,6 +165,18 @@ def _form_for(version_id: int, content_hash_: str, form_name: str) -> FormDefini
     return load_form(form_name, content) if content is not None else None
 
 
+@lru_cache(maxsize=32)
+def _forms_hinted(version_id: int, content_hash_: str, hint: str) -> frozenset[str]:
+    version = db.session.get_one(ProcessVersion, version_id)  # the caller holds the version
+    forms = (_form_for(version_id, content_hash_, name) for name in version.form_files)
+    return frozenset(form.name for form in forms if form is not None and form.ui.get(hint) is True)
+
+
+def forms_hinted(version: ProcessVersion, hint: str) -> frozenset[str]:
+    """The names of a version's forms whose display hint `hint` is true (e.g. ``batch``), cached."""
+    return _forms_hinted(version.id, version.content_hash, hint)
+
+
 def form_for(version: ProcessVersion, form_name: str | None) -> FormDefinition:
     """The parsed form of a version; versions are immutable, so it is cached per process.
 

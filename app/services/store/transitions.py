@@ -19,7 +19,7 @@ from sqlalchemy.engine import CursorResult
 from ...engine import ReadyTask as ReadyUserTask
 from ...engine import WorkflowRun
 from ...extensions import db
-from ...models import HistoryEvent, Instance, InstanceParticipant, ReadyTask, User, UserRole
+from ...models import UNDATED, HistoryEvent, Instance, InstanceParticipant, ReadyTask, User, UserRole
 from ...roles import Role
 from ...scope import Assignee, assignee_for_lane, relation_of
 from . import incidents, search_index
@@ -127,6 +127,7 @@ def _sync_ready_tasks(
             assignee_org_id=who.org_id,
             assignee_user_id=who.user_id,
             due_at=dues.get(task.task_id),
+            due_order=dues.get(task.task_id) or UNDATED,
             ready_since=now,
         )
         db.session.add(row)

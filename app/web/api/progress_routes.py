@@ -9,6 +9,7 @@ from ...extensions import ApiError
 from ...services.reading import done_tasks, progress, queries
 from . import blp
 from .auth import api_user, token_required
+from .page_schemas import page_headers, page_headers_doc
 from .progress_schemas import DoneQuery, DoneTaskSchema, ProgressSchema
 
 
@@ -16,13 +17,12 @@ from .progress_schemas import DoneQuery, DoneTaskSchema, ProgressSchema
 class DoneTasks(MethodView):
     @token_required
     @blp.arguments(DoneQuery, location="query")
-    @blp.response(200, DoneTaskSchema(many=True))
+    @blp.response(200, DoneTaskSchema(many=True), headers=page_headers_doc({"type": "integer"}))
     def get(self, args):
-        """已办: the steps I or my unit took, newest first (at most the latest 200), with the decision
-        and comments as I may read them."""
-        return done_tasks.done_tasks_for(
-            api_user(), sort=args["sort"], phase=args.get("phase"), locale=str(get_locale())
-        )
+        """已办: the steps I or my unit took, newest first, with the decision and comments as I may
+        read them, a page at a time (see X-Next-After)."""
+        page = done_tasks.done_page(api_user(), done_tasks.DoneQuery(**args), str(get_locale()))
+        return page.items, page_headers(page)
 
 
 @blp.route("/instances/<int:instance_id>/progress")

@@ -6,12 +6,15 @@ from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf
 
 from ...services.reading.done_tasks import DONE_SORTS
+from .page_schemas import after_field, limit_field
 from .schemas import HistoryEventSchema, QueryText
 
 
 class DoneQuery(Schema):
     sort = fields.String(load_default="newest", validate=OneOf(DONE_SORTS))
     phase = QueryText(load_default=None, validate=Length(max=64))
+    after = after_field("step")
+    limit = limit_field()
 
 
 class DoneTaskSchema(Schema):

@@ -10,13 +10,14 @@ from ...services.audit import access, chain_check, reexecution
 from ...services.lifecycle import applications, instance_actions, reminders, tasks
 from ...services.notices import bell
 from ...services.reading import queries, read_models, search
+from ...services.reading.inbox import InboxQuery
 from ...services.store import incidents
 from ..exports import audit_package_response
 from ..sign_in_limits import address_limit
 from . import blp
 from .auth import api_user, bearer_token, token_required
+from .page_schemas import TaskPageQuery, page_headers, page_headers_doc
 from .schemas import (
-    PAGE_HEADERS,
     ActionSchema,
     AdminChangePage,
     AdminChangeQuery,
@@ -65,10 +66,13 @@ class Tokens(MethodView):
 @blp.route("/tasks")
 class Tasks(MethodView):
     @token_required
-    @blp.response(200, TaskListItemSchema(many=True))
-    def get(self):
-        """My ready tasks, each with its BPMN element id and form schema (no state is loaded)."""
-        return read_models.ready_tasks_with_forms(api_user())
+    @blp.arguments(TaskPageQuery, location="query")
+    @blp.response(200, TaskListItemSchema(many=True), headers=page_headers_doc({"type": "string"}))
+    def get(self, args):
+        """My ready tasks, the earliest due first, each with its BPMN element id and form schema (no
+        state is loaded), a page at a time (see X-Next-After)."""
+        page = read_models.ready_tasks_with_forms(api_user(), InboxQuery(**args))
+        return page.items, page_headers(page)
 
 
 @blp.route("/tasks/<task_id>")
@@ -159,14 +163,11 @@ class NotificationsRead(MethodView):
 class Instances(MethodView):
     @token_required
     @blp.arguments(InstanceQuery, location="query")
-    @blp.response(200, InstanceSchema(many=True), headers=PAGE_HEADERS)
+    @blp.response(200, InstanceSchema(many=True), headers=page_headers_doc({"type": "integer"}))
     def get(self, args):
         """Applications in my scope: searched, filtered, sorted, a page at a time (see X-Next-After)."""
         page = search.search_applications(api_user(), search.ApplicationQuery(**args))
-        headers = {"X-Total-Count": str(page.total)}
-        if page.next_after is not None:
-            headers["X-Next-After"] = str(page.next_after)
-        return page.items, headers
+        return page.items, page_headers(page)
 
     @token_required
     @blp.arguments(StartRequest, required=False)

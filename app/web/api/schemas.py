@@ -21,8 +21,8 @@ from ...forms import has_unstorable_character
 from ...services.administration.changes import KINDS as ADMIN_CHANGE_KINDS
 from ...services.errors import MAX_ID
 from ...services.notices.texts import headline
-from ...services.reading.paging import DEFAULT_LIMIT, MAX_LIMIT
 from ...services.reading.search import APPLICATION_SORTS, MAX_QUERY, ORDERS
+from .page_schemas import after_field, limit_field
 
 
 class Text(fields.String):
@@ -262,24 +262,8 @@ class InstanceQuery(Schema):
     status = fields.String(required=False, validate=OneOf(["running", "completed"]))
     sort = fields.String(required=False, validate=OneOf(list(APPLICATION_SORTS)), load_default="updated")
     order = fields.String(required=False, validate=OneOf(list(ORDERS)), load_default="desc")
-    after = fields.Integer(
-        required=False,
-        validate=Range(min=1, max=MAX_ID - 1),
-        metadata={
-            "description": "the X-Next-After of the page before: the page starts after that application"
-        },
-    )
-    limit = fields.Integer(required=False, validate=Range(min=1, max=MAX_LIMIT), load_default=DEFAULT_LIMIT)
-
-
-# The headers of a page of a list (the body is the page's items).
-PAGE_HEADERS = {
-    "X-Total-Count": {"description": "how many items match, on every page", "schema": {"type": "integer"}},
-    "X-Next-After": {
-        "description": "pass as ?after= for the next page; absent on the last page",
-        "schema": {"type": "integer"},
-    },
-}
+    after = after_field("application")
+    limit = limit_field()
 
 
 class UploadRequest(Schema):

@@ -57,7 +57,7 @@ def index():
     return render_template(
         "audit/index.html",
         cities=queries.cities(),
-        phases=queries.phases_in_scope(current_user),
+        phases=queries.lifecycle_phases(),
         can_read_log=can_read_security_log(current_user),
     )
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -37,7 +37,7 @@ def index():
         error, status = _("Only the provincial department can open a call."), 403
     return render_template(
         "calls/index.html",
-        calls=calls.all_calls(),
+        page=calls.calls_page(request.args.get("after", type=int)),
         form=form,
         is_province=is_province,
         error=error,

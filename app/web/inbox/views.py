@@ -12,9 +12,9 @@ from ...forms import decode_submission, render_form
 from ...roles import Landing, landing_for
 from ...services.accounts import delegations
 from ...services.errors import Conflict, RuleViolation, ValidationFailed
-from ...services.lifecycle import applications, batch, claims, tasks
+from ...services.lifecycle import applications, batch, calls, claims, tasks
 from ...services.lifecycle.attachments import file_fields
-from ...services.reading import application_content, done_tasks, history_view, inbox, returns
+from ...services.reading import application_content, done_tasks, history_view, inbox, queries, returns
 from . import bp
 
 LANDING_PAGES = {
@@ -51,8 +51,8 @@ def index():
         claim_views=claims.claim_views(current_user, page.items),
         may_delegate=bool(delegations.colleagues(current_user)),
         query=query,
-        phases=inbox.inbox_phases(current_user),
-        calls=inbox.inbox_calls(current_user),
+        phases=queries.lifecycle_phases(),
+        calls=calls.filter_calls(query.call),
         # A county with nothing to do is shown what it can start.
         open_calls=applications.open_calls_for(current_user) if not page.items else [],
         returned=returns.return_marks(page.items, current_user, str(get_locale())),
@@ -64,18 +64,18 @@ def index():
 @bp.get("/inbox/done")
 @login_required
 def done():
-    """已办: what the user or their unit has done, newest first, filterable like the inbox."""
-    sort = request.args.get("sort", "newest")
-    sort = sort if sort in done_tasks.DONE_SORTS else "newest"
-    phase = request.args.get("phase") or None
-    items = done_tasks.done_tasks_for(current_user, sort=sort, phase=phase, locale=str(get_locale()))
+    """已办: what the user or their unit has done, newest first, filterable like the inbox, by pages."""
+    query = done_tasks.DoneQuery(
+        sort=request.args.get("sort", "newest"),
+        phase=request.args.get("phase") or None,
+        after=request.args.get("after", type=int),
+        limit=request.args.get("limit", type=int),
+    ).normalised()
     return render_template(
         "inbox/done.html",
-        done=items,
-        sort=sort,
-        phase=phase,
+        page=done_tasks.done_page(current_user, query, str(get_locale())),
+        query=query,
         phases=done_tasks.done_phases(current_user),
-        limit=done_tasks.DONE_LIMIT,
         batch_work=batch.has_batch_work(current_user),
     )
 

@@ -36,8 +36,8 @@ def index():
         page=search.search_applications(current_user, query),
         query=query,
         cities=queries.cities(),
-        calls=calls.all_calls(),
-        phases=queries.phases_in_scope(current_user),
+        calls=calls.filter_calls(query.call),
+        phases=queries.lifecycle_phases(),
         can_start=can_start_application(current_user),
         open_calls=calls.open_calls(),
     )
