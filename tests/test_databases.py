@@ -13,7 +13,10 @@ from sqlalchemy.engine import make_url
 
 from .databases import PostgresTemplate, postgres_server_url
 
-pytestmark = pytest.mark.skipif(postgres_server_url() is None, reason="runs with TEST_DATABASE_URL")
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(postgres_server_url() is None, reason="runs with TEST_DATABASE_URL"),
+]
 
 
 def _state(url: str) -> tuple[dict[str, int], dict[str, int]]:

@@ -25,9 +25,12 @@ from app.services.store.runs import load_run
 from .conftest import race_each
 from .databases import postgres_server_url
 
-pytestmark = pytest.mark.skipif(
-    postgres_server_url() is None, reason="races with real separate connections need TEST_DATABASE_URL"
-)
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        postgres_server_url() is None, reason="races with real separate connections need TEST_DATABASE_URL"
+    ),
+]
 
 RACERS = 50
 EXPERTS = ("expert05", "expert06", "expert07", "expert08")
