@@ -30,6 +30,14 @@ DEADLINE = datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
 PASSWORD = "test-pass"
 
 
+def pytest_configure(config):
+    # Here rather than in pyproject.toml, whose hash decides when scripts/_setup.sh reinstalls.
+    config.addinivalue_line(
+        "markers",
+        "postgres: needs a PostgreSQL server (skipped without one); scripts/test runs it there only",
+    )
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
     """A migrated database with reference data, users and version 1 deployed; `copy` gives a test its own."""
