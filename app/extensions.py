@@ -13,9 +13,9 @@ from marshmallow import Schema, fields
 from sqlalchemy.orm import DeclarativeBase
 from werkzeug.routing import IntegerConverter
 
-# The largest id a URL may name: ids are INTEGER columns, 32 bits on PostgreSQL, which refuses a
-# larger number in a query (an error, where SQLite simply finds nothing).
-LARGEST_ID = 2**31 - 1
+from .services.errors import MAX_ID
+
+LARGEST_ID = MAX_ID - 1  # the largest id a URL may name
 
 
 class Base(DeclarativeBase):

@@ -27,3 +27,10 @@ def test_the_api_documents_the_largest_id(client):
     spec = client.get("/api/openapi.json").get_json()
     (parameter,) = spec["paths"]["/api/instances/{instance_id}"]["parameters"]
     assert parameter["schema"] == {"type": "integer", "minimum": 0, "maximum": LARGEST_ID}
+
+
+@pytest.mark.parametrize("query", [f"before={LARGEST_ID + 1}", f"before={2**63 - 1}"])
+def test_a_page_after_an_id_too_large_is_refused_as_bad_input_not_a_server_error(api, query):
+    response = api.get("370102", f"/api/notifications?{query}")
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["errors"][0]["field"] == "before"
