@@ -17,7 +17,7 @@ from . import (
 )
 from .clock import SystemClock
 from .config import PROJECT_ROOT, Config, with_psycopg3
-from .extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from .extensions import IdConverter, api, babel, csrf, db, limiter, login_manager, migrate
 from .untrusted_json import BoundedJSONProvider
 
 
@@ -76,6 +76,7 @@ def _configure_evaluators(config: dict) -> None:
 def create_app(config: type = Config, **overrides) -> Flask:
     """Build the app from a config class plus overrides (e.g. a test database or a frozen CLOCK)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.json = BoundedJSONProvider(app)
     app.config.from_object(config)
     app.config.update(overrides)

@@ -1,12 +1,12 @@
 """Fixtures that build the world in one line each: an app on a fresh database, users, a call, applications.
 
-The schema comes from the real migrations (once per test session, into a template file that each
-test copies), so the migrations are exercised by every test run.
+The schema comes from the real migrations (once per test session, into a template that each test
+copies: a SQLite file, or a PostgreSQL database when ``TEST_DATABASE_URL`` is set, see
+tests/databases.py), so the migrations are exercised by every test run.
 """
 
 from __future__ import annotations
 
-import shutil
 import threading
 from datetime import datetime, timedelta
 
@@ -23,24 +23,27 @@ from app.services.errors import ServiceError
 from app.services.lifecycle import calls, timers
 from app.services.store import reference_data
 
+from .databases import make_template
+
 START = datetime(2026, 5, 4, 9, 0, tzinfo=PROGRAMME_TZ)
 DEADLINE = datetime(2026, 6, 30, 23, 59, tzinfo=PROGRAMME_TZ)
 PASSWORD = "test-pass"
 
 
-def _config(db_path, clock) -> dict:
-    return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-        "CLOCK": clock,
-    }
+def pytest_configure(config):
+    # Here rather than in pyproject.toml, whose hash decides when scripts/_setup.sh reinstalls.
+    config.addinivalue_line(
+        "markers",
+        "postgres: needs a PostgreSQL server (skipped without one); scripts/test runs it there only",
+    )
 
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
-    """A migrated database with reference data, users and version 1 deployed."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    prepare_database(f"sqlite:///{path}")
-    return path
+    """A migrated database with reference data, users and version 1 deployed; `copy` gives a test its own."""
+    template = make_template(tmp_path_factory.mktemp("template"), prepare_database)
+    yield template
+    template.close()
 
 
 def prepare_database(url: str) -> None:
@@ -65,10 +68,15 @@ def clock():
 
 
 @pytest.fixture
-def app(template_db, tmp_path, clock):
-    path = tmp_path / "test.db"
-    shutil.copy(template_db, path)
-    app = create_app(TestConfig, **_config(path, clock))
+def database_url(template_db, tmp_path):
+    """The URL of the test's own copy of the template database."""
+    with template_db.copy(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def app(database_url, clock):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, CLOCK=clock)
     with app.app_context():
         yield app
         db.session.remove()

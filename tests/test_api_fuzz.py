@@ -13,7 +13,6 @@ examples per operation, mode and user).
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 import schemathesis
@@ -42,23 +41,22 @@ USERS = ("370102", "province")
 def fuzz_app(template_db, tmp_path_factory):
     """One app and world for the whole run: an open call, applications returned, in review and
     recognised (other counties'); 370102 has none yet, so its requests can start one."""
-    path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
-    shutil.copy(template_db, path)
     clock = FrozenClock(START)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", CLOCK=clock)
-    with app.app_context():
-        world = World(app, clock)
-        world.open_call()  # 370102 has no application yet: the run itself starts one
-        returned = world.start("370203")
-        world.declare(returned)
-        world.city_decides(returned, "return", "请补充实验方案。")
-        in_review = world.start("370302")
-        world.forward(in_review)
-        driver.assign(in_review, "expert05")
-        world.recognised_zone("370402")
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    with template_db.copy(tmp_path_factory.mktemp("fuzz"), "fuzz") as url:
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, CLOCK=clock)
+        with app.app_context():
+            world = World(app, clock)
+            world.open_call()  # 370102 has no application yet: the run itself starts one
+            returned = world.start("370203")
+            world.declare(returned)
+            world.city_decides(returned, "return", "请补充实验方案。")
+            in_review = world.start("370302")
+            world.forward(in_review)
+            driver.assign(in_review, "expert05")
+            world.recognised_zone("370402")
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ The budget is small by default so the suite stays fast; ``LIFECYCLE_WALKS=200`` 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -279,13 +278,12 @@ def _walk(data: st.DataObject, clock: FrozenClock) -> None:
 )
 @given(data=st.data())
 def test_random_walks_over_the_lifecycle_never_get_stuck(template_db, tmp_path_factory, data):
-    path = tmp_path_factory.mktemp("walk") / "walk.db"
-    shutil.copy(template_db, path)
     clock = FrozenClock(START)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", CLOCK=clock)
-    with app.app_context():
-        try:
-            _walk(data, clock)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with template_db.copy(tmp_path_factory.mktemp("walk"), "walk") as url:
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, CLOCK=clock)
+        with app.app_context():
+            try:
+                _walk(data, clock)
+            finally:
+                db.session.remove()
+                db.engine.dispose()

@@ -1,7 +1,8 @@
 """The search scenarios of ``test_search`` again on PostgreSQL (pg_trgm instead of SQLite's FTS5).
 
-The server is ``SEARCH_POSTGRES_URL`` (default: the local server's ``search_wt`` database, made with
-``createdb -h 127.0.0.1 -U postgres search_wt``); the tests are skipped when it does not answer. They
+The server is ``SEARCH_POSTGRES_URL`` (default: ``TEST_DATABASE_URL``'s server with a database of this
+run's own, else the local server's ``search_wt`` database, made with ``createdb -h 127.0.0.1 -U
+postgres search_wt``); the tests are skipped when it does not answer. They
 build ``<name>_template`` once (migrations, reference data, users, version 1) and copy it into
 ``<name>_run`` for each test, so use a database of your own: both are dropped and made again.
 """
@@ -9,6 +10,7 @@ build ``<name>_template`` once (migrations, reference data, users, version 1) an
 from __future__ import annotations
 
 import os
+import secrets
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -20,6 +22,7 @@ from app.config import TestConfig
 from app.extensions import db
 
 from .conftest import prepare_database
+from .databases import PREFIX, postgres_server_url
 from .test_search import (  # noqa: F401  (collected again here, on PostgreSQL)
     programme,
     test_a_confidential_opinion_finds_its_application_only_for_who_may_read_it,
@@ -34,8 +37,12 @@ from .test_search import (  # noqa: F401  (collected again here, on PostgreSQL)
     test_the_plan_is_found_by_words_inside_it_from_three_characters_on,
 )
 
+pytestmark = pytest.mark.postgres
+_suite_server = postgres_server_url()
 URL = make_url(
-    os.environ.get("SEARCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/search_wt")
+    os.environ.get("SEARCH_POSTGRES_URL")
+    or (_suite_server and make_url(_suite_server).set(database=f"{PREFIX}search_{secrets.token_hex(4)}"))
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/search_wt"
 )
 TEMPLATE, RUN = f"{URL.database}_template", f"{URL.database}_run"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -84,11 +83,10 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client):
 
 
 @pytest.fixture
-def https_app(template_db, tmp_path):
-    shutil.copy(template_db, tmp_path / "https.db")
+def https_app(database_url):
     app = create_app(
         TestConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'https.db'}",
+        SQLALCHEMY_DATABASE_URI=database_url,
         PREFERRED_URL_SCHEME="https",
         TRUSTED_PROXIES=1,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import statistics
 import subprocess
@@ -246,11 +245,10 @@ def _redis_answers() -> bool:
 
 
 @pytest.mark.skipif(not _redis_answers(), reason="no Redis at 127.0.0.1:6379")
-def test_the_address_limit_keeps_its_counters_in_redis_when_configured(template_db, tmp_path):
-    shutil.copy(template_db, tmp_path / "redis.db")
+def test_the_address_limit_keeps_its_counters_in_redis_when_configured(database_url):
     app = create_app(
         TestConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'redis.db'}",
+        SQLALCHEMY_DATABASE_URI=database_url,
         RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/13",
         RATELIMIT_KEY_PREFIX=f"sdzones-test-{uuid.uuid4().hex}",
         SIGN_IN_ADDRESS_LIMIT="2 per 10 minutes",
@@ -266,11 +264,10 @@ def test_the_address_limit_keeps_its_counters_in_redis_when_configured(template_
         db.engine.dispose()
 
 
-def test_an_unreachable_limit_store_does_not_stop_sign_in_and_the_lockout_still_holds(template_db, tmp_path):
-    shutil.copy(template_db, tmp_path / "nostore.db")
+def test_an_unreachable_limit_store_does_not_stop_sign_in_and_the_lockout_still_holds(database_url):
     app = create_app(
         TestConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'nostore.db'}",
+        SQLALCHEMY_DATABASE_URI=database_url,
         RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",  # nothing listens there
     )
     client = app.test_client()

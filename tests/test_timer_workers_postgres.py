@@ -1,9 +1,9 @@
 """Two timer workers on one PostgreSQL database, one killed with SIGKILL mid-run: each timer fires once.
 
 Each worker is a real ``flask worker`` process with its own connections (and its own evaluators),
-following the test's clock through a file. The test makes a database of its own on the server at
-``TIMERS_POSTGRES_URL`` (default: the local server, user postgres), named ``timers_wt_<random>``, and
-drops it after; it is skipped when no server answers.
+following the test's clock through a file. The test makes a database of its own, named
+``timers_wt_<random>``, on the server at ``TIMERS_POSTGRES_URL`` (default: ``TEST_DATABASE_URL``'s
+server, else the local one, user postgres), and drops it after; it is skipped when no server answers.
 """
 
 from __future__ import annotations
@@ -32,10 +32,14 @@ from app.services import leases
 from app.services.lifecycle import calls
 
 from .conftest import DEADLINE, START, prepare_database
+from .databases import postgres_server_url
 from .shared_clock import SharedClock
 
+pytestmark = pytest.mark.postgres
 SERVER = make_url(
-    os.environ.get("TIMERS_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    os.environ.get("TIMERS_POSTGRES_URL")
+    or postgres_server_url()
+    or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 ROOT = Path(__file__).resolve().parent.parent
 APPLICATIONS = 200

@@ -7,7 +7,6 @@ process learned while running a workflow must not be needed by another.
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 
 from sqlalchemy import select
 
@@ -26,9 +25,9 @@ from .conftest import DEADLINE, START
 EXPERTS = ("expert05", "expert07", "expert08")
 
 
-def _in_a_process_of_its_own(db_path: str, step: str) -> None:
-    """Run one step of the scenario in this (spawned) process, against the shared database file."""
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}", CLOCK=FrozenClock(START))
+def _in_a_process_of_its_own(database_url: str, step: str) -> None:
+    """Run one step of the scenario in this (spawned) process, against the shared database."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, CLOCK=FrozenClock(START))
     with app.app_context():
         if step == "assign":
             call = calls.open_call(
@@ -43,23 +42,21 @@ def _in_a_process_of_its_own(db_path: str, step: str) -> None:
         db.engine.dispose()
 
 
-def _run(db_path, step: str) -> None:
+def _run(database_url: str, step: str) -> None:
     process = multiprocessing.get_context("spawn").Process(
-        target=_in_a_process_of_its_own, args=(str(db_path), step)
+        target=_in_a_process_of_its_own, args=(database_url, step)
     )
     process.start()
     process.join(timeout=120)
     assert process.exitcode == 0, f"the process for {step!r} failed"
 
 
-def test_opinions_given_in_other_processes_are_all_collected(template_db, tmp_path):
-    path = tmp_path / "shared.db"
-    shutil.copy(template_db, path)
-    _run(path, "assign")
+def test_opinions_given_in_other_processes_are_all_collected(database_url):
+    _run(database_url, "assign")
     for expert in EXPERTS:  # each opinion in a process that has never seen the review's tasks created
-        _run(path, expert)
+        _run(database_url, expert)
 
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}", CLOCK=FrozenClock(START))
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, CLOCK=FrozenClock(START))
     with app.app_context():
         instance = db.session.scalar(select(Instance))
         ready = db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id)).all()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-# Ids beyond a 64-bit integer cannot exist; looking them up would only make the database driver fail.
-MAX_ID = 2**63
+# Ids are INTEGER columns, 32 bits on PostgreSQL: larger ids cannot exist, and looking them up (or
+# comparing with them) makes PostgreSQL refuse the query ("integer out of range"), a 500.
+MAX_ID = 2**31
 
 
 class ServiceError(Exception):

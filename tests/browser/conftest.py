@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -59,9 +58,11 @@ def live_server(template_db, tmp_path, clock):
     Yields (base_url, app): ``app`` is an in-process app on the same database and clock, for the
     test to build its world and read results; the browser only ever talks to gunicorn.
     """
-    path = tmp_path / "live.db"
-    shutil.copy(template_db, path)
-    database = f"sqlite:///{path}"
+    with template_db.copy(tmp_path, "live") as database:
+        yield from _serve(database, clock)
+
+
+def _serve(database: str, clock):
     port = _free_port()
     env = {
         **os.environ,

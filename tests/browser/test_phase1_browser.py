@@ -61,7 +61,7 @@ def test_county_submits_city_returns_county_sees_comment(live_server, page, worl
     inbox.locator("a", has_text="市级审核").click()
     page.check("input[name=city_decision][value=return]")
     page.click("button[value=submit]")
-    assert page.locator(".form-error, .field-error").count() >= 1  # a return needs comments
+    page.wait_for_selector(".form-error, .field-error")  # a return needs comments (count() would not wait)
     page.fill("textarea[name=city_comments]", "请补充分期规划的时间节点。")
     page.click("button[value=submit]")
     page.wait_for_url(f"{base}/applications/{instance_id}")

@@ -60,7 +60,7 @@ def test_withdraw_returned_done_and_progress(live_server, page):
     screenshot(page, "progress-applicant-waiting")
     page.locator("[data-testid=instance-actions] a", has_text="撤回申报").click()
     page.click("button[type=submit].primary")  # no reason given: refused, nothing withdrawn
-    assert page.locator(".form-error, .field-error").count() >= 1
+    page.wait_for_selector(".form-error, .field-error")  # the refused page, once it has loaded
     screenshot(page, "withdraw-refused-without-reason")
     page.fill("textarea[name=withdrawal_comments]", WITHDRAW_REASON)
     page.click("button[type=submit].primary")
