@@ -1,10 +1,10 @@
 """The search scenarios of ``test_search`` again on PostgreSQL (pg_trgm instead of SQLite's FTS5).
 
-The server is ``SEARCH_POSTGRES_URL`` (default: ``TEST_DATABASE_URL``'s server with a database of this
-run's own, else the local server's ``search_wt`` database, made with ``createdb -h 127.0.0.1 -U
-postgres search_wt``); the tests are skipped when it does not answer. They
-build ``<name>_template`` once (migrations, reference data, users, version 1) and copy it into
-``<name>_run`` for each test, so use a database of your own: both are dropped and made again.
+The server is ``SEARCH_POSTGRES_URL`` (default: ``TEST_DATABASE_URL``'s server, else the local one),
+reached through its ``postgres`` database; the tests are skipped when it does not answer. They build
+``<name>_template`` once (migrations, reference data, users, version 1) and copy it into
+``<name>_run`` for each test (``<name>`` is the URL's database: this run's own by default), and drop
+both at the end.
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ def _recreate(server, name: str, template: str | None = None) -> None:
 
 @pytest.fixture(scope="module")
 def server():
-    engine = create_engine(URL, isolation_level="AUTOCOMMIT")
+    """The server, reached through its maintenance database (this run's databases do not exist yet);
+    the template and the per-test copy are dropped at the end."""
+    engine = create_engine(URL.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         engine.connect().close()
     except OperationalError:
@@ -63,6 +65,9 @@ def server():
     _recreate(engine, TEMPLATE)
     prepare_database(URL.set(database=TEMPLATE).render_as_string(hide_password=False))
     yield engine
+    with engine.connect() as conn:
+        for name in (RUN, TEMPLATE):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
 
 
