@@ -225,6 +225,15 @@ def can_retry_incidents(user: User) -> bool:
     return Role.ADMIN in user.roles
 
 
+# The command centre (dashboard, map, statistics, heatmap): the province runs the programme, a city
+# watches its own counties (`visible_instances_filter` narrows every figure to them), auditors read.
+_OVERSEES = {Role.PROVINCE, Role.CITY, Role.AUDITOR}
+
+
+def can_see_command_centre(user: User) -> bool:
+    return bool(_OVERSEES & set(user.roles))
+
+
 def can_remind(user: User, task: ReadyTask) -> bool:
     """催办: the province on any pending task, a city on the tasks of its own counties' applications.
 

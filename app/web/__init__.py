@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from .audit import bp as audit_bp
     from .auth import bp as auth_bp
     from .calls import bp as calls_bp
+    from .command import bp as command_bp
     from .inbox import bp as inbox_bp
     from .instances import bp as instances_bp
     from .modeler import bp as modeler_bp
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(modeler_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(command_bp)
     csrf.exempt(api_blp)
     api.register_blueprint(api_blp)
     app.add_url_rule("/vendor/<package>/<path:filename>", view_func=vendor, methods=["GET"])
