@@ -63,6 +63,9 @@ class Config:
     # How long a worker's claim on an application's timers (or a mail, or a chore) lasts: a worker
     # killed mid-pass holds its work up for at most this long before another worker takes it over.
     WORKER_LEASE_SECONDS = int(os.environ.get("WORKER_LEASE_SECONDS", "120"))
+    # How many live workflows each server process keeps for the next step of their applications
+    # (app/services/store/runs.py): restoring one from its state is the largest cost of a step. 0: none.
+    LIVE_WORKFLOWS = int(os.environ.get("LIVE_WORKFLOWS", "64"))
     # Hard limits of each evaluation of diagram code in an evaluator process
     # (app/engine/scripting/evaluator_pool.py): wall clock and CPU time in seconds, the process's
     # address space (about 15 MB at rest), the JSON size of a result or of the task data after a

@@ -147,10 +147,10 @@ def can_act_on(user: User, task: ReadyTask, now: datetime | None = None) -> bool
     return db.session.scalar(query) is not None
 
 
-def on_behalf_of(user: User, task: ReadyTask) -> int | None:
-    """The holder `user` acts for when completing `task` (a delegation), or None when acting for oneself."""
-    holder = task.claimed_by_id
-    return holder if holder is not None and holder != user.id else None
+def on_behalf_of(user: User, holder_id: int | None) -> int | None:
+    """The holder `user` acts for when completing a task held by `holder_id` (a delegation), or None
+    when acting for oneself (or on a task nobody holds)."""
+    return holder_id if holder_id is not None and holder_id != user.id else None
 
 
 def can_claim(user: User, task: ReadyTask) -> bool:

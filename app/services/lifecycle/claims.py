@@ -25,6 +25,7 @@ from ...extensions import db
 from ...models import Instance, ReadyTask, User
 from ...scope import (
     Assignee,
+    actionable_tasks_filter,
     can_act_on,
     can_assign,
     can_claim,
@@ -106,26 +107,28 @@ def refuse_unless_holder(user: User, task: ReadyTask) -> None:
 
 
 def lock_for_completion(user: User, task: ReadyTask) -> int | None:
-    """Inside a completion's step: lock the task's row, check the claim as committed now.
+    """Inside a completion's step: lock the task's row if `user` may complete it as committed now.
 
-    Returns the holder `user` completes the task for (a delegation), else None. The row stays locked
-    until the step commits or rolls back, so no claim can slip in between the check and the step.
-    Raises ``StaleRevision`` when the task is gone (another step completed it), ``Conflict`` when
-    someone else holds it.
+    Returns the holder `user` completes the task for (a delegation), else None. One statement checks
+    the claim and locks the row (an UPDATE that changes nothing, on the rows ``actionable_tasks_filter``
+    lets through); the lock holds until the step commits or rolls back, so no claim can slip in
+    between the check and the step. Raises ``StaleRevision`` when the task is gone (another step
+    completed it), ``Conflict`` when someone else holds it.
     """
     _lock_instance(task.instance_id)
     locked = db.session.execute(
         update(ReadyTask)
-        .where(ReadyTask.id == task.id)
+        .where(ReadyTask.id == task.id, actionable_tasks_filter(user))
         .values(claimed_by_id=ReadyTask.claimed_by_id)
+        .returning(ReadyTask.claimed_by_id)
         .execution_options(synchronize_session=False)
-    )
-    if cast(CursorResult[Any], locked).rowcount != 1:
-        raise StaleRevision()
-    db.session.refresh(task)
-    if not can_act_on(user, task):
+    ).first()
+    if locked is None:
+        if db.session.scalar(select(ReadyTask.id).where(ReadyTask.id == task.id)) is None:
+            raise StaleRevision()
+        db.session.refresh(task)  # to name who holds it now
         raise held_by_other(task)
-    return on_behalf_of(user, task)
+    return on_behalf_of(user, locked.claimed_by_id)
 
 
 def claim(user: User, task_id: str) -> ReadyTask:
@@ -218,8 +221,10 @@ def _lock_instance(instance_id: int) -> None:
     """Lock the application's row before its task's row, in the order every step takes them (a step
     updates the instance, then rewrites its tasks), so a claim and a step never wait on each other
     crosswise; the history's next sequence number is then read after any step that went first.
-    (SQLite has no row locks: its writes are serialized whole, from the first write on.)"""
-    db.session.execute(select(Instance.id).where(Instance.id == instance_id).with_for_update())
+    (SQLite has no row locks: its writes are serialized whole, from the first write on, so there is
+    nothing to take there.)"""
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(Instance.id).where(Instance.id == instance_id).with_for_update())
 
 
 def _holder_is(seen: int | None):

@@ -14,7 +14,8 @@ in ``Step.commit`` (``transitions.commit_transition``: state, ready tasks and hi
 transaction), or leaving the block rolls back whatever it did, so a failure anywhere leaves nothing.
 
 A step reads the revision it builds on before the state: ``commit_transition``'s check then refuses
-a step computed on any state but the one of that revision.
+a step computed on any state but the one of that revision. The live workflow a committed step leaves
+in this process is the next step's, when the instance is still at that revision (``runs.take_run``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from ..errors import Conflict
 from . import incidents
 from .deployment import engine_for
 from .documents import store_documents
-from .runs import load_run
+from .runs import keep_run, load_run, take_run
 from .transitions import EventRecord, StaleRevision, commit_transition
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,11 @@ class Step:
         Raises ``StaleRevision`` (having rolled back) if another step of the instance committed first.
         """
         to_version_id = self.move_to.id if self.move_to is not None else None
-        commit_transition(
+        committed = commit_transition(
             self.instance, self.run, self.revision_seen, events, self.now, to_version_id=to_version_id
         )
         self.committed = True
+        keep_run(committed, self.run)
 
     def fire_due_timers(self) -> list[FiredTimer]:
         """Fire the deadlines due by now and commit them as this step; returns the timers that fired.
@@ -117,7 +119,8 @@ def _timer_fired(timer: FiredTimer, now: datetime) -> EventRecord:
 
 def _loaded(instance: Instance, now: datetime, move_to: ProcessVersion | None) -> Step:
     revision_seen = instance.revision  # before the state: see the module's docstring
-    return Step(instance, load_run(instance, move_to), revision_seen, now, move_to)
+    run = load_run(instance, move_to) if move_to is not None else take_run(instance, revision_seen)
+    return Step(instance, run, revision_seen, now, move_to)
 
 
 def _end(step: Step) -> None:

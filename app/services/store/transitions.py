@@ -44,6 +44,16 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class Committed:
+    """What a committed step wrote: the instance's new revision and state hash, on which version."""
+
+    instance_id: int
+    revision: int
+    state_hash: str
+    version_id: int
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What the database needs from a workflow after a step, read from the engine once."""
 
@@ -85,28 +95,35 @@ def summary_of(snapshot: Snapshot) -> dict[str, Any]:
     return values
 
 
-def _due_dates(instance: Instance, snapshot: Snapshot, run: WorkflowRun) -> dict[str, datetime | None]:
+def _ready_rows(instance: Instance) -> dict[str, ReadyTask]:
+    """The instance's ready-task rows as stored before the step, by task id (none for a new instance)."""
+    if instance.id is None:
+        return {}
+    rows = db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
+    return {row.id: row for row in rows}
+
+
+def _due_dates(
+    snapshot: Snapshot, run: WorkflowRun, known: dict[str, ReadyTask]
+) -> dict[str, datetime | None]:
     """When each task the step makes ready is due (its diagram's ``dueDate``), evaluated before any write.
 
-    Tasks already ready keep the due date they got when they became ready.
+    Tasks already ready (``known``) keep the due date they got when they became ready.
     """
-    known = (
-        set(db.session.scalars(select(ReadyTask.id).where(ReadyTask.instance_id == instance.id)))
-        if instance.id is not None
-        else set()
-    )
     return {task.task_id: run.due_date(task.task_id) for task in snapshot.ready if task.task_id not in known}
 
 
 def _sync_ready_tasks(
-    instance: Instance, snapshot: Snapshot, dues: dict[str, datetime | None], now: datetime
+    instance: Instance,
+    snapshot: Snapshot,
+    existing: dict[str, ReadyTask],
+    dues: dict[str, datetime | None],
+    now: datetime,
 ) -> tuple[list[ReadyTask], list[ReadyTask]]:
-    """Rewrite the instance's ready-task rows; returns the rows of the tasks that just became ready,
-    and those of the tasks that are no longer ready (completed, or taken away by the step)."""
-    existing = {
-        row.id: row
-        for row in db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
-    }
+    """Rewrite the instance's ready-task rows (``existing``, as read before the step's writes); returns
+    the rows of the tasks that just became ready, and those of the tasks that are no longer ready
+    (completed, or taken away by the step)."""
+    existing = dict(existing)
     added = []
     for task in snapshot.ready:
         if task.task_id in existing:
@@ -261,7 +278,7 @@ def commit_transition(
     now: datetime,
     *,
     to_version_id: int | None = None,
-) -> None:
+) -> Committed:
     """Write the run's new state for `instance` if nobody moved it past `revision_seen`; then commit.
 
     When the step ended the workflow, an "ended" event naming the end reached closes the history. A
@@ -273,11 +290,8 @@ def commit_transition(
     state_hash = sha256_text(state)
     new_revision = revision_seen + 1
     snapshot = Snapshot.of(run)
-    dues = (
-        _due_dates(instance, snapshot, run)
-        if revision_seen
-        else {t.task_id: run.due_date(t.task_id) for t in snapshot.ready}
-    )
+    existing = _ready_rows(instance)
+    dues = _due_dates(snapshot, run, existing)
     values = summary_of(snapshot)
     if to_version_id is not None:
         values["version_id"] = to_version_id
@@ -305,7 +319,7 @@ def commit_transition(
             )
             if cast(CursorResult[Any], result).rowcount != 1:  # an UPDATE's result is a CursorResult
                 raise StaleRevision()
-        added, gone = _sync_ready_tasks(instance, snapshot, dues, now)
+        added, gone = _sync_ready_tasks(instance, snapshot, existing, dues, now)
         _sync_named_experts(instance, snapshot)
         appended = _append_events(instance, events, revision_seen, new_revision, state_hash)
         db.session.flush()
@@ -313,8 +327,10 @@ def commit_transition(
         incidents.note_step(instance, snapshot.stalled_at, new_revision, now)
         announce(instance, added, snapshot.end, now, actor_id=events[0].actor_id if events else None)
         announce_taken_back(instance, gone, events, now)
+        committed = Committed(instance.id, new_revision, state_hash, instance.version_id)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
     db.session.expire(instance)
+    return committed
