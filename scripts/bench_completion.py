@@ -6,11 +6,15 @@ start → script `count = 0` → user task → script `count += 1` → gateway b
 Raw: per task, restore the workflow from JSON, complete the ready user task, do_engine_steps,
 serialize (what a server without our design must do). Ours: per task, one HTTP request to
 POST /api/tasks/<id>/complete on a real local server (validation, engine, state + ready tasks +
-hash-chained history committed to SQLite in WAL mode, synchronous=FULL). Prints medians, p95, the
-ratio of medians, and stored bytes per completed task. Every script and condition of ours runs in an
-evaluator process (app/engine/scripting/evaluator_pool.py): it also prints how many evaluations a completion
-makes and what one costs, as a round trip to an evaluator and, for comparison, run in-process
-through the same sandbox. Usage: bench_completion.py [--n 50 200] [--reps 3]
+hash-chained history committed), on SQLite (WAL mode, synchronous=FULL) and, when the local server
+answers, on PostgreSQL, each a fresh database per repetition beside the same raw baseline. Prints
+medians, p95, the ratio of medians, and stored bytes per completed task. A server process keeps the
+live workflow of an instance's last step for its next one (app/services/store/runs.py): the
+completions here, one application's tasks in a row, take that path. Every script and condition of
+ours runs in an evaluator process (app/engine/scripting/evaluator_pool.py): it also prints how many
+evaluations a completion makes and what one costs, as a round trip to an evaluator and, for
+comparison, run in-process through the same sandbox.
+Usage: bench_completion.py [--n 50 200] [--reps 3] [--only sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from datetime import datetime, timedelta
@@ -30,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_databases import fresh_database, kinds  # noqa: E402 - a sibling module of this script
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -175,7 +180,21 @@ def bench_evaluation(rounds: int = 2000) -> tuple[float, float]:
     return statistics.median(trips), statistics.median(local)
 
 
-def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float, float]:
+def _stored_bytes(url: str) -> int:
+    """The database's size on disk: the SQLite file after a checkpoint, or PostgreSQL's own count."""
+    from app.extensions import db
+
+    if url.startswith("sqlite"):
+        db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        return Path(url.removeprefix("sqlite:///")).stat().st_size
+    db.session.execute(db.text("CHECKPOINT"))
+    size = db.session.scalar(db.text("SELECT pg_database_size(current_database())"))
+    db.session.remove()
+    return int(size)
+
+
+def bench_ours(xml: str, n: int, url: str) -> tuple[list[float], float, float]:
     from flask_migrate import upgrade
 
     from app import create_app
@@ -186,10 +205,8 @@ def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float, flo
     from app.services.lifecycle.calls import open_call
     from app.services.store import deployment, reference_data
 
-    workdir.mkdir(parents=True, exist_ok=True)
-    db_path = workdir / f"bench-{n}.db"
     clock = FrozenClock(datetime(2026, 5, 1, 9, 0, tzinfo=PROGRAMME_TZ))
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_path}", CLOCK=clock, PROCESS_KEY="bench")
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, CLOCK=clock, PROCESS_KEY="bench")
     with app.app_context():
         upgrade()
         reference_data.load_reference_data()
@@ -205,8 +222,7 @@ def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float, flo
         ]
         instance = _request(conn, "POST", "/api/instances", token, {})
         with app.app_context():
-            db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        size_before = db_path.stat().st_size
+            size_before = _stored_bytes(url)
         task_id = instance["ready_tasks"][0]["id"]
         timings = []
         with EvaluationCounter() as evaluations:
@@ -217,9 +233,7 @@ def bench_ours(xml: str, n: int, workdir: Path) -> tuple[list[float], float, flo
                 task_id = result["ready_tasks"][0]["id"] if result["ready_tasks"] else None
         assert result["status"] == "completed", result["status"]
         with app.app_context():
-            db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
-            db.session.remove()
-        stored_per_task = (db_path.stat().st_size - size_before) / n
+            stored_per_task = (_stored_bytes(url) - size_before) / n
     finally:
         conn.close()
         server.stop()
@@ -237,6 +251,7 @@ def main() -> None:
     )
     parser.add_argument("--n", type=int, nargs="+", default=[50, 200])
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
     logging.disable(logging.INFO)  # the migrations and the test server would log every step and request
     os.environ.setdefault("SECRET_KEY", "bench")
@@ -246,26 +261,30 @@ def main() -> None:
         f"in-process (same sandbox) {local * 1e6:.0f} us"
     )
     print(
-        f"{'N':>4} {'rep':>3} {'raw med ms':>10} {'raw p95':>8} {'ours med ms':>11} {'ours p95':>8} "
-        f"{'ratio':>6} {'stored/task':>11}"
+        f"{'N':>4} {'rep':>3} {'raw med ms':>10} {'raw p95':>8} {'database':>10} {'ours med ms':>11} "
+        f"{'ours p95':>8} {'ratio':>6} {'stored/task':>11}"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in args.n:
-            xml = BPMN.replace("__N__", str(n))
-            ratios = []
-            for rep in range(args.reps):
-                raw = bench_raw(xml, n)
-                ours, stored, per_completion = bench_ours(xml, n, Path(tmp) / f"rep{rep}")
+    for n in args.n:
+        xml = BPMN.replace("__N__", str(n))
+        ratios: dict[str, list[float]] = {}
+        for rep in range(args.reps):
+            for kind in kinds(args.only):
+                with fresh_database(kind, "bench_completion") as url:
+                    if url is None:
+                        continue
+                    raw = bench_raw(xml, n)  # the baseline, measured right beside each run of ours
+                    ours, stored, per_completion = bench_ours(xml, n, url)
                 ratio = statistics.median(ours) / statistics.median(raw)
-                ratios.append(ratio)
+                ratios.setdefault(kind, []).append(ratio)
                 print(
                     f"{n:>4} {rep + 1:>3} {statistics.median(raw) * 1e3:>10.2f} {p95(raw) * 1e3:>8.2f} "
-                    f"{statistics.median(ours) * 1e3:>11.2f} {p95(ours) * 1e3:>8.2f} {ratio:>5.2f}x "
-                    f"{stored / 1024:>8.1f} KB"
+                    f"{kind:>10} {statistics.median(ours) * 1e3:>11.2f} {p95(ours) * 1e3:>8.2f} "
+                    f"{ratio:>5.2f}x {stored / 1024:>8.1f} KB"
                 )
+        for kind, values in ratios.items():
             print(
-                f"N={n}: ratio of medians (ours/raw) min {min(ratios):.2f}x, "
-                f"median {statistics.median(ratios):.2f}x over {args.reps} repetitions; "
+                f"N={n} {kind}: ratio of medians (ours/raw) min {min(values):.2f}x, "
+                f"median {statistics.median(values):.2f}x over {len(values)} repetitions; "
                 f"{per_completion:.1f} evaluations per completion "
                 f"(~{per_completion * trip * 1e3:.2f} ms of round trips)"
             )

@@ -25,7 +25,6 @@ import re
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,8 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_databases import fresh_database, kinds  # noqa: E402 - a sibling module of this script
+
 PASSWORD = "bench-pass"
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 VIEWERS = ("province", "370100", "expert05", "370102")  # the province, a city, an expert, a county
 PAGES = ("inbox", "applications", "api", "application")
 # Copies' ids start past these, so they never meet the driven rows' ids.
@@ -229,21 +229,6 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
         db.engine.dispose()
 
 
-def _postgres_database():
-    """A fresh database on the local PostgreSQL, or None (with why) when it does not answer."""
-    from sqlalchemy import create_engine, text
-
-    name = f"bench_scale_{secrets.token_hex(4)}"
-    try:
-        server = create_engine(PG_SERVER + "postgres", isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach it means: skip PostgreSQL
-        print(f"PostgreSQL skipped: {str(error).splitlines()[0]}")
-        return None, None
-    return server, name
-
-
 def main() -> None:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
@@ -253,20 +238,10 @@ def main() -> None:
     args = parser.parse_args()
     assert args.sizes[0] < ID_STRIDE and args.sizes == sorted(args.sizes)
     logging.disable(logging.WARNING)
-    if args.only != "postgresql":
-        with tempfile.TemporaryDirectory() as workdir:
-            run(f"sqlite:///{workdir}/bench.db", "SQLite", args.sizes, args.reps)
-    if args.only != "sqlite":
-        server, name = _postgres_database()
-        if server is not None:
-            try:
-                run(PG_SERVER + name, "PostgreSQL", args.sizes, args.reps)
-            finally:
-                from sqlalchemy import text
-
-                with server.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                server.dispose()
+    for kind in kinds(args.only):
+        with fresh_database(kind, "bench_scale") as url:
+            if url is not None:
+                run(url, kind, args.sizes, args.reps)
 
 
 if __name__ == "__main__":
