@@ -78,18 +78,35 @@ def unit_members(task: ReadyTask) -> list[User]:
 
 
 def claim_view(user: User, task: ReadyTask) -> ClaimView:
-    members = unit_members(task) if can_assign(user, task) else []
-    return ClaimView(
-        holder=task.claimed_by,
-        may_complete=can_act_on(user, task),
-        may_claim=can_claim(user, task),
-        may_unclaim=can_unclaim(user, task),
-        members=members,
-    )
+    return claim_views(user, [task])[task.id]
 
 
 def claim_views(user: User, tasks: list[ReadyTask]) -> dict[str, ClaimView]:
-    return {task.id: claim_view(user, task) for task in tasks}
+    """The claim views of a page of tasks in a few statements, however long the page: which of them
+    `user` may complete is one query (``actionable_tasks_filter``, as ``can_act_on`` asks of one), the
+    holders one, and a unit head's members one per unit and role."""
+    if not tasks:
+        return {}
+    ids = [task.id for task in tasks]
+    may_complete = set(
+        db.session.scalars(select(ReadyTask.id).where(ReadyTask.id.in_(ids), actionable_tasks_filter(user)))
+    )
+    held = {task.claimed_by_id for task in tasks} - {None}
+    holders = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(held)))} if held else {}
+    members: dict[tuple[str | None, int | None], list[User]] = {}
+    views = {}
+    for task in tasks:
+        unit = (task.role, task.assignee_org_id)
+        if can_assign(user, task) and unit not in members:
+            members[unit] = unit_members(task)
+        views[task.id] = ClaimView(
+            holder=holders.get(task.claimed_by_id or 0),
+            may_complete=task.id in may_complete,
+            may_claim=can_claim(user, task),
+            may_unclaim=can_unclaim(user, task),
+            members=members.get(unit, []) if can_assign(user, task) else [],
+        )
+    return views
 
 
 def held_by_other(task: ReadyTask) -> HeldByOther:

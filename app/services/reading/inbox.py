@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager
 
 from ...models import Instance, Organisation, ReadyTask, User
 from ...scope import unit_tasks_filter
@@ -60,6 +60,8 @@ def inbox_page(user: User, query: InboxQuery = InboxQuery()) -> Page[ReadyTask]:
         _actionable(user)
         .join(_applicant, _applicant.id == Instance.applicant_org_id)
         .outerjoin(_holder, _holder.id == ReadyTask.claimed_by_id)
+        # Each row shows its application and applicant: loaded by the page's own query, not row by row.
+        .options(contains_eager(ReadyTask.instance).contains_eager(Instance.applicant.of_type(_applicant)))
     )
     if query.phase:
         select_ = select_.where(ReadyTask.phase == query.phase)
