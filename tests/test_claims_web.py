@@ -115,3 +115,11 @@ def test_the_delegation_page_keeps_what_was_typed_and_names_the_problem(app, wor
     delegation_id = db.session.scalar(select(Delegation.id))
     other = _post(_signed_in(app, "370100-a"), "/inbox", f"/inbox/delegations/{delegation_id}/end", {})
     assert other.status_code == 404, "only the delegator ends it"
+
+
+def test_alone_in_the_unit_there_is_nothing_to_claim(app, world):
+    """市中区 has one account: its task is simply its own, with no 认领 button (not even a disabled one)."""
+    world.start("370103")
+    inbox = _signed_in(app, "370103").get("/inbox").get_data(as_text=True)
+    assert "填写申报材料" in inbox
+    assert "认领</button>" not in inbox

@@ -84,7 +84,7 @@ def claim_view(user: User, task: ReadyTask) -> ClaimView:
 def claim_views(user: User, tasks: list[ReadyTask]) -> dict[str, ClaimView]:
     """The claim views of a page of tasks in a few statements, however long the page: which of them
     `user` may complete is one query (``actionable_tasks_filter``, as ``can_act_on`` asks of one), the
-    holders one, and a unit head's members one per unit and role."""
+    holders one, and the members of a unit one per unit and role."""
     if not tasks:
         return {}
     ids = [task.id for task in tasks]
@@ -97,14 +97,16 @@ def claim_views(user: User, tasks: list[ReadyTask]) -> dict[str, ClaimView]:
     views = {}
     for task in tasks:
         unit = (task.role, task.assignee_org_id)
-        if can_assign(user, task) and unit not in members:
+        claimable, assigns = can_claim(user, task), can_assign(user, task)
+        if (claimable or assigns) and unit not in members:
             members[unit] = unit_members(task)
         views[task.id] = ClaimView(
             holder=holders.get(task.claimed_by_id or 0),
             may_complete=task.id in may_complete,
-            may_claim=can_claim(user, task),
+            # Claiming keeps a task from colleagues: alone in the unit, there is nobody to keep it from.
+            may_claim=claimable and len(members[unit]) > 1,
             may_unclaim=can_unclaim(user, task),
-            members=members.get(unit, []) if can_assign(user, task) else [],
+            members=members[unit] if assigns else [],
         )
     return views
 
