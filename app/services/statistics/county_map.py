@@ -59,7 +59,18 @@ _TRAILING_ENDS = (
     ),
 )
 # The running phases, from the first to the last; a diagram with more phases reuses the colours.
-_PHASE_COLOURS = ("#fdd835", "#fb8c00", "#ab47bc", "#5c6bc0", "#1e88e5", "#00acc1", "#26a69a")
+_PHASE_COLOURS = (
+    "#fdd835",
+    "#fb8c00",
+    "#ab47bc",
+    "#5c6bc0",
+    "#1e88e5",
+    "#00acc1",
+    "#4fc3f7",
+    "#26a69a",
+    "#c0ca33",
+    "#ec407a",
+)
 # A running application outside the phases of the deployed diagrams (a phase renamed since it began).
 _RUNNING_ELSEWHERE = ("running", _l("In progress"), "#90caf9")
 _ENDED = ("ended", _l("Ended otherwise"), "#9e9e9e")
@@ -136,7 +147,7 @@ class CountyStanding:
 @dataclass(frozen=True)
 class CountyMap:
     call: Call | None
-    legend: list[State]
+    legend: list[State]  # the states on the map, in the legend's order
     counties: list[CountyStanding]
 
 
@@ -164,7 +175,8 @@ def county_map(user: User, call_id: int | None = None) -> CountyMap:
             standings.append(_standing(county, *best[county.id]))
         else:
             standings.append(_standing(county, legend.named(_NOT_APPLIED[0])))
-    return CountyMap(call, legend.states, standings)
+    shown = {standing.state.key for standing in standings}
+    return CountyMap(call, [state for state in legend.states if state.key in shown], standings)
 
 
 def _chosen_call(call_id: int | None) -> Call | None:
