@@ -22,8 +22,8 @@ function tooltip(labels) {
     const county = params.data;
     if (!county) return '';
     const lines = [ `<strong>${escapeHtml(county.countyName)}</strong>`, escapeHtml(county.label) ];
-    if (county.application) lines.push(`${escapeHtml(labels.application)}: ${escapeHtml(county.application)}`);
-    if (county.phase) lines.push(`${escapeHtml(labels.phase)}: ${escapeHtml(county.phase)}`);
+    if (county.application) lines.push(escapeHtml(labels.application + county.application));
+    if (county.phase) lines.push(escapeHtml(labels.phase + county.phase));
     if (county.url) lines.push(`<em>${escapeHtml(labels.open)}</em>`);
     return lines.join('<br>');
   };
@@ -33,7 +33,7 @@ function options(data, borders) {
   const states = [ ...new Map(data.counties.map((county) => [ county.state, county.colour ])).entries() ];
   const index = new Map(states.map(([ state ], i) => [ state, i ]));
   return {
-    tooltip: { trigger: 'item', formatter: tooltip(data.labels), confine: true },
+    tooltip: { trigger: 'item', formatter: tooltip(data.labels), confine: true, className: 'county-map-tooltip' },
     visualMap: {
       type: 'piecewise',
       show: false,
@@ -45,8 +45,10 @@ function options(data, borders) {
       map: MAP_NAME,
       nameProperty: 'adcode',
       roam: true,
+      top: 16,
+      bottom: 16,
       scaleLimit: { min: 0.8, max: 12 },
-      itemStyle: { borderColor: '#ffffff', borderWidth: 0.6, areaColor: '#eeeeee' },
+      itemStyle: { borderColor: '#a7b4bd', borderWidth: 0.5, areaColor: '#eeeeee' },
       emphasis: { label: { show: false }, itemStyle: { areaColor: null, borderColor: '#111111', borderWidth: 1.6 } },
       select: { disabled: true }
     },
@@ -54,6 +56,8 @@ function options(data, borders) {
       {
         type: 'map',
         geoIndex: 0,
+        map: MAP_NAME,
+        nameProperty: 'adcode', // the series fills in the regions it has no data for, by this name too
         data: data.counties.map((county) => ({
           name: county.adcode,
           value: index.get(county.state),
