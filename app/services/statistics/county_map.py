@@ -43,12 +43,14 @@ class State:
     colour: str
 
 
-# Ends by the ``outcome`` their end event declares (lifecycle.bpmn), in the legend's order.
-_LEADING_ENDS = (
+# Ends by the ``outcome`` their end event declares (lifecycle.bpmn), in the legend's order:
+# (outcomes, key, label, colour).
+_EndGroups = tuple[tuple[tuple[str, ...], str, object, str], ...]
+_LEADING_ENDS: _EndGroups = (
     (("nationally_recommended",), "national", _l("Recommended to the national programme"), "#1b5e20"),
     (("accepted",), "accepted", _l("Accepted"), "#43a047"),
 )
-_TRAILING_ENDS = (
+_TRAILING_ENDS: _EndGroups = (
     (("not_accepted",), "not_accepted", _l("Not accepted"), "#c62828"),
     (("terminated",), "terminated", _l("Terminated"), "#6d4c41"),
     (
@@ -82,6 +84,15 @@ def _state(key: str, label: object, colour: str) -> State:
     return State(key, str(label), colour)
 
 
+def _end_states(groups: _EndGroups, by_outcome: dict[str, State]) -> list[State]:
+    """The states of `groups`, each also entered in `by_outcome` under the outcomes it stands for."""
+    states = []
+    for outcomes, key, label, colour in groups:
+        states.append(_state(key, label, colour))
+        by_outcome.update(dict.fromkeys(outcomes, states[-1]))
+    return states
+
+
 @dataclass(frozen=True)
 class Legend:
     """The states in the legend's order, which is also their rank: the first applies where several do."""
@@ -94,18 +105,12 @@ class Legend:
     def current(cls, phases: list[str]) -> Legend:
         """The legend for the deployed diagrams' ``phases`` (``reading.queries.lifecycle_phases``)."""
         by_outcome: dict[str, State] = {}
-        leading = []
-        for outcomes, key, label, colour in _LEADING_ENDS:
-            leading.append(_state(key, label, colour))
-            by_outcome.update(dict.fromkeys(outcomes, leading[-1]))
+        leading = _end_states(_LEADING_ENDS, by_outcome)
         running = [
             _state(f"phase-{index}", phase_name(None, phase), _PHASE_COLOURS[index % len(_PHASE_COLOURS)])
             for index, phase in enumerate(phases)
         ]
-        trailing = []
-        for outcomes, key, label, colour in _TRAILING_ENDS:
-            trailing.append(_state(key, label, colour))
-            by_outcome.update(dict.fromkeys(outcomes, trailing[-1]))
+        trailing = _end_states(_TRAILING_ENDS, by_outcome)
         states = [
             *leading,
             *reversed(running),
