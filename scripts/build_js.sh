@@ -7,7 +7,8 @@
 #                                               by scripts/shandong_map.mjs; fails on a mismatch)
 # plus the fonts the CSS names. Sources: app/static/modeler/src/; the lint rules of our own:
 # app/static/modeler/bpmnlint-plugin-sdzones/ (packed with bpmnlint:recommended at build time).
-# The map's sources: app/static/command/src/. Needs `npm ci` first. Fast (well under a second) and idempotent; the output is not committed.
+# The map's sources: app/static/command/src/. Needs `npm ci` first. Fast (a second or two of CPU,
+# most of it the map's simplification) and idempotent; the output is not committed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

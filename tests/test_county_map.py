@@ -95,6 +95,46 @@ def test_coordinates_are_rounded_and_the_city_borders_come_along(built_map):
     assert borders and all(len(line) >= 2 for line in borders)
 
 
+def edges(line: list) -> list[frozenset]:
+    return [frozenset((tuple(a), tuple(b))) for a, b in zip(line, line[1:], strict=False)]
+
+
+def test_simplified_counties_still_share_their_borders(built_map):
+    """Every edge of a county either borders another county (the two rings hold the same edge) or
+    lies on a city border or the coast: the simplification opened no gap between neighbours."""
+    polygons = [polygon for f in built_map["features"] for polygon in f["geometry"]["coordinates"]]
+    rings = [ring for polygon in polygons for ring in polygon]
+    uses: dict[frozenset, int] = {}
+    for ring in rings:
+        for edge in edges(ring):
+            uses[edge] = uses.get(edge, 0) + 1
+    borders = {edge for line in built_map["city_borders"] for edge in edges(line)}
+    assert borders <= set(uses)
+    assert {edge for edge, count in uses.items() if count == 1} <= borders
+    assert sum(len(ring) for ring in rings) < 40_000  # of 115,501 points in the package
+
+
+def test_simplifying_drops_the_same_points_from_both_sides_of_a_shared_border():
+    """Two counties meeting along a slightly wavy line of 40 points: the line loses its small
+    waves, and both counties keep the very same points of it."""
+    script = """
+import { simplify } from '%s';
+const wave = Array.from({ length: 40 }, (_, i) => [ 1 + (i %% 2) * 0.0005, i * 0.01 ]);
+const west = [ [ 0, 0 ], ...wave, [ 0, 0.39 ], [ 0, 0 ] ];
+const east = [ [ 2, 0 ], [ 2, 0.39 ], ...[ ...wave ].reverse(), [ 2, 0 ] ];
+const counties = [ { polygons: [ [ west ] ] }, { polygons: [ [ east ] ] } ];
+console.log(JSON.stringify(simplify(counties, 1e-5).map(county => county.polygons[0][0])));
+""" % (ROOT / "scripts" / "shandong_map.mjs")
+    result = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True
+    )
+    west, east = (
+        [tuple(point) for point in ring if 0.5 < point[0] < 1.5] for ring in json.loads(result.stdout)
+    )
+    assert 2 <= len(west) < 40
+    assert west == list(reversed(east))
+
+
 def test_the_build_fails_listing_a_county_without_a_shape(tmp_path):
     package = copied_package(tmp_path)
     (package / "geojson" / "shape-with-internal-borders" / "shan1_dong1_wei1_hai3.geojson").unlink()
