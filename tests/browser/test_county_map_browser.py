@@ -99,6 +99,12 @@ def test_a_city_sees_only_its_own_counties_and_a_county_not_the_map(live_server,
     assert states["370102"]["url"].endswith(f"/applications/{ids['370102']}")
     screenshot(page, "county-map-city")
 
+    page.route("**/shandong_counties.json", lambda route: route.fulfill(status=404))
+    page.goto(f"{base}/command/map")
+    page.locator("[data-map-failed]").wait_for(state="visible")  # the table is the fallback
+    assert page.locator("[data-testid=county-table] tbody tr").count() == len(COUNTIES)
+    page.unroute("**/shandong_counties.json")
+
     page.context.clear_cookies()
     sign_in(page, base, "370102")
     assert page.goto(f"{base}/command/map").status == 403

@@ -101,6 +101,7 @@ const container = document.querySelector('[data-testid="county-map"]');
 if (container) {
   drawMap(container).catch((error) => {
     container.dataset.failed = error.message;
-    container.classList.add('failed');
+    container.hidden = true;
+    document.querySelector('[data-map-failed]').hidden = false;
   });
 }
