@@ -234,6 +234,17 @@ def can_see_command_centre(user: User) -> bool:
     return bool(_OVERSEES & set(user.roles))
 
 
+def overseen_counties_filter(user: User):
+    """A SQL condition on Organisation selecting the counties whose standing the command centre shows
+    `user`: every county to the province and the auditors, a city's own counties to that city. The
+    rest are drawn without their state (their applications are not the user's to see)."""
+    if user.roles & _SEES_ALL:
+        return true()
+    if Role.CITY in user.roles and user.org_id:
+        return Organisation.parent_id == user.org_id
+    return false()
+
+
 def can_remind(user: User, task: ReadyTask) -> bool:
     """催办: the province on any pending task, a city on the tasks of its own counties' applications.
 

