@@ -11,8 +11,9 @@ from app.extensions import db
 from app.models import HistoryEvent, Incident, Instance
 from app.services.errors import ServiceError
 from app.services.lifecycle import timers
+from app.services.reading.element_text import incident_place
 from app.services.store import incidents
-from app.services.store.deployment import deploy, latest_version, read_directory
+from app.services.store.deployment import deploy, engine_for, latest_version, read_directory
 
 from .conftest import DEADLINE
 from .web_helpers import login
@@ -191,3 +192,14 @@ def test_administrators_watch_operations_and_sign_ins_not_application_histories(
     assert client.get("/audit/security").status_code == 200
     assert client.get("/admin/incidents").status_code == 200
     assert api.get("admin", f"/api/instances/{instance.id}/verify").status_code == 404
+
+
+def test_an_unnamed_place_reads_as_its_kind_never_as_its_id(app, world):
+    """The names stored with an incident spell an unnamed element's id: the reader gets its kind."""
+    instance = world.start("370102")
+    unnamed = next(iter(engine_for(instance.version).definition.unnamed_element_kinds()))
+    incident = Incident(instance=instance, element_ids=unnamed, element_names=unnamed)
+    for language in ("zh_CN", "en"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            place = incident_place(incident)
+        assert place and unnamed not in place, language

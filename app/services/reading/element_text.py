@@ -9,6 +9,7 @@ in English too. Where a diagram gives no English text, the stored Chinese name i
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.engine import ProcessDefinition
 from app.models import Incident, ProcessVersion
@@ -74,9 +75,10 @@ def _named(version: ProcessVersion | None, stored: str | None) -> str:
 
 
 def incident_place(incident: Incident) -> str:
-    """Where an application stopped: the names stored with the incident, in English when asked for."""
-    stored = incident.element_names or incident.element_ids or ""
-    if not english_wanted() or not incident.element_ids:
-        return stored
+    """Where an application stopped, named for the reader from the incident's element ids (an unnamed
+    element as its kind in words: the names stored with the incident spell such an element's id)."""
+    if not incident.element_ids:
+        return incident.element_names or ""
     names = names_for_reader(engine_for(incident.instance.version).definition)
-    return list_separator().join(names.get(i, i) for i in incident.element_ids.split(","))
+    places = (names.get(element_id) or _("Unnamed step") for element_id in incident.element_ids.split(","))
+    return list_separator().join(places)
