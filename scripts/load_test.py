@@ -14,9 +14,10 @@ it, on the real clock). Then, for each number of ``--clients``, that many thread
 - ``complete``: a completion through the API on a task nobody else completes: each prepared
   application cycles between the county's declaration and the city's review (the city returns it
   with comments), and a client takes an application from a shared queue, completes its ready task
-  with the task id the previous completion answered, and puts it back;
+  with the task id the previous completion answered, and puts it back (an application whose
+  completion failed leaves the cycle: its error is counted once);
 - ``start``: a new application through the API (``POST /api/instances``) by a county in one of the
-  calls opened for that (one running application per county and call).
+  ``--calls`` calls opened for that (one running application per county and call).
 
 Prints, per phase: requests/s and completions/s, p50/p95/p99 per kind (milliseconds), and the errors
 (any status but the expected one, or a failed connection) with a sample of each. The goal is 0
@@ -24,7 +25,7 @@ errors, and throughput that grows with workers up to the cores. The server's acc
 error log goes to stderr.
 
 Usage: load_test.py [--seconds 60] [--clients 8,16] [--workers 2] [--database URL]
-                    [--applications 96] [--calls 12]
+                    [--applications 48] [--calls 40] [--gunicorn-config FILE]
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -90,13 +91,24 @@ def throwaway_database(database: str) -> Iterator[str]:
         server.dispose()
 
 
+@dataclass(frozen=True)
+class Cycling:
+    """A prepared application: its ready task, the form it shows, its county and its city."""
+
+    instance_id: int
+    task_id: str
+    form: str
+    county: str
+    city: str
+
+
 @dataclass
 class World:
     """What the clients need: tokens by username, the prepared applications, what is left to start."""
 
     tokens: dict[str, str]
     declarations: dict[str, dict]  # county adcode -> a complete declaration
-    cycle: list[tuple[int, str, str, str]]  # (application, task id, form, county adcode)
+    cycle: list[Cycling]
     starts: list[tuple[str, int]]  # (county adcode, call id) pairs nobody has used yet
     application_ids: list[int]
 
@@ -144,17 +156,18 @@ def seed(url: str, applications: int, start_calls: int) -> World:
             instance = driver.start(adcode, pool_call)
             task = driver.task_with_form(instance, "declaration.json")
             assert task is not None, f"#{instance.id} waits for no declaration"
-            cycle.append((instance.id, task.id, task.form, adcode))
+            cycle.append(Cycling(instance.id, task.id, task.form, adcode, instance.city.adcode))
         start_call_ids = [
             calls.open_call(province, f"负载测试新申报（{n}）", year, deadline).id for n in range(start_calls)
         ]
-        starts = [(adcode, call_id) for call_id in start_call_ids for adcode in counties]
+        # The prepared applications' counties start the new ones too: every account signed in costs a
+        # password hash.
+        starts = [(item.county, call_id) for call_id in start_call_ids for item in cycle]
         random.shuffle(starts)
-        usernames = set(INBOX_READERS) | set(counties)
-        usernames |= {adcode[:4] + "00" for adcode in counties[:applications]}  # their cities
+        usernames = set(INBOX_READERS) | {item.county for item in cycle} | {item.city for item in cycle}
         tokens = {name: credentials.issue_token(name, PASSWORD)[0] for name in sorted(usernames)}
         declarations = {adcode: driver.declaration(adcode) for adcode in counties[:applications]}
-        world = World(tokens, declarations, cycle, starts, [instance_id for instance_id, *_ in cycle])
+        world = World(tokens, declarations, cycle, starts, [item.instance_id for item in cycle])
         db.session.remove()
         db.engine.dispose()
     return world
@@ -170,11 +183,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int) -> Iterator[int]:
-    """gunicorn serving the app on `url` with `workers` workers; yields its port once it answers."""
+def gunicorn(url: str, workers: int, config: Path) -> Iterator[int]:
+    """gunicorn serving the app on `url` with `workers` workers and the settings file `config`; yields
+    its port once it answers."""
     port = _free_port()
     env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "gunicorn", "--config", str(config), "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen([*command, "app:create_app()"], cwd=ROOT, env=env)
     try:
         limit = time.monotonic() + 60
@@ -277,7 +292,7 @@ class Load:
 
     def __init__(self, world: World):
         self.world = world
-        self.ready: queue.SimpleQueue[tuple[int, str, str, str]] = queue.SimpleQueue()
+        self.ready: queue.SimpleQueue[Cycling] = queue.SimpleQueue()
         for item in world.cycle:
             self.ready.put(item)
         self.starts = list(world.starts)
@@ -287,14 +302,12 @@ class Load:
         with self.lock:
             return self.starts.pop() if self.starts else None
 
-    def completion(self, item: tuple[int, str, str, str]) -> tuple[str, dict, str]:
+    def completion(self, item: Cycling) -> tuple[str, dict, str]:
         """The token, the data and the form that comes next, for the ready task of `item`."""
-        _, _, form, adcode = item
-        if form == "declaration.json":
-            return self.world.tokens[adcode], self.world.declarations[adcode], "city_review.json"
-        city = adcode[:4] + "00"
+        if item.form == "declaration.json":
+            return self.world.tokens[item.county], self.world.declarations[item.county], "city_review.json"
         data = {"city_decision": "return", "city_comments": RETURN_COMMENTS}
-        return self.world.tokens[city], data, "declaration.json"
+        return self.world.tokens[item.city], data, "declaration.json"
 
 
 def _complete(client: Client, load: Load, tally: Tally) -> str | None:
@@ -303,26 +316,23 @@ def _complete(client: Client, load: Load, tally: Tally) -> str | None:
         item = load.ready.get_nowait()
     except queue.Empty:
         return None
-    instance_id, task_id, _, adcode = item
     token, data, next_form = load.completion(item)
     started = time.perf_counter()
     try:
-        answer = client.api("POST", f"/api/tasks/{task_id}/complete", token, {"data": data})
+        answer = client.api("POST", f"/api/tasks/{item.task_id}/complete", token, {"data": data})
     except (http.client.HTTPException, OSError) as exc:
-        tally.record("complete", 0, f"connection: {exc!r}")
-        load.ready.put(item)  # unknown whether it was done: the task id tells on the next try
+        tally.record("complete", 0, f"connection: {exc!r}")  # the application leaves the cycle
         return "complete"
     seconds = time.perf_counter() - started
     if answer.status != 200:
         tally.record("complete", seconds, f"{answer.status}: {answer.body[:300]!r}")
-        load.ready.put(item)
         return "complete"
     ready = [t for t in json.loads(answer.body)["ready_tasks"] if t["form"] == next_form]
     if len(ready) != 1:
         tally.record("complete", seconds, f"next task: {len(ready)} ready tasks show {next_form}")
         return "complete"
     tally.record("complete", seconds, None)
-    load.ready.put((instance_id, ready[0]["id"], next_form, adcode))
+    load.ready.put(replace(item, task_id=ready[0]["id"], form=next_form))
     return "complete"
 
 
@@ -436,17 +446,25 @@ def main() -> None:
         help="sqlite (default), or a PostgreSQL server's URL (postgresql+psycopg://…): the run makes "
         "a database of its own there",
     )
-    parser.add_argument("--applications", type=int, default=96, help="prepared for completions")
-    parser.add_argument("--calls", type=int, default=12, help="opened for new applications")
+    parser.add_argument("--applications", type=int, default=48, help="prepared for completions")
+    parser.add_argument("--calls", type=int, default=40, help="opened for new applications")
+    parser.add_argument(
+        "--gunicorn-config",
+        type=Path,
+        default=ROOT / "gunicorn.conf.py",
+        help="gunicorn's settings (default the repository's; an empty file measures without them)",
+    )
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
     phases = [int(n) for n in args.clients.split(",")]
     with throwaway_database(args.database) as url:
         dialect = url.split(":", 1)[0].split("+")[0]
         started = time.perf_counter()
         world = seed(url, args.applications, args.calls)
         print(f"seeded {dialect} in {time.perf_counter() - started:.0f} s: {args.applications} applications")
+        print(f"gunicorn: {args.workers} workers, settings {args.gunicorn_config}")
         load = Load(world)
-        with gunicorn(url, args.workers) as port:
+        with gunicorn(url, args.workers, args.gunicorn_config) as port:
             for clients in phases:
                 tally, seconds = run_phase(port, load, clients, args.seconds)
                 report(f"{dialect}, {args.workers} workers", clients, tally, seconds)
