@@ -50,9 +50,13 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.demo.cycling import Cycling
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -62,7 +66,6 @@ PASSWORD = "load-test-pass"
 MIX = {"inbox": 3, "application": 3, "complete": 3, "start": 1}
 # Who reads inboxes through the web: the province and a few cities with work in the prepared pool.
 INBOX_READERS = ("province", "370100", "370200", "370300", "370600", "370700")
-RETURN_COMMENTS = "请补充分期目标和经费保障。"
 
 
 # --- the throwaway database -------------------------------------------------------------------------
@@ -91,17 +94,6 @@ def throwaway_database(database: str) -> Iterator[str]:
         server.dispose()
 
 
-@dataclass(frozen=True)
-class Cycling:
-    """A prepared application: its ready task, the form it shows, its county and its city."""
-
-    instance_id: int
-    task_id: str
-    form: str
-    county: str
-    city: str
-
-
 @dataclass
 class World:
     """What the clients need: tokens by username, the prepared applications, what is left to start."""
@@ -123,7 +115,7 @@ def seed(url: str, applications: int, start_calls: int) -> World:
     from app.cli import _deploy
     from app.clock import PROGRAMME_TZ
     from app.config import Config
-    from app.demo import driver, seeding
+    from app.demo import cycling, driver, seeding
     from app.extensions import db
     from app.models import Organisation
     from app.services.accounts import credentials
@@ -153,10 +145,7 @@ def seed(url: str, applications: int, start_calls: int) -> World:
         pool_call = calls.open_call(province, "负载测试批次", year, deadline)
         cycle = []
         for adcode in counties[:applications]:
-            instance = driver.start(adcode, pool_call)
-            task = driver.task_with_form(instance, "declaration.json")
-            assert task is not None, f"#{instance.id} waits for no declaration"
-            cycle.append(Cycling(instance.id, task.id, task.form, adcode, instance.city.adcode))
+            cycle.append(cycling.start_cycling(adcode, pool_call))
         start_call_ids = [
             calls.open_call(province, f"负载测试新申报（{n}）", year, deadline).id for n in range(start_calls)
         ]
@@ -304,10 +293,8 @@ class Load:
 
     def completion(self, item: Cycling) -> tuple[str, dict, str]:
         """The token, the data and the form that comes next, for the ready task of `item`."""
-        if item.form == "declaration.json":
-            return self.world.tokens[item.county], self.world.declarations[item.county], "city_review.json"
-        data = {"city_decision": "return", "city_comments": RETURN_COMMENTS}
-        return self.world.tokens[item.city], data, "declaration.json"
+        username, data, next_form = item.completion(self.world.declarations[item.county])
+        return self.world.tokens[username], data, next_form
 
 
 def _complete(client: Client, load: Load, tally: Tally) -> str | None:
@@ -332,7 +319,7 @@ def _complete(client: Client, load: Load, tally: Tally) -> str | None:
         tally.record("complete", seconds, f"next task: {len(ready)} ready tasks show {next_form}")
         return "complete"
     tally.record("complete", seconds, None)
-    load.ready.put(replace(item, task_id=ready[0]["id"], form=next_form))
+    load.ready.put(item.at(ready[0]))
     return "complete"
 
 

@@ -22,12 +22,11 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
 
-from app.demo import driver
+from app.demo.cycling import CITY_REVIEW, DECLARATION, Cycling, start_cycling
 from app.extensions import db
 from app.models import HistoryEvent, Instance, ReadyTask
 from app.services.accounts import credentials
@@ -54,8 +53,6 @@ CLIENTS = 4
 KILL_WORKER_AT = (8, 16)
 KILL_SERVER_AT = 24
 ENOUGH = 36
-RETURN = {"city_decision": "return", "city_comments": "请补充分期目标和经费保障。"}
-NEXT_FORM = {"declaration.json": "city_review.json", "city_review.json": "declaration.json"}
 
 
 @pytest.fixture
@@ -64,33 +61,26 @@ def clock(tmp_path):
     return SharedClock(START, tmp_path / "clock")
 
 
-@dataclass
-class Cycling:
-    """An application a client keeps completing: its ready task and who completes it with what."""
-
-    instance_id: int
-    task_id: str
-    form: str
-    county: str
-    city: str
-    declaration: dict
-
-
 class Clients:
     """Threads completing tasks through the API of whichever server answers now."""
 
-    def __init__(self, server: Gunicorn, tokens: dict[str, str], applications: list[Cycling]):
+    def __init__(self, server: Gunicorn, tokens: dict[str, str], declarations: dict[str, dict]):
         self.server = server
         self.tokens = tokens
-        self.applications = applications
+        self.declarations = declarations
         self.acknowledged: list[str] = []  # task ids answered 200
         self.unanswered = 0  # requests whose connection broke (a worker died under them)
         self.unexpected: list[str] = []  # any other answer
         self.stopping = threading.Event()
         self.lock = threading.Lock()
+        self.threads: list[threading.Thread] = []
+
+    def run(self, applications: list[Cycling]) -> Clients:
+        """Start the clients on `applications` (each client gets its share, to itself)."""
         self.threads = [
             threading.Thread(target=self._run, args=(applications[n::CLIENTS],)) for n in range(CLIENTS)
         ]
+        return self
 
     def __enter__(self) -> Clients:
         for thread in self.threads:
@@ -116,12 +106,12 @@ class Clients:
 
     def _run(self, mine: list[Cycling]) -> None:
         while not self.stopping.is_set():
-            for application in mine:
-                self._complete(application)
+            for number, application in enumerate(mine):
+                mine[number] = self._complete(application)
 
-    def _complete(self, application: Cycling) -> None:
-        completer = application.county if application.form == "declaration.json" else application.city
-        data = application.declaration if application.form == "declaration.json" else RETURN
+    def _complete(self, application: Cycling) -> Cycling:
+        """Complete the application's ready task; returns the application with its next one."""
+        completer, data, next_form = application.completion(self.declarations[application.county])
         try:
             status, body = self._request(
                 "POST", f"/api/tasks/{application.task_id}/complete", self.tokens[completer], {"data": data}
@@ -129,19 +119,17 @@ class Clients:
         except (OSError, http.client.HTTPException):
             with self.lock:
                 self.unanswered += 1
-            self._find_ready_task(application)  # the completion may or may not have been committed
-            return
+            return self._with_ready_task(application)  # the completion may or may not have been committed
         if status != 200:
             with self.lock:
                 self.unexpected.append(f"#{application.instance_id} {application.form}: {status} {body}")
-            self._find_ready_task(application)
-            return
+            return self._with_ready_task(application)
         with self.lock:
             self.acknowledged.append(application.task_id)
-        (ready,) = [t for t in body["ready_tasks"] if t["form"] == NEXT_FORM[application.form]]
-        application.task_id, application.form = ready["id"], ready["form"]
+        (ready,) = [t for t in body["ready_tasks"] if t["form"] == next_form]
+        return application.at(ready)
 
-    def _find_ready_task(self, application: Cycling) -> None:
+    def _with_ready_task(self, application: Cycling) -> Cycling:
         """Read the application's ready task again, waiting while no server answers (it restarts)."""
         limit = time.monotonic() + 60
         while True:
@@ -151,30 +139,24 @@ class Clients:
                 )
                 if status == 200:
                     (ready,) = body["ready_tasks"]
-                    application.task_id, application.form = ready["id"], ready["form"]
-                    return
+                    return application.at(ready)
             except (OSError, http.client.HTTPException):
                 pass
             assert time.monotonic() < limit, f"no server answered for 60 s: see {self.server.log}"
             time.sleep(0.05)
 
 
-def _prepared(world) -> tuple[dict[str, str], list[Cycling]]:
-    """Applications waiting for their counties' declarations, and API tokens of everyone completing."""
+def _prepared(world) -> tuple[dict[str, str], dict[str, dict], list[Cycling]]:
+    """API tokens of everyone completing, the counties' declarations, and the applications waiting for
+    them."""
     province = world.user("province")
     applications = []
     for number in range(CALLS):
         call = calls.open_call(province, f"2026年度申报（第{number + 1}批）", 2026, DEADLINE)
-        for adcode in COUNTIES:
-            instance = driver.start(adcode, call)
-            task = driver.task_with_form(instance, "declaration.json")
-            declaration = world.declaration(adcode)
-            applications.append(
-                Cycling(instance.id, task.id, task.form, adcode, instance.city.adcode, declaration)
-            )
+        applications += [start_cycling(adcode, call) for adcode in COUNTIES]
     usernames = {"province"} | {a.county for a in applications} | {a.city for a in applications}
     tokens = {name: credentials.issue_token(name, PASSWORD)[0] for name in usernames}
-    return tokens, applications
+    return tokens, {adcode: world.declaration(adcode) for adcode in COUNTIES}, applications
 
 
 def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
@@ -186,12 +168,12 @@ def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> 
 
 
 def test_completions_survive_a_worker_and_the_server_killed_mid_run(app, world, database_url, tmp_path):
-    tokens, applications = _prepared(world)
+    tokens, declarations, applications = _prepared(world)
     db.session.remove()
     server = Gunicorn(database_url, world.clock.path, 2, tmp_path / "gunicorn.log")
     server.start()
     try:
-        with Clients(server, tokens, applications) as clients:
+        with Clients(server, tokens, declarations).run(applications) as clients:
             for count in KILL_WORKER_AT:
                 _wait_for(lambda n=count: len(clients.acknowledged) >= n, f"{count} completions")
                 os.kill(server.worker_pids()[0], signal.SIGKILL)
@@ -205,8 +187,8 @@ def test_completions_survive_a_worker_and_the_server_killed_mid_run(app, world, 
     assert clients.unexpected == []
     assert clients.unanswered > 0, "the kills interrupted requests in flight"
     _every_acknowledged_completion_is_there_once(clients.acknowledged)
-    for application in applications:
-        instance = db.session.get_one(Instance, application.instance_id)
+    for instance_id in {application.instance_id for application in applications}:
+        instance = db.session.get_one(Instance, instance_id)
         _nothing_half_written(instance)
         assert chain_check.verify_chain(instance).ok, f"#{instance.id}: the chain does not verify"
         report = reexecution.reexecute(instance)
@@ -236,4 +218,4 @@ def _nothing_half_written(instance: Instance) -> None:
     completed = [e.task_id for e in events if e.kind == "task_completed"]
     (ready,) = db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id)).all()
     assert ready.id not in completed
-    assert ready.form == ("city_review.json" if len(completed) % 2 else "declaration.json"), f"#{instance.id}"
+    assert ready.form == (CITY_REVIEW if len(completed) % 2 else DECLARATION), f"#{instance.id}"
