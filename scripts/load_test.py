@@ -19,8 +19,10 @@ it, on the real clock). Then, for each number of ``--clients``, that many thread
 - ``start``: a new application through the API (``POST /api/instances``) by a county in one of the
   ``--calls`` calls opened for that (one running application per county and call).
 
-Prints, per phase: requests/s and completions/s, p50/p95/p99 per kind (milliseconds), and the errors
-(any status but the expected one, or a failed connection) with a sample of each. The goal is 0
+Prints, per phase: requests/s and completions/s, p50/p95/p99 per kind (milliseconds), the errors (any
+status but the expected one, or a failed connection) with a sample of each, and the CPU time gunicorn's
+processes spent per request with the share of the cores they got (on a machine shared with other work,
+what throughput an idle machine would reach is about its cores divided by that CPU time). The goal is 0
 errors, and throughput that grows with workers up to the cores. The server's access log is off; its
 error log goes to stderr.
 
@@ -172,9 +174,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int, config: Path) -> Iterator[int]:
+def gunicorn(url: str, workers: int, config: Path) -> Iterator[tuple[int, int]]:
     """gunicorn serving the app on `url` with `workers` workers and the settings file `config`; yields
-    its port once it answers."""
+    its port and its master's process id once it answers."""
     port = _free_port()
     env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "gunicorn", "--config", str(config), "--workers", str(workers)]
@@ -193,7 +195,7 @@ def gunicorn(url: str, workers: int, config: Path) -> Iterator[int]:
             if time.monotonic() > limit:
                 raise SystemExit("gunicorn did not answer within 60 s")
             time.sleep(0.2)
-        yield port
+        yield port, server.pid
     finally:
         server.terminate()
         try:
@@ -387,7 +389,8 @@ def run_phase(port: int, load: Load, clients: int, seconds: float) -> tuple[Tall
     tally = Tally()
     gate = threading.Barrier(clients + 1)
     threads = [
-        threading.Thread(target=client_loop, args=(number, port, load, tally, seconds, gate))
+        # daemons: an interrupted run (Ctrl-C) stops the server and drops its database without them
+        threading.Thread(target=client_loop, args=(number, port, load, tally, seconds, gate), daemon=True)
         for number in range(clients)
     ]
     for thread in threads:
@@ -405,12 +408,36 @@ def _ms(values: list[float], share: int) -> str:
     return f"{statistics.quantiles(values, n=100, method='inclusive')[share - 1] * 1000:8.1f}"
 
 
-def report(label: str, clients: int, tally: Tally, seconds: float) -> None:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and of its descendants alive now: gunicorn's master,
+    its workers and their evaluator processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except FileNotFoundError:  # ended meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime and stime, fields 14 and 15
+        pending += [int(child) for child in children]
+    return total
+
+
+def report(label: str, clients: int, tally: Tally, seconds: float, server_cpu: float) -> None:
+    """The phase's figures. The server's CPU per request does not depend on what else the machine
+    runs (the database server's is not counted); its share of the cores shows whether it got them."""
     total = sum(len(v) for v in tally.latencies.values()) + sum(tally.errors.values())
     completions = len(tally.latencies["complete"])
     print(
         f"\n[{label}, {clients} clients, {seconds:.0f} s] {total / seconds:.1f} requests/s, "
         f"{completions / seconds:.1f} completions/s, {sum(tally.errors.values())} errors"
+    )
+    print(
+        f"  gunicorn CPU: {server_cpu / max(total, 1) * 1000:.0f} ms per request, "
+        f"{server_cpu / seconds:.2f} of {os.cpu_count()} cores (load average now "
+        f"{os.getloadavg()[0]:.1f})"
     )
     print(f"  {'kind':<12}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for kind in MIX:
@@ -451,10 +478,12 @@ def main() -> None:
         print(f"seeded {dialect} in {time.perf_counter() - started:.0f} s: {args.applications} applications")
         print(f"gunicorn: {args.workers} workers, settings {args.gunicorn_config}")
         load = Load(world)
-        with gunicorn(url, args.workers, args.gunicorn_config) as port:
+        with gunicorn(url, args.workers, args.gunicorn_config) as (port, pid):
             for clients in phases:
+                cpu_before = cpu_seconds(pid)
                 tally, seconds = run_phase(port, load, clients, args.seconds)
-                report(f"{dialect}, {args.workers} workers", clients, tally, seconds)
+                server_cpu = cpu_seconds(pid) - cpu_before
+                report(f"{dialect}, {args.workers} workers", clients, tally, seconds, server_cpu)
 
 
 if __name__ == "__main__":
