@@ -1,5 +1,5 @@
 # Shared setup for scripts/run and scripts/test (sourced, not executed).
-# Creates .venv, installs the package and the npm packages when their manifests changed,
+# Creates .venv, installs the locked Python packages and the npm packages when their manifests changed,
 # and compiles the translations. Safe to run again and again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,11 +10,15 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   "$PYTHON" -m venv .venv
 fi
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+# The versions CI tested: every package (the app's and the tests') pinned with its hashes in
+# requirements.lock (pip-compile, see the README's "Locked dependencies"), then the app itself without
+# resolving anything again. The stamp covers both files: a changed pin reinstalls.
+stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "==> installing Python packages"
+  echo "==> installing Python packages (requirements.lock)"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+  .venv/bin/python -m pip install --quiet --no-deps -e .
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,6 +12,7 @@ from app.config import TestConfig
 from app.extensions import db
 
 from ..conftest import START
+from ..live_server import Gunicorn
 from ..shared_clock import SharedClock
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -32,25 +28,6 @@ def clock(tmp_path):
     return SharedClock(START, tmp_path / "clock")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_serving(base_url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/login", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer within 60 s")
-
-
 @pytest.fixture
 def live_server(template_db, tmp_path, clock):
     """gunicorn with several workers on 127.0.0.1, on its own copy of the template database.
@@ -59,48 +36,14 @@ def live_server(template_db, tmp_path, clock):
     test to build its world and read results; the browser only ever talks to gunicorn.
     """
     with template_db.copy(tmp_path, "live") as database:
-        yield from _serve(database, clock)
-
-
-def _serve(database: str, clock):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "SDZONES_TEST_DATABASE_URI": database,
-        "SDZONES_TEST_CLOCK_FILE": str(clock.path),
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(WEB_WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--graceful-timeout",
-            "2",
-            "tests.browser.served_app:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database, CLOCK=clock)
-    try:
-        _wait_until_serving(base_url, server)
-        yield base_url, app
-    finally:
-        server.terminate()
+        server = Gunicorn(database, clock.path, WEB_WORKERS, tmp_path / "gunicorn.log")
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database, CLOCK=clock)
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        with app.app_context():
-            db.engine.dispose()
+            yield server.start(), app
+        finally:
+            server.stop()
+            with app.app_context():
+                db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
