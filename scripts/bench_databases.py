@@ -1,8 +1,10 @@
-"""The databases a benchmark runs on: a SQLite file, and a database of its own on the local PostgreSQL.
+"""The databases the benchmarks and the load test run on: a SQLite file, or one of their own on a
+PostgreSQL server.
 
-``fresh_database(kind, prefix)`` yields the URL of a new, empty database of that kind and removes it
-afterwards: a SQLite file in a temporary directory, or ``<prefix>_<random>`` created on the server at
-``PG_SERVER`` and dropped. It yields None, saying why once, when the PostgreSQL server does not answer.
+``fresh_database(kind, prefix, server)`` yields the URL of a new, empty database of that kind and
+removes it afterwards: a SQLite file in a temporary directory, or ``<prefix>_<random>`` created on the
+server (by default the local one, ``PG_SERVER``) and dropped ``WITH (FORCE)``. It yields None, saying
+why once, when the PostgreSQL server does not answer.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 KINDS = ("SQLite", "PostgreSQL")
 _unreachable: list[str] = []
 
@@ -25,28 +28,28 @@ def kinds(only: str | None = None) -> list[str]:
 
 
 @contextmanager
-def fresh_database(kind: str, prefix: str) -> Iterator[str | None]:
+def fresh_database(kind: str, prefix: str, server: str = PG_SERVER) -> Iterator[str | None]:
     if kind == "SQLite":
-        with tempfile.TemporaryDirectory() as workdir:
+        with tempfile.TemporaryDirectory(prefix=f"{prefix}_") as workdir:
             yield f"sqlite:///{workdir}/{prefix}.db"
         return
     if _unreachable:
         yield None
         return
     name = f"{prefix}_{secrets.token_hex(4)}"
-    server = create_engine(PG_SERVER + "postgres", isolation_level="AUTOCOMMIT")
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with server.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as error:  # noqa: BLE001 - any failure to reach it means: skip PostgreSQL
         _unreachable.append(str(error).splitlines()[0])
         print(f"PostgreSQL skipped: {_unreachable[0]}")
-        server.dispose()
+        engine.dispose()
         yield None
         return
     try:
-        yield PG_SERVER + name
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
     finally:
-        with server.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+        engine.dispose()

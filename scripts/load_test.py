@@ -45,7 +45,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -63,6 +62,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_databases import PG_SERVER, fresh_database  # noqa: E402 - a sibling module of this script
+
 PASSWORD = "load-test-pass"
 # Weights of the request kinds in the mix.
 MIX = {"inbox": 3, "application": 3, "complete": 3, "start": 1}
@@ -76,24 +77,11 @@ INBOX_READERS = ("province", "370100", "370200", "370300", "370600", "370700")
 @contextmanager
 def throwaway_database(database: str) -> Iterator[str]:
     """The URL of a new, empty database of this run's own; removed afterwards."""
-    if database == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="loadtest_") as directory:
-            yield f"sqlite:///{directory}/load.db"
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    server_url = make_url(database)
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    name = f"loadtest_{secrets.token_hex(4)}"
-    with server.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    kind, server = ("SQLite", PG_SERVER) if database == "sqlite" else ("PostgreSQL", database)
+    with fresh_database(kind, "loadtest", server) as url:
+        if url is None:
+            raise SystemExit(f"no PostgreSQL server answers at {database}")
+        yield url
 
 
 @dataclass
