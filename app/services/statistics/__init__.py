@@ -1,0 +1,1 @@
+"""Figures across applications for the command centre: statistics and process mining."""
