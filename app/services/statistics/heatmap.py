@@ -235,3 +235,10 @@ def _cities(tally: _Tally) -> list[CityFigure]:
         for city_id, instances in tally.instances_by_city.items()
     ]
     return sorted(figures, key=lambda f: (f.wait.median is None, -(f.wait.median or 0.0), f.city.adcode))
+
+
+def city_choices(user: User) -> list[Organisation]:
+    """The cities the city filter offers: those with an application the user may see."""
+    seen = select(Instance.city_org_id).where(visible_instances_filter(user)).distinct()
+    query = select(Organisation).where(Organisation.level == "city", Organisation.id.in_(seen))
+    return list(db.session.scalars(query.order_by(Organisation.adcode)))
