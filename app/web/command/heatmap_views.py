@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from ...services.errors import MAX_ID, ServiceError
 from ...services.lifecycle import calls
 from ...services.reading import queries
-from ...services.statistics import heatmap_page
 from ...services.statistics import heatmap as heatmap_service
+from ...services.statistics import heatmap_page
 from . import bp
 
 
