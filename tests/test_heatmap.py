@@ -9,12 +9,15 @@ worked out by hand from those days.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from app.demo import driver
 from app.services.errors import Forbidden, NotFound
 from app.services.statistics import heatmap as heatmap_service
+from app.services.statistics.flow_graph import MAIN_START, FlowGraph
 from app.services.store.deployment import current_version
 
 from .conftest import START
@@ -148,3 +151,18 @@ def test_the_page_draws_the_figures_for_the_province(world, history, client):
     assert 'data-testid="heatmap-table"' in text and "市级审核" in text
     assert client.get("/command/heatmap?version=abc").status_code == 400
     assert client.get(f"/command/heatmap?version={history + 1000}").status_code == 404
+
+
+def test_between_two_recorded_steps_only_what_every_path_takes_is_counted():
+    """After the province's decision the next recorded step is the formal submission: the review
+    diagram's passed and failed branches both lead out of it, so neither is counted; the lifecycle's
+    branch into the recommendation is the only way to the submission, so it is."""
+    files = {path.name: path.read_text(encoding="utf-8") for path in Path("bpmn").glob("*.bpmn")}
+    graph = FlowGraph.of(SimpleNamespace(bpmn_files=files, main_process_id="zone_lifecycle"))
+    path = graph.predecessors("Task_FormalSubmission")["Task_ReviewDecision"]
+    taken = {"Flow_ReviewDecision_To_Result", "Flow_ReviewPassed", "Flow_Start_To_FormalSubmission"}
+    assert taken <= path.flows
+    assert not {"Flow_Passed", "Flow_Failed"} & path.flows
+    assert {"Call_Review", "Call_Recommendation"} <= path.passed
+    # A timer on an activity is armed when the activity begins: it has the activity's predecessors.
+    assert set(graph.predecessors("Timer_Deadline")) == {MAIN_START}

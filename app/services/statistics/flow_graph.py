@@ -13,7 +13,9 @@ ready; the flows walked on the way are the ones taken from there to it. The walk
   backwards from its start event to the call activity's own incoming flows;
 * from a boundary event goes to the activity it is attached to: a boundary event is armed when that
   activity begins, so it shares that activity's predecessors (the activity itself is not one of them);
-* keeps, per recorded element reached, the first (shortest) path found.
+* keeps, per recorded element reached, only the flows and elements that every path from it takes:
+  the history cannot tell which of two branches was taken between two recorded steps (e.g. which
+  end a called process reached before its caller went on), so neither branch is counted.
 
 Element ids are read as unique within a version: where two called processes reuse an id, their
 flows are merged (our diagrams do not; the workbench's checks keep ids meaningful per element).
@@ -21,7 +23,7 @@ flows are merged (our diagrams do not; the workbench's checks keep ids meaningfu
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,25 +124,47 @@ class FlowGraph:
             self._cache[element_id] = self._walk(element_id)
         return self._cache[element_id]
 
+    def _stops_at(self, node_id: str) -> bool:
+        node = self._nodes.get(node_id)
+        return node is None or node.recorded or node_id in self.main_starts
+
     def _walk(self, element_id: str) -> dict[str, Path]:
-        found: dict[str, Path] = {}
-        seen = {element_id}
-        queue: deque[tuple[str, Path]] = deque([(element_id, Path(frozenset(), frozenset()))])
+        """Explore backwards to the recorded elements, then keep per recorded element what every path
+        from it to ``element_id`` takes (a "must" analysis, the greatest fixed point over the loops)."""
+        forward: dict[str, list[tuple[str | None, str, frozenset[str]]]] = defaultdict(list)
+        recorded: set[str] = set()
+        queue, explored = deque([element_id]), {element_id}
         while queue:
-            node_id, path = queue.popleft()
+            node_id = queue.popleft()
             for flow, source, passing in self._entries(node_id):
-                if source in seen:
+                forward[source].append((flow, node_id, passing))
+                if self._stops_at(source):
+                    recorded.add(source)
+                elif source not in explored:
+                    explored.add(source)
+                    queue.append(source)
+        certain: dict[str, Path] = {element_id: Path(frozenset(), frozenset())}
+        changed = True
+        while changed:
+            changed = False
+            for node_id in [*explored - {element_id}, *recorded]:
+                paths = [
+                    Path(
+                        certain[target].flows | ({flow} if flow else set()),
+                        certain[target].passed | passing | ({target} if target != element_id else set()),
+                    )
+                    for flow, target, passing in forward[node_id]
+                    if target in certain
+                ]
+                if not paths:
                     continue
-                seen.add(source)
-                step = Path(path.flows | ({flow} if flow else set()), path.passed | passing)
-                node = self._nodes.get(source)
-                if node is None:
-                    continue
-                if node.recorded or source in self.main_starts:
-                    found.setdefault(MAIN_START if source in self.main_starts else source, step)
-                else:
-                    queue.append((source, Path(step.flows, step.passed | {source})))
-        return found
+                path = Path(
+                    frozenset.intersection(*(p.flows for p in paths)),
+                    frozenset.intersection(*(p.passed for p in paths)),
+                )
+                if certain.get(node_id) != path:
+                    certain[node_id], changed = path, True
+        return {MAIN_START if r in self.main_starts else r: certain[r] for r in recorded if r in certain}
 
     def _entries(self, node_id: str) -> list[tuple[str | None, str, frozenset[str]]]:
         """(flow taken or None, node reached backwards, elements passed on the way) from ``node_id``."""
