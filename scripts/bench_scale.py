@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -244,6 +245,25 @@ def _postgres_database():
     return server, name
 
 
+def databases(only: str | None) -> Iterator[tuple[str, str]]:
+    """(URL, label) of each database to measure on: a SQLite file, then a PostgreSQL database of its
+    own, dropped once the caller is done with it (``only`` picks one)."""
+    if only != "postgresql":
+        with tempfile.TemporaryDirectory() as workdir:
+            yield f"sqlite:///{workdir}/bench.db", "SQLite"
+    if only != "sqlite":
+        server, name = _postgres_database()
+        if server is not None:
+            try:
+                yield PG_SERVER + name, "PostgreSQL"
+            finally:
+                from sqlalchemy import text
+
+                with server.connect() as connection:
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                server.dispose()
+
+
 def main() -> None:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
@@ -253,20 +273,8 @@ def main() -> None:
     args = parser.parse_args()
     assert args.sizes[0] < ID_STRIDE and args.sizes == sorted(args.sizes)
     logging.disable(logging.WARNING)
-    if args.only != "postgresql":
-        with tempfile.TemporaryDirectory() as workdir:
-            run(f"sqlite:///{workdir}/bench.db", "SQLite", args.sizes, args.reps)
-    if args.only != "sqlite":
-        server, name = _postgres_database()
-        if server is not None:
-            try:
-                run(PG_SERVER + name, "PostgreSQL", args.sizes, args.reps)
-            finally:
-                from sqlalchemy import text
-
-                with server.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                server.dispose()
+    for url, label in databases(args.only):
+        run(url, label, args.sizes, args.reps)
 
 
 if __name__ == "__main__":

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ...engine import parse_bpmn_xml
+from ...extensions import db
 from ...models import ProcessVersion
 
 _NS = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -115,6 +117,11 @@ class FlowGraph:
                 _read_container(process, process.get("id"), nodes)
         return cls(nodes, version.main_process_id)
 
+    @classmethod
+    def cached(cls, version: ProcessVersion) -> FlowGraph:
+        """The version's graph, kept with its walks: versions are immutable."""
+        return _graph_of(version.id, version.content_hash)
+
     def flow_ids(self) -> set[str]:
         return {flow for node in self._nodes.values() for flow, _source in node.incoming}
 
@@ -186,6 +193,11 @@ class FlowGraph:
             for container in containers:
                 entries += [(f, e, frozenset({container}) | p) for f, e, p in self._entries(container)]
         return entries
+
+
+@lru_cache(maxsize=16)
+def _graph_of(version_id: int, content_hash_: str) -> FlowGraph:
+    return FlowGraph.of(db.session.get_one(ProcessVersion, version_id))  # the caller holds the version
 
 
 def _read_container(container: Any, container_id: str, nodes: dict[str, _Node]) -> None:

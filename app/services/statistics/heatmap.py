@@ -127,7 +127,9 @@ def chosen_version(version_id: int | None) -> ProcessVersion:
     return newest
 
 
-def _events(user: User, version: ProcessVersion, call_id: int | None, city_id: int | None):
+def scoped_events(user: User, version: ProcessVersion, call_id: int | None, city_id: int | None):
+    """The version's events the heatmap reads (instance, kind, element, time, city), in each
+    application's order, of the applications within the user's scope and the filters."""
     query = (
         select(
             HistoryEvent.instance_id,
@@ -196,8 +198,8 @@ def heatmap(
     """The figures of one diagram version within ``user``'s scope, optionally of one call and one city."""
     require_overseer(user)
     version = chosen_version(version_id)
-    graph = FlowGraph.of(version)
-    elements, flows, instances = _tally(_events(user, version, call_id, city_id), graph)
+    graph = FlowGraph.cached(version)
+    elements, flows, instances = _tally(scoped_events(user, version, call_id, city_id), graph)
     names = element_text.names_for_reader(engine_for(version).definition)
     start = min(graph.main_starts, default=MAIN_START)  # the diagram's id for the ``started`` event
     figures = sorted(
