@@ -166,3 +166,18 @@ def test_between_two_recorded_steps_only_what_every_path_takes_is_counted():
     assert {"Call_Review", "Call_Recommendation"} <= path.passed
     # A timer on an activity is armed when the activity begins: it has the activity's predecessors.
     assert set(graph.predecessors("Timer_Deadline")) == {MAIN_START}
+
+
+def test_a_timer_waits_from_the_step_that_armed_it_to_its_firing(world):
+    """The declaration deadline is armed when the application starts and fires once the call closes."""
+    instance = world.start("370105")
+    due = world.reload(instance).next_timer_at
+    closed = world.wait_for_next_timer(instance)
+    assert closed.status == "completed"
+    version_id = current_version(world.app.config["PROCESS_KEY"]).id
+    result, by_element = figures("province", version_id)
+    deadline = by_element["Timer_Deadline"]
+    assert deadline.wait.measured == 1
+    assert deadline.wait.median == deadline.wait.p90 == (due + timedelta(seconds=1) - START).total_seconds()
+    [end] = [f for f in result.elements if f.name == closed.outcome_label]  # 逾期未报: counted, not timed
+    assert (end.applications, end.wait.measured) == (1, 0)
