@@ -59,3 +59,10 @@ def test_the_province_sees_the_diagram_coloured_with_counts_and_waits(live_serve
     assert "停留较长" in legend.inner_text()
     assert "市级审核" in page.locator("[data-testid=heatmap-table]").inner_text()
     screenshot(page, "command-heatmap")
+    # In English the diagram, its figures and the table read in English.
+    page.locator("[data-testid=language-switch]").click()
+    page.wait_for_selector("html[lang=en]")
+    page.wait_for_selector("#heatmap-diagram[data-painted] [data-testid=heat-badge]")
+    assert "applications" in " ".join(page.locator("[data-testid=heat-badge]").all_inner_texts())
+    assert "Where do applications wait?" in page.inner_text("body")
+    screenshot(page, "command-heatmap-english")

@@ -28,7 +28,8 @@
     var box = document.createElement("div");
     box.className = "heat-badge";
     box.setAttribute("data-testid", "heat-badge");
-    var parts = [labels.count.replace("%(n)s", figures.applications)];
+    var count = figures.applications === 1 ? labels.count_one : labels.count_other;
+    var parts = [count.replace("%(n)s", figures.applications)];
     if (figures.median !== null) {
       parts.push(labels.median_short + " " + figures.median_text, labels.p90_short + " " + figures.p90_text);
     }
