@@ -72,7 +72,7 @@ class _Node:
 
 @dataclass(frozen=True)
 class Path:
-    """How a recorded element leads to another: the flows taken and the unrecorded elements passed."""
+    """How a recorded element leads to another: the flows and the unrecorded elements every way takes."""
 
     flows: frozenset[str]
     passed: frozenset[str]
@@ -122,11 +122,9 @@ class FlowGraph:
         """The version's graph, kept with its walks: versions are immutable."""
         return _graph_of(version.id, version.content_hash)
 
-    def flow_ids(self) -> set[str]:
-        return {flow for node in self._nodes.values() for flow, _source in node.incoming}
-
     def predecessors(self, element_id: str) -> dict[str, Path]:
-        """Recorded element id (``MAIN_START`` for the start) -> the path from it to ``element_id``."""
+        """Recorded element id (``MAIN_START`` for the start) -> what every path from it to ``element_id``
+        takes: the recorded elements that can have made ``element_id`` ready, and the way from each."""
         if element_id not in self._cache:
             self._cache[element_id] = self._walk(element_id)
         return self._cache[element_id]
