@@ -14,20 +14,16 @@ Usage: bench_heatmap.py [--sizes 100 1000 10000] [--reps 5] [--only sqlite|postg
 
 from __future__ import annotations
 
-import argparse
-import logging
-import secrets
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_scale import ID_STRIDE, PASSWORD, build_driven, copy_rows, databases  # noqa: E402
+from bench_scale import build_driven, copy_rows, measure, prepared_app  # noqa: E402
 
 VIEWERS = ("province", "370100")
 
@@ -62,24 +58,9 @@ def time_heatmap(app, reps: int) -> dict[tuple[str, str], float]:
 
 
 def run(url: str, label: str, sizes: list[int], reps: int) -> None:
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.cli import _deploy
-    from app.clock import PROGRAMME_TZ, FrozenClock
-    from app.config import Config
-    from app.demo import seeding
     from app.extensions import db
-    from app.services.store import reference_data
 
-    clock = FrozenClock(datetime(2026, 5, 4, 9, 0, tzinfo=PROGRAMME_TZ))
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, CLOCK=clock, SECRET_KEY=secrets.token_hex(16))
-    with app.app_context():
-        upgrade()
-        reference_data.load_reference_data()
-        seeding.create_demo_users(PASSWORD)
-        _deploy("bench deployment")
-        db.session.remove()
+    app, clock = prepared_app(url)
     driven = sizes[0]
     build_driven(app, clock, driven)
     results, copied = {}, 0
@@ -104,16 +85,7 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
 
 
 def main() -> None:
-    formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000])
-    parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    args = parser.parse_args()
-    assert args.sizes[0] < ID_STRIDE and args.sizes == sorted(args.sizes)
-    logging.disable(logging.WARNING)
-    for url, label in databases(args.only):
-        run(url, label, args.sizes, args.reps)
+    measure(__doc__, run, [100, 1000, 10_000], 5)
 
 
 if __name__ == "__main__":
