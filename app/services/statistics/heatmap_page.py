@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ...models import User
+from ...models import ProcessVersion, User
 from ..errors import NotFound
+from ..reading import element_text
+from ..store.deployment import engine_for
 from .heatmap import Heatmap, Wait, chosen_version, require_overseer
 
 _HOUR = 3600.0
@@ -25,6 +27,12 @@ def duration_text(seconds: float | None) -> str:
 
 def wait_texts(wait: Wait) -> dict[str, str]:
     return {"median": duration_text(wait.median), "p90": duration_text(wait.p90)}
+
+
+def process_name(version: ProcessVersion) -> str:
+    """The name of the version's main process in the reader's language (its key is an identifier)."""
+    names = engine_for(version).definition.process_names()
+    return element_text.phase_name(version, names.get(version.main_process_id, version.process_key))
 
 
 def diagram_xml(user: User, version_id: int, filename: str) -> str:

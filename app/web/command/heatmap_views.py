@@ -42,6 +42,7 @@ def heatmap():
         diagram_tabs=queries.version_diagram_tabs(figures.version),
         script_data=heatmap_page.script_data(figures),
         wait_texts=heatmap_page.wait_texts,
+        process_name=heatmap_page.process_name,
     )
 
 
