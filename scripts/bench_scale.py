@@ -174,7 +174,9 @@ def time_pages(app, application_id: int, reps: int) -> dict[tuple[str, str], flo
     return medians
 
 
-def run(url: str, label: str, sizes: list[int], reps: int) -> None:
+def prepared_app(url: str):
+    """The app on the empty database at ``url``, migrated, with reference data, the demo's users and
+    version 1, under a frozen clock; returns (app, clock)."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -193,6 +195,13 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
         seeding.create_demo_users(PASSWORD)
         _deploy("bench deployment")
         db.session.remove()
+    return app, clock
+
+
+def run(url: str, label: str, sizes: list[int], reps: int) -> None:
+    from app.extensions import db
+
+    app, clock = prepared_app(url)
     driven = sizes[0]
     started = time.perf_counter()
     application_id = build_driven(app, clock, driven)
@@ -229,11 +238,15 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
         db.engine.dispose()
 
 
-def main() -> None:
+
+
+def measure(description: str, run_on, sizes: list[int], reps: int) -> None:
+    """A benchmark's command line: ``--sizes``, ``--reps`` and ``--only`` (defaults given), then
+    ``run_on(url, label, sizes, reps)`` on each database."""
     formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000, 100_000])
-    parser.add_argument("--reps", type=int, default=7)
+    parser = argparse.ArgumentParser(description=description, formatter_class=formatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=sizes)
+    parser.add_argument("--reps", type=int, default=reps)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
     assert args.sizes[0] < ID_STRIDE and args.sizes == sorted(args.sizes)
@@ -241,7 +254,11 @@ def main() -> None:
     for kind in kinds(args.only):
         with fresh_database(kind, "bench_scale") as url:
             if url is not None:
-                run(url, kind, args.sizes, args.reps)
+                run_on(url, kind, args.sizes, args.reps)
+
+
+def main() -> None:
+    measure(__doc__, run, [100, 10_000, 100_000], 7)
 
 
 if __name__ == "__main__":

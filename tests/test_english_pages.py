@@ -58,6 +58,7 @@ START_PAGES = [
     "/calls",
     "/notifications",
     "/audit",
+    "/command/heatmap",
     "/admin/incidents",
     "/modeler",
     "/modeler/migration",

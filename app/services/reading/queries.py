@@ -62,8 +62,13 @@ def open_tasks_of(instance: Instance) -> list[ReadyTask]:
 
 def diagram_tabs(instance: Instance) -> list[tuple[str, str]]:
     """(file name, process name) of the instance's diagrams, in the order the lifecycle calls them."""
-    files = engine_for(instance.version).definition.diagram_files()
-    return [(file, element_text.phase_name(instance.version, title)) for file, title in files]
+    return version_diagram_tabs(instance.version)
+
+
+def version_diagram_tabs(version: ProcessVersion) -> list[tuple[str, str]]:
+    """(file name, process name in the reader's language) of a version's diagrams, in call order."""
+    files = engine_for(version).definition.diagram_files()
+    return [(file, element_text.phase_name(version, title)) for file, title in files]
 
 
 def diagram_file(instance: Instance, filename: str) -> str | None:

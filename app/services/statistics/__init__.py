@@ -1,1 +1,1 @@
-"""Figures of the programme for the command centre, read from indexed summary columns."""
+"""Figures across applications for the command centre: statistics, the county map, process mining."""

@@ -1,6 +1,6 @@
 // Fits a bpmn-js viewer's box to its diagram: the full width, and the height the diagram's own
 // proportions ask for (within sensible bounds), so a wide, low diagram is not drawn small above an
-// empty area and a tall one does not outgrow the window. Used by diagram.js and replay.js.
+// empty area and a tall one does not outgrow the window. Used by diagram.js, replay.js and heatmap.js.
 (function () {
   "use strict";
   window.fitDiagramHeight = function (viewer, holder) {

@@ -1,6 +1,6 @@
 // The diagrams' names in the page's language: on an English page each element's name is replaced by
 // its English name (the spiffworkflow property name_en, app/engine/properties.py) before the viewer
-// draws it; elements without one keep their Chinese name. Used by diagram.js and replay.js.
+// draws it; elements without one keep their Chinese name. Used by diagram.js, replay.js and heatmap.js.
 (function () {
   "use strict";
   var SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core";

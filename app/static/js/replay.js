@@ -84,19 +84,6 @@
     paint();
   }
 
-  function show(file) {
-    holder.dataset.loaded = "";
-    fetch(holder.dataset.base + encodeURIComponent(file), { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
-      .then(function (xml) { return viewer.importXML(window.diagramInPageLanguage(xml)); })
-      .then(function () {
-        window.fitDiagramHeight(viewer, holder);
-        holder.dataset.loaded = file;
-        paint();
-      })
-      .catch(function (err) { holder.textContent = String(err); });
-  }
-
   var moves = { first: function () { return 0; }, prev: function () { return index - 1; },
     next: function () { return index + 1; }, last: function () { return frames.length - 1; } };
   document.querySelectorAll(".replay-controls [data-step]").forEach(function (button) {
@@ -111,13 +98,6 @@
     var keys = { ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "last" };
     if (keys[event.key]) { event.preventDefault(); go(moves[keys[event.key]]()); }
   });
-  document.querySelectorAll(".diagram-tabs .tab").forEach(function (tab) {
-    tab.addEventListener("click", function () {
-      document.querySelectorAll(".diagram-tabs .tab").forEach(function (t) { t.classList.remove("active"); });
-      tab.classList.add("active");
-      show(tab.dataset.file);
-    });
-  });
   describe();
-  show(holder.dataset.first);
+  window.showDiagramTabs(viewer, holder, paint);
 }());
