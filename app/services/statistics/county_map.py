@@ -32,6 +32,7 @@ from ..errors import MAX_ID, NotFound
 from ..reading.element_text import phase_name
 from ..reading.queries import lifecycle_phases
 from ..reading.reference_text import call_name, organisation_name, theme_title
+from .access import require_overseer
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class CountyMap:
 
 def county_map(user: User, call_id: int | None = None) -> CountyMap:
     """Every county of Shandong with its state for `user`, in adcode order."""
+    require_overseer(user)
     call = _chosen_call(call_id)
     legend = Legend.current(lifecycle_phases())
     counties = _counties()

@@ -33,10 +33,11 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import HistoryEvent, Instance, Organisation, ProcessVersion, User
-from ...scope import can_see_command_centre, visible_instances_filter
-from ..errors import MAX_ID, Forbidden, NotFound
+from ...scope import visible_instances_filter
+from ..errors import MAX_ID, NotFound
 from ..reading import element_text
 from ..store.deployment import engine_for
+from .access import require_overseer
 from .flow_graph import MAIN_START, FlowGraph
 
 _READ_KINDS = ("started", "task_completed", "event_started", "timer_fired", "ended")
@@ -99,11 +100,6 @@ class _Tally:
     waits: list[float] = field(default_factory=list)
     waits_by_city: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
     instances_by_city: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-
-
-def require_overseer(user: User) -> None:
-    if not can_see_command_centre(user):
-        raise Forbidden(_("Only the province, the cities and auditors can see the command centre."))
 
 
 def versions() -> list[ProcessVersion]:

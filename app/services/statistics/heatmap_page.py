@@ -8,7 +8,8 @@ from ...models import ProcessVersion, User
 from ..errors import NotFound
 from ..reading import element_text
 from ..store.deployment import engine_for
-from .heatmap import Heatmap, Wait, chosen_version, require_overseer
+from .access import require_overseer
+from .heatmap import Heatmap, Wait, chosen_version
 
 _HOUR = 3600.0
 _DAY = 24 * _HOUR
