@@ -77,7 +77,9 @@ class ApplicationQuery:
 def search_applications(user: User, query: ApplicationQuery = ApplicationQuery()) -> Page[Instance]:
     query = query.normalised()
     ordering = Ordering(APPLICATION_SORTS[query.sort], Instance.id, query.order == "desc")
-    return keyset_page(matching_applications(user, query), ordering, query.after, query.limit or DEFAULT_LIMIT)
+    return keyset_page(
+        matching_applications(user, query), ordering, query.after, query.limit or DEFAULT_LIMIT
+    )
 
 
 def matching_applications(user: User, query: ApplicationQuery) -> Select:

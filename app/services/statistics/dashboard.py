@@ -14,12 +14,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ...extensions import db
-from ...models import Call, HistoryEvent, Instance, ReadyTask, User
+from ...models import Call, Instance, ReadyTask, User
 from ...reference import find_theme
 from ...roles import role_label
 from ..reading import element_text, language, reference_text
 from .counts import Breakdown, Count, count_of, scoped_instances, scoped_ready_tasks
 from .kinds_of_work import ANNUAL_DUTY_FORMS, REQUEST_DECISION_FORMS, REVIEW_OPINION_FORM, work_elements
+from .milestones import late_duties_by_city
 from .phase_times import PhaseTime, phase_times
 
 
@@ -141,26 +142,8 @@ def annual_duties(user: User, call_id: int | None, now: datetime) -> DutyCounts:
     duties = scoped_ready_tasks(user, call_id, func.count()).where(ReadyTask.form.in_(ANNUAL_DUTY_FORMS))
     overdue = db.session.scalar(duties.where(ReadyTask.due_at < now)) or 0
     open_ = db.session.scalar(duties) or 0
-    return DutyCounts(due=open_ - overdue, overdue=overdue, late=late_duties(user, call_id))
-
-
-def late_duties(
-    user: User, call_id: int | None, since: datetime | None = None, until: datetime | None = None
-) -> int:
-    """Annual duties that went late: each raised one follow-up for its city, still open or done.
-
-    Within [since, until) when given: by when the open follow-up was raised, or the done one closed.
-    """
-    follow_ups = work_elements().city_follow_ups
-    open_ = scoped_ready_tasks(user, call_id, func.count()).where(ReadyTask.element_id.in_(follow_ups))
-    done = scoped_instances(user, call_id, func.count()).join(
-        HistoryEvent, HistoryEvent.instance_id == Instance.id
-    )
-    done = done.where(HistoryEvent.kind == "task_completed", HistoryEvent.element_id.in_(follow_ups))
-    if since is not None and until is not None:
-        open_ = open_.where(ReadyTask.ready_since >= since, ReadyTask.ready_since < until)
-        done = done.where(HistoryEvent.at >= since, HistoryEvent.at < until)
-    return (db.session.scalar(open_) or 0) + (db.session.scalar(done) or 0)
+    late = sum(late_duties_by_city(user, call_id).values())
+    return DutyCounts(due=open_ - overdue, overdue=overdue, late=late)
 
 
 def _requests_waiting(user: User, call_id: int | None) -> Breakdown:
