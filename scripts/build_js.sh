@@ -2,7 +2,8 @@
 # Builds the browser bundles of the process owner's workbench with esbuild:
 #   app/static/build/modeler.js + modeler.css  (bpmn-js Modeler, properties panel, live bpmnlint)
 #   app/static/build/diff.js + diff.css        (side-by-side viewers coloured by bpmn-js-differ)
-# plus the fonts the CSS names. Sources: app/static/modeler/src/; the lint rules of our own:
+#   app/static/build/dashboard.js              (the command centre's ECharts charts)
+# plus the fonts the CSS names. Sources: app/static/modeler/src/ and app/static/command/src/; the lint rules of our own:
 # app/static/modeler/bpmnlint-plugin-sdzones/ (packed with bpmnlint:recommended at build time).
 # Needs `npm ci` first. Fast (well under a second) and idempotent; the output is not committed.
 set -euo pipefail
@@ -26,6 +27,7 @@ const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
 const compileConfig = require('bpmnlint/lib/support/compile-config');
 
 const SRC = path.join(root, 'app/static/modeler/src');
+const COMMAND_SRC = path.join(root, 'app/static/command/src');
 const PLUGIN_NAME = 'bpmnlint-plugin-sdzones';
 const PLUGIN_DIR = path.join(root, 'app/static/modeler', PLUGIN_NAME);
 const OUT = path.join(root, 'app/static/build');
@@ -57,7 +59,11 @@ fs.rmSync(OUT, { recursive: true, force: true });
 fs.mkdirSync(OUT, { recursive: true });
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { modeler: path.join(SRC, 'modeler.js'), diff: path.join(SRC, 'diff.js') },
+  entryPoints: {
+    modeler: path.join(SRC, 'modeler.js'),
+    diff: path.join(SRC, 'diff.js'),
+    dashboard: path.join(COMMAND_SRC, 'dashboard.js')
+  },
   outdir: OUT,
   bundle: true,
   format: 'iife',

@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..clock import PROGRAMME_TZ
 from ..roles import Role
 from ..roles import role_label as _role_label
-from ..scope import can_administer, can_audit, can_model, can_see_incidents
+from ..scope import can_administer, can_audit, can_model, can_see_command_centre, can_see_incidents
 from ..services.notices import bell
 from ..services.reading import element_text, language, reference_text
 
@@ -140,6 +140,7 @@ def register(app: Flask) -> None:
         may_see_incidents=lambda: current_user.is_authenticated and can_see_incidents(current_user),
         may_audit=lambda: current_user.is_authenticated and can_audit(current_user),
         may_model=lambda: current_user.is_authenticated and can_model(current_user),
+        may_see_command_centre=lambda: current_user.is_authenticated and can_see_command_centre(current_user),
     )
     app.jinja_env.filters["localdt"] = localdt
     app.jinja_env.filters["parenthesised"] = language.parenthesised

@@ -6,3 +6,5 @@ Every view here asks `scope.can_see_command_centre` and narrows its figures to w
 from flask import Blueprint
 
 bp = Blueprint("command", __name__, url_prefix="/command")
+
+from . import dashboard, report  # noqa: E402,F401
