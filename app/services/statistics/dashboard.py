@@ -27,7 +27,7 @@ from .phase_times import PhaseTime, phase_times
 @dataclass(frozen=True)
 class DutyCounts:
     """Annual plans and summaries (R7): open and not yet due, open past their due date, and those
-    that went late at all (a city follow-up was raised for them, whether handed in since or not)."""
+    that went late at all (their overdue timer fired, whether handed in since or not)."""
 
     due: int
     overdue: int

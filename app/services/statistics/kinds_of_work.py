@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import ProcessVersion
-from ...roles import Role, role_for_lane
 from ..store.deployment import engine_for
 
 ANNUAL_DUTY_FORMS = frozenset({"annual_plan.json", "annual_summary.json"})  # R7
@@ -22,7 +21,6 @@ REQUEST_DECISION_FORMS = frozenset({"request_city_opinion.json", "request_decisi
 REVIEW_OPINION_FORM = "expert_opinion.json"
 RECOGNITION_FORM = "recognition.json"
 ACCEPTANCE_FORM = "acceptance_review.json"
-OVERDUE_FOLLOW_UP_FORM = "overdue_followup.json"
 
 # The outcomes of an accepted zone (the national recommendation comes after the acceptance).
 ACCEPTED_OUTCOMES = ("accepted", "nationally_recommended")
@@ -34,21 +32,24 @@ class WorkElements:
 
     recognitions: frozenset[str]
     acceptances: frozenset[str]
-    # A late annual duty asks its city to follow it up: one such task per late duty.
-    city_follow_ups: frozenset[str]
+    # The timers that fire when an annual duty passes its due date: one firing per late duty.
+    overdue_timers: frozenset[str]
     implementation_phases: frozenset[str]  # the phases holding the annual duties
     phase_of_element: dict[str, str]
 
 
 def work_elements() -> WorkElements:
-    versions = tuple(db.session.execute(select(ProcessVersion.id, ProcessVersion.content_hash)).tuples())
+    versions = tuple(
+        (id_, hash_)
+        for id_, hash_ in db.session.execute(select(ProcessVersion.id, ProcessVersion.content_hash))
+    )
     return _work_elements(versions)
 
 
 @cache
 def _work_elements(versions: tuple[tuple[int, str], ...]) -> WorkElements:
     by_form: dict[str, set[str]] = {}
-    follow_ups: set[str] = set()
+    overdue_timers: set[str] = set()
     implementation: set[str] = set()
     phase_of: dict[str, str] = {}
     for version_id, _hash in versions:
@@ -60,12 +61,13 @@ def _work_elements(versions: tuple[tuple[int, str], ...]) -> WorkElements:
             by_form.setdefault(task.form or "", set()).add(task.element_id)
             if task.form in ANNUAL_DUTY_FORMS:
                 implementation.add(phase)
-            if task.form == OVERDUE_FOLLOW_UP_FORM and role_for_lane(task.lane) == Role.CITY:
-                follow_ups.add(task.element_id)
+        overdue_timers |= definition.timers_on(
+            [task.element_id for task in definition.user_tasks() if task.form in ANNUAL_DUTY_FORMS]
+        )
     return WorkElements(
         recognitions=frozenset(by_form.get(RECOGNITION_FORM, ())),
         acceptances=frozenset(by_form.get(ACCEPTANCE_FORM, ())),
-        city_follow_ups=frozenset(follow_ups),
+        overdue_timers=frozenset(overdue_timers),
         implementation_phases=frozenset(implementation),
         phase_of_element=phase_of,
     )

@@ -50,7 +50,7 @@ def dashboard_workbook(dashboard: Dashboard) -> bytes:
         _("Figures"),
         [_("Figure"), _("Number")],
         [
-            [_("Applications"), dashboard.applications],
+            [_("All applications"), dashboard.applications],
             [_("Running applications"), dashboard.running],
             [dashboard.zones_in_implementation.label, dashboard.zones_in_implementation.count],
             [_("Annual duties due"), dashboard.duties.due],
