@@ -18,28 +18,12 @@ from app.models import Instance, ReadyTask
 from app.services.lifecycle import timers
 from app.services.statistics.dashboard import dashboard_for
 
+from . import command_centre
+from .command_centre import RECOGNITION
 from .conftest import START
 from .web_helpers import login
 
-RECOGNITION = datetime(2026, 10, 8, 9, 0, tzinfo=PROGRAMME_TZ)
-
-
-@pytest.fixture
-def programme(world, clock):
-    """Four applications of the 2026 call in three cities' counties:
-
-    济南市历下区 a recognised zone (its first annual plan due 2026-11-07); 青岛市市南区 in the
-    preliminary review, two experts' opinions outstanding; 青岛市市北区 never declared and 淄博市张店区
-    declared but never forwarded by its city: both closed as 逾期未报 by the deadline timer.
-    """
-    late = world.start("370203")
-    reviewing = driver.forward(world.start("370202"))
-    driver.assign(reviewing, "expert05", "expert06")
-    unforwarded = world.start("370303")
-    driver.declare(unforwarded)
-    zone = world.recognised_zone("370102", RECOGNITION.date().isoformat())
-    assert timers.fire_due_timers() == 2, "the call's deadline closes what has not reached the province"
-    return {"zone": zone, "reviewing": reviewing, "late": late, "unforwarded": unforwarded}
+programme = command_centre.programme  # the fixture
 
 
 def _instances(city_adcode: str | None = None) -> list[Instance]:
@@ -69,9 +53,8 @@ def test_the_figures_match_counts_made_from_the_rows(app, world, clock, programm
         themes = Counter(i.theme_code for i in rows if i.theme_code)
         assert sorted(_breakdown(board, "theme").values()) == sorted(themes.values())
         assert board.zones_in_implementation.count == 1
-        opinions = Counter(
-            t.assignee_user_id for t in db.session.scalars(select(ReadyTask)) if t.form == "expert_opinion.json"
-        )
+        ready = db.session.scalars(select(ReadyTask)).all()
+        opinions = Counter(t.assignee_user_id for t in ready if t.form == "expert_opinion.json")
         assert board.reviews_outstanding.total == sum(opinions.values()) == 2
         assert len(board.reviews_outstanding.counts) == 2
         assert board.requests_waiting.total == 0
@@ -151,7 +134,9 @@ def test_the_dashboard_page_clicks_through_to_the_filtered_list(client, world, p
 
 
 @pytest.mark.parametrize("username", ["370102", "expert05", "owner"])
-@pytest.mark.parametrize("path", ["/command/", "/command/report", "/command/dashboard.xlsx", "/command/report.xlsx"])
+@pytest.mark.parametrize(
+    "path", ["/command/", "/command/report", "/command/dashboard.xlsx", "/command/report.xlsx"]
+)
 def test_counties_experts_and_others_may_not_open_the_command_centre(client, world, username, path):
     login(client, username)
     assert client.get(path).status_code == 403

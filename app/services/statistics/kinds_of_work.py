@@ -22,8 +22,8 @@ REVIEW_OPINION_FORM = "expert_opinion.json"
 RECOGNITION_FORM = "recognition.json"
 ACCEPTANCE_FORM = "acceptance_review.json"
 
-# The outcomes of an accepted zone (the national recommendation comes after the acceptance).
-ACCEPTED_OUTCOMES = ("accepted", "nationally_recommended")
+# The acceptance review's field and its value for a zone that passed (acceptance_review.json).
+ACCEPTANCE_RESULT, ACCEPTED = "acceptance_result", "accepted"
 
 
 @dataclass(frozen=True)

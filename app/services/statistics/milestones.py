@@ -10,7 +10,7 @@ from sqlalchemy import Select, func
 from ...extensions import db
 from ...models import HistoryEvent, Instance, User
 from .counts import scoped_instances
-from .kinds_of_work import ACCEPTED_OUTCOMES, work_elements
+from .kinds_of_work import ACCEPTANCE_RESULT, ACCEPTED, work_elements
 
 Window = tuple[datetime, datetime] | None
 
@@ -34,7 +34,7 @@ def recognised_by_city(user: User, window: Window = None) -> dict[int, int]:
 def accepted_by_city(user: User, window: Window = None) -> dict[int, int]:
     """Zones that passed the acceptance review (whether recommended to the national programme or not)."""
     accepted = _completed_at(user, None, work_elements().acceptances, window)
-    return _per_city(accepted.where(Instance.outcome.in_(ACCEPTED_OUTCOMES)))
+    return _per_city(accepted.where(HistoryEvent.data[ACCEPTANCE_RESULT].as_string() == ACCEPTED))
 
 
 def _completed_at(user: User, call_id: int | None, elements: frozenset[str], window: Window) -> Select:

@@ -81,7 +81,7 @@ def applications_workbook(user: User, query: ApplicationQuery) -> bytes:
     )
     rows = [_application_row(i) for i in db.session.scalars(select_).unique()]
     headers = [
-        _("No."),
+        _("Application number"),
         _("Applicant"),
         _("City"),
         _("Call"),
