@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import case, func, null, select
 
 from ...extensions import db
 from ...models import Call, HistoryEvent, Instance, User
@@ -35,44 +34,44 @@ class PhaseTime:
 
 
 def phase_times(user: User, call_id: int | None) -> list[PhaseTime]:
-    """Per call and phase (in lifecycle order), over the applications `user` may see."""
+    """Per call and phase (in lifecycle order), over the applications `user` may see.
+
+    The database pairs each event with the one before it (a window function) and reduces them to one
+    span per application and phase; only the medians are taken here.
+    """
     phase_of = work_elements().phase_of_element
-    events = scoped_instances(
-        user,
-        call_id,
-        Instance.id,
-        Instance.call_id,
-        Instance.status,
-        Instance.phase,
-        HistoryEvent.kind,
-        HistoryEvent.at,
-        HistoryEvent.element_id,
-    ).join(HistoryEvent, HistoryEvent.instance_id == Instance.id)
+    phase = case(phase_of, value=HistoryEvent.element_id) if phase_of else null()
+    steps = (
+        scoped_instances(
+            user,
+            call_id,
+            Instance.id.label("instance_id"),
+            Instance.call_id,
+            Instance.status,
+            Instance.phase.label("phase_now"),
+            HistoryEvent.kind,
+            phase.label("phase"),
+            HistoryEvent.at,
+            func.lag(HistoryEvent.at, type_=HistoryEvent.at.type)
+            .over(partition_by=HistoryEvent.instance_id, order_by=HistoryEvent.seq)
+            .label("previous_at"),
+        )
+        .join(HistoryEvent, HistoryEvent.instance_id == Instance.id)
+        .subquery()
+    )
+    spans = (
+        select(steps.c.call_id, steps.c.phase, func.min(steps.c.previous_at), func.max(steps.c.at))
+        .where(
+            steps.c.kind == "task_completed",
+            steps.c.phase.is_not(None),
+            (steps.c.status != "running") | (steps.c.phase != steps.c.phase_now),
+        )
+        .group_by(steps.c.instance_id, steps.c.call_id, steps.c.phase)
+    )
     durations: dict[tuple[int, str], list[float]] = defaultdict(list)
-    current: tuple[int, int, str, str | None] | None = None
-    spans: dict[str, list[datetime]] = {}
-    previous_at: datetime | None = None
-    for id_, call, status, phase_now, kind, at, element_id in db.session.execute(
-        events.order_by(Instance.id, HistoryEvent.seq)
-    ):
-        if current is None or current[0] != id_:
-            _close(current, spans, durations)
-            current, spans, previous_at = (id_, call, status, phase_now), {}, at
-        phase = phase_of.get(element_id or "") if kind == "task_completed" else None
-        if phase is not None:
-            spans.setdefault(phase, [previous_at or at, at])[1] = at
-        previous_at = at
-    _close(current, spans, durations)
+    for call, phase_name, entered, left in db.session.execute(spans):
+        durations[(call, phase_name)].append((left - entered).total_seconds() / DAY)
     return _rows(durations)
-
-
-def _close(instance, spans: dict[str, list[datetime]], durations: dict[tuple[int, str], list[float]]) -> None:
-    if instance is None:
-        return
-    _id, call, status, phase_now = instance
-    for phase, (entered, left) in spans.items():
-        if status != "running" or phase != phase_now:
-            durations[(call, phase)].append((left - entered).total_seconds() / DAY)
 
 
 def _rows(durations: dict[tuple[int, str], list[float]]) -> list[PhaseTime]:
