@@ -135,7 +135,7 @@ def test_a_county_exports_only_its_own_applications(client, world, programme):
 def test_the_report_page_prints_and_links_to_the_list(client, world, programme):
     login(client, "province")
     html = client.get("/command/report?year=2026").get_data(as_text=True)
-    assert "css/command.css" in html and "data-print" in html
+    assert "css/statistics.css" in html and "data-print" in html
     assert 'data-testid="report-total"' in html
     assert "/applications?city=370200" in html
     assert client.get("/command/report?year=abc").status_code == 200, "no year is this year"
