@@ -24,7 +24,7 @@ class Table:
     title: str  # the sheet's name
     headers: Sequence[str]
     rows: Iterable[Sequence[object]]
-    widths: Sequence[int] | None = None  # by column; measured from the text when not given
+    widths: Sequence[int] | None = None  # by column, as given; else measured from the text
 
 
 def display_width(value: object) -> int:
@@ -54,8 +54,9 @@ def _write_sheet(book: Workbook, table: Table) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for index, width in enumerate(table.widths or widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+    measured = [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+    for index, width in enumerate(table.widths or measured, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
