@@ -157,3 +157,10 @@ def test_a_late_duty_counts_for_its_own_city_only(app, world, clock, programme):
     with app.test_request_context():
         assert dashboard_for(world.user("370200"), None, clock.now()).duties.late == 0
         assert dashboard_for(world.user("370100"), None, clock.now()).duties.late == 1
+
+
+def test_the_api_lists_applications_by_outcome_too(api, world, programme):
+    response = api.get("province", "/api/instances?outcome=late")
+    assert response.status_code == 200
+    late = {programme["late"].id, programme["unforwarded"].id}
+    assert {row["id"] for row in response.get_json()} == late
