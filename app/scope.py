@@ -245,6 +245,16 @@ def overseen_counties_filter(user: User):
     return false()
 
 
+def visible_cities_filter(user: User):
+    """A SQL condition on Organisation: the cities whose figures `user` reads in the command centre
+    (every city for the province and auditors, a city its own)."""
+    if user.roles & _SEES_ALL:
+        return Organisation.level == "city"
+    if Role.CITY in user.roles and user.org_id:
+        return (Organisation.level == "city") & (Organisation.id == user.org_id)
+    return false()
+
+
 def can_remind(user: User, task: ReadyTask) -> bool:
     """催办: the province on any pending task, a city on the tasks of its own counties' applications.
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Lists at scale: the first page of each list at 100, 10,000 and 100,000 applications, in one run.
+"""Lists at scale: the first page of each list, and the command centre's dashboard and statistics
+report, at 100, 10,000 and 100,000 applications, in one run.
 
 Method (see BENCHMARKS.md of the project's shared notes, "Lists at scale"): under a frozen clock the
 real services (app.demo.driver) drive the smallest size's applications, one per county, spread over the
@@ -10,7 +11,8 @@ application per county and call; the copied calls are closed, as past calls are)
 engine state (the lists never read it; the application page timed is a driven one). Documents, search
 texts and notifications are not copied: no first page reads them. Then, for the province, a city, an
 expert and a county, through Flask's test client: the first page of the inbox, of the application list
-(web and GET /api/instances) and one application's page. Prints each size's median and its ratio to the
+(web and GET /api/instances) and one application's page; for the province and the city, the dashboard
+(/command/) and the statistics report (/command/report). Prints each size's median and its ratio to the
 smallest size. Runs on SQLite (a file) and on PostgreSQL (its own database, created and dropped; skipped
 with a message when 127.0.0.1:5432 does not answer).
 
@@ -36,7 +38,8 @@ from bench_databases import fresh_database, kinds  # noqa: E402 - a sibling modu
 
 PASSWORD = "bench-pass"
 VIEWERS = ("province", "370100", "expert05", "370102")  # the province, a city, an expert, a county
-PAGES = ("inbox", "applications", "api", "application")
+PAGES = ("inbox", "applications", "api", "application", "dashboard", "report")
+COMMAND_CENTRE = ("province", "370100")  # who reads the dashboard and the report
 # Copies' ids start past these, so they never meet the driven rows' ids.
 ID_STRIDE = 1000
 EVENT_STRIDE = 100_000
@@ -162,6 +165,9 @@ def time_pages(app, application_id: int, reps: int) -> dict[tuple[str, str], flo
             "api": lambda c=client, h=bearer: c.get("/api/instances", headers=h),
             "application": lambda c=client: c.get(f"/applications/{application_id}"),
         }
+        if username in COMMAND_CENTRE:
+            requests["dashboard"] = lambda c=client: c.get("/command/")
+            requests["report"] = lambda c=client: c.get("/command/report?year=2026")
         for page, request in requests.items():
             assert request().status_code == 200, (username, page)  # warm: caches, first compile
             samples = []
@@ -226,6 +232,8 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
     print(header)
     for username in VIEWERS:
         for page in PAGES:
+            if (username, page) not in results[sizes[0]]:
+                continue
             values = [results[size][(username, page)] for size in sizes]
             row = f"{username:10} {page:13}" + "".join(f"{v * 1000:10.1f}" for v in values)
             print(row + "".join(f"{v / values[0]:10.2f}" for v in values[1:]))
@@ -236,8 +244,6 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
 
 
 def measure(description: str, run_on, sizes: list[int], reps: int) -> None:

@@ -2,6 +2,7 @@
 # Builds the browser bundles of the process owner's workbench with esbuild:
 #   app/static/build/modeler.js + modeler.css  (bpmn-js Modeler, properties panel, live bpmnlint)
 #   app/static/build/diff.js + diff.css        (side-by-side viewers coloured by bpmn-js-differ)
+#   app/static/build/dashboard.js              (the command centre's ECharts charts)
 #   app/static/build/map.js                    (the command centre's map of Shandong, ECharts)
 #   app/static/build/shandong_counties.json    (its county boundaries, reconciled with our divisions
 #                                               by scripts/shandong_map.mjs; fails on a mismatch)
@@ -65,6 +66,7 @@ const result = await esbuild.build({
   entryPoints: {
     modeler: path.join(SRC, 'modeler.js'),
     diff: path.join(SRC, 'diff.js'),
+    dashboard: path.join(COMMAND_SRC, 'dashboard.js'),
     map: path.join(COMMAND_SRC, 'map.js')
   },
   outdir: OUT,

@@ -55,6 +55,8 @@ VOID = frozenset(
 START_PAGES = [
     "/inbox",
     "/applications",
+    "/command/",
+    "/command/report?year=2026",
     "/calls",
     "/notifications",
     "/audit",

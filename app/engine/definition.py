@@ -7,12 +7,15 @@ Parsing is the expensive, failure-prone part, so it happens once per set of file
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -217,6 +220,24 @@ class ProcessDefinition:
                         )
                     )
         return found
+
+    def timers_on(self, element_ids: Collection[str]) -> frozenset[str]:
+        """The ids of the boundary timers attached to these tasks (e.g. an annual duty's overdue timer).
+
+        SpiffWorkflow wraps a task that carries boundary events in a split whose outputs are the task
+        and its events, so an event's task is its split's other output.
+        """
+        found = set()
+        for spec in self.all_specs():
+            for task_spec in spec.task_specs.values():
+                if not isinstance(task_spec, BoundaryEvent):
+                    continue
+                if not isinstance(task_spec.event_definition, TimerEventDefinition):
+                    continue
+                attached = {getattr(o, "bpmn_id", None) for split in task_spec.inputs for o in split.outputs}
+                if attached & set(element_ids):
+                    found.add(task_spec.bpmn_id)
+        return frozenset(found)
 
     @cached_property
     def _message_starts(self) -> list[event_subprocesses.MessageStart]:

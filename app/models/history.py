@@ -22,6 +22,8 @@ class HistoryEvent(Model):
     __table_args__ = (
         UniqueConstraint("instance_id", "seq"),
         Index("ix_history_events_actor_at", "actor_id", "at", "id"),  # 已办, paged by keyset
+        # The command centre's milestones: events at a few elements (timers, tasks) within a year.
+        Index("ix_history_events_element_at", "element_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
-"""Responses the web pages and the API share: the audit package, the 申报表 as PDF, application files."""
+"""Responses the web pages and the API share: the audit package, the 申报表 as PDF, application files,
+Excel workbooks."""
 
 from __future__ import annotations
 
@@ -67,3 +68,12 @@ def attachment_response(user: User, instance_id: int, attachment_id: int):
         as_attachment=not stored.opens_inline,
         download_name=attachments.safe_filename(stored.filename),
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(content: bytes, filename: str, what: str, **details):
+    """An Excel export as a download, recorded in the security log like every export of programme data."""
+    security_log.record("export", what=what, **details)
+    return send_file(io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=filename)

@@ -8,8 +8,6 @@ import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 
 from ...clock import PROGRAMME_TZ
@@ -17,6 +15,7 @@ from ...extensions import db
 from ...models import Document, HistoryEvent, Instance, Organisation, User
 from ...scope import visible_instances_filter
 from ..reading.history_view import acted_by
+from ..reading.spreadsheets import Table, workbook_of
 from ..store.deployment import write_version_files
 from ..store.history_chain import CHAINED_FIELDS
 from .chain_check import verify_chain
@@ -138,33 +137,21 @@ def events_workbook(user: User, filters: EventFilters) -> tuple[bytes, int]:
         query = query.where(HistoryEvent.at <= filters.until)
     if filters.actor:
         query = query.join(User, User.id == HistoryEvent.actor_id).where(User.username == filters.actor)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "history events"
-    sheet.append(_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    rows = 0
-    for event, instance in db.session.execute(query):
-        rows += 1
-        sheet.append(
-            [
-                instance.id,
-                instance.applicant.full_name,
-                instance.city.name,
-                event.seq,
-                event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M:%S"),
-                event.kind,
-                event.element_name or event.element_id or "",
-                acted_by(event),
-                json.dumps(event.data, ensure_ascii=False)[:32000],
-                event.version.version,
-                event.event_hash,
-            ]
-        )
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJK", (8, 22, 10, 6, 20, 16, 24, 16, 60, 8, 66), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), rows
+    rows = [
+        [
+            instance.id,
+            instance.applicant.full_name,
+            instance.city.name,
+            event.seq,
+            event.at.astimezone(PROGRAMME_TZ).strftime("%Y-%m-%d %H:%M:%S"),
+            event.kind,
+            event.element_name or event.element_id or "",
+            acted_by(event),
+            json.dumps(event.data, ensure_ascii=False)[:32000],
+            event.version.version,
+            event.event_hash,
+        ]
+        for event, instance in db.session.execute(query)
+    ]
+    table = Table("history events", _COLUMNS, rows, widths=(8, 22, 10, 6, 20, 16, 24, 16, 60, 8, 66))
+    return workbook_of([table]), len(rows)

@@ -55,6 +55,7 @@ class ApplicationQuery:
     phase: str | None = None
     theme: str | None = None  # part of the theme's title, or its code
     status: str | None = None  # running | completed
+    outcome: str | None = None  # how an ended application ended (its end event's outcome)
     sort: str = "updated"
     order: str = "desc"
     after: int | None = None  # the id of the last application of the page before
@@ -75,6 +76,15 @@ class ApplicationQuery:
 
 def search_applications(user: User, query: ApplicationQuery = ApplicationQuery()) -> Page[Instance]:
     query = query.normalised()
+    ordering = Ordering(APPLICATION_SORTS[query.sort], Instance.id, query.order == "desc")
+    return keyset_page(
+        matching_applications(user, query), ordering, query.after, query.limit or DEFAULT_LIMIT
+    )
+
+
+def matching_applications(user: User, query: ApplicationQuery) -> Select:
+    """Every application in `user`'s scope that a (normalised) query matches, unordered and unpaged:
+    a page of the list, or all of them for its Excel export."""
     select_ = (
         select(Instance)
         .join(_applicant, _applicant.id == Instance.applicant_org_id)
@@ -91,8 +101,7 @@ def search_applications(user: User, query: ApplicationQuery = ApplicationQuery()
     select_ = _filtered(select_, query)
     for word in (query.q or "").split()[:MAX_WORDS]:
         select_ = select_.where(_word_matches(user, word))
-    ordering = Ordering(APPLICATION_SORTS[query.sort], Instance.id, query.order == "desc")
-    return keyset_page(select_, ordering, query.after, query.limit or DEFAULT_LIMIT)
+    return select_
 
 
 def _filtered(select_: Select, query: ApplicationQuery) -> Select:
@@ -104,6 +113,8 @@ def _filtered(select_: Select, query: ApplicationQuery) -> Select:
         select_ = select_.where(Instance.phase == query.phase)
     if query.status:
         select_ = select_.where(Instance.status == query.status)
+    if query.outcome:
+        select_ = select_.where(Instance.outcome == query.outcome)
     if query.theme:
         select_ = select_.where(
             Instance.theme_title.ilike(_contains(query.theme), escape="\\")

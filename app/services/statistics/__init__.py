@@ -1,1 +1,2 @@
-"""Figures across applications for the command centre: statistics, the county map, process mining."""
+"""Figures across applications for the command centre: the dashboard, the statistics report, the
+county map, process mining."""

@@ -1,4 +1,5 @@
-"""Who may open the command centre: one refusal for every page of it (``scope.can_see_command_centre``)."""
+"""Who may open the command centre: one refusal for every page of it (``scope.can_see_command_centre``:
+the province, a city for its own counties' figures, auditors)."""
 
 from __future__ import annotations
 

@@ -260,6 +260,9 @@ class InstanceQuery(Schema):
     phase = QueryText(required=False)
     theme = QueryText(required=False, metadata={"description": "part of the theme's title, or its code"})
     status = fields.String(required=False, validate=OneOf(["running", "completed"]))
+    outcome = QueryText(
+        required=False, metadata={"description": "how an ended application ended, e.g. accepted, late"}
+    )
     sort = fields.String(required=False, validate=OneOf(list(APPLICATION_SORTS)), load_default="updated")
     order = fields.String(required=False, validate=OneOf(list(ORDERS)), load_default="desc")
     after = after_field("application")

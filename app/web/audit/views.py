@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timedelta
 
-from flask import render_template, request, send_file
+from flask import render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +14,7 @@ from ...services.audit import access, chain_check, reexecution, replay_view, sec
 from ...services.audit import exports as audit_exports
 from ...services.errors import MAX_ID, ServiceError
 from ...services.reading import queries
-from ..exports import audit_package_response
+from ..exports import audit_package_response, xlsx_download
 from . import bp
 from .security_details import detail_lines
 
@@ -105,13 +104,8 @@ def events_xlsx():
         actor=(args.get("actor") or "").strip() or None,
     )
     content, rows = audit_exports.events_workbook(current_user, filters)
-    security_log.record("export", what="events_xlsx", rows=rows, filters={k: v for k, v in args.items() if v})
-    return send_file(
-        io.BytesIO(content),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name="history-events.xlsx",
-    )
+    filters_given = {k: v for k, v in args.items() if v}
+    return xlsx_download(content, "history-events.xlsx", "events_xlsx", rows=rows, filters=filters_given)
 
 
 @bp.get("/security")

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("command", __name__, url_prefix="/command")
 
-from . import county_map, heatmap_views  # noqa: E402,F401
+from . import county_map, dashboard, heatmap_views, report  # noqa: E402,F401

@@ -12,25 +12,33 @@ from ...services.errors import Conflict, RuleViolation, ServiceError, Validation
 from ...services.lifecycle import applications, calls, instance_actions, instance_page, reminders
 from ...services.reading import application_content, history_view, progress, queries, search
 from ...services.reading.application_form import application_form_for
+from ...services.statistics.workbooks import applications_workbook
 from .. import exports
+from ..exports import xlsx_download
 from . import bp
 
 
-@bp.get("")
-@login_required
-def index():
-    query = search.ApplicationQuery(
+def _list_query() -> search.ApplicationQuery:
+    """The list's search, filters, sort and page, as its URL gives them."""
+    return search.ApplicationQuery(
         q=request.args.get("q"),
         city=request.args.get("city") or None,
         call=request.args.get("call", type=int),
         phase=request.args.get("phase") or None,
         theme=request.args.get("theme"),
         status=request.args.get("status") or None,
+        outcome=request.args.get("outcome") or None,
         sort=request.args.get("sort", "updated"),
         order=request.args.get("order", "desc"),
         after=request.args.get("after", type=int),
         limit=request.args.get("limit", type=int),
     ).normalised()
+
+
+@bp.get("")
+@login_required
+def index():
+    query = _list_query()
     return render_template(
         "instances/index.html",
         page=search.search_applications(current_user, query),
@@ -40,6 +48,17 @@ def index():
         phases=queries.lifecycle_phases(),
         can_start=can_start_application(current_user),
         open_calls=calls.open_calls(),
+    )
+
+
+@bp.get("/export.xlsx")
+@login_required
+def export_xlsx():
+    """Every application the list's current filters match (not only one page), as Excel."""
+    query = _list_query()
+    filters = {k: v for k, v in request.args.items() if v and k not in ("after", "limit")}
+    return xlsx_download(
+        applications_workbook(current_user, query), "applications.xlsx", "applications_xlsx", filters=filters
     )
 
 
