@@ -99,7 +99,7 @@ def plan_sections(county: str, values: dict, rng: random.Random) -> dict[str, st
 
 
 def copied_plan(
-    county: str, source: dict[str, str], own: dict[str, str], source_county: str
+    county: str, own: dict[str, str], source_county: str, source: dict[str, str]
 ) -> dict[str, str]:
     """``own`` plan with the background and measures sections of ``source`` (another county's), the
     county's name put in: the plan the similarity check should flag."""

@@ -40,6 +40,7 @@ class SimilarityCheck(Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     compared: Mapped[int | None] = mapped_column()  # how many other plans it was compared with
 
+    instance: Mapped[Instance] = relationship()
     matches: Mapped[list[SimilarityMatch]] = relationship(
         back_populates="check", cascade="all, delete-orphan", order_by="SimilarityMatch.similarity.desc()"
     )

@@ -21,6 +21,8 @@ from .text import plan_shingles
 
 NUM_PERM = 128
 SEED = 1
+# The permutation scheme is pinned: stored signatures compare only with signatures of the same scheme.
+SCHEME = "affine64"
 # The estimated Jaccard similarity of two plans' shingles above which LSH makes a candidate likely. It
 # is low: a plan copying a fifth of another's text shares only about a tenth of the shingles of the two
 # together, and the exact alignment that follows (``alignment``) weeds out the plans that copy nothing.
@@ -30,7 +32,7 @@ _BYTES = np.dtype("<u8")
 
 
 def signature_of(plan: Mapping[str, str]) -> LeanMinHash:
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     minhash.update_batch([shingle.encode() for shingle in plan_shingles(plan, PLAN_SECTIONS)])
     return LeanMinHash(minhash)
 
@@ -40,7 +42,7 @@ def _stored(signature: LeanMinHash) -> bytes:
 
 
 def _loaded(hashvalues: bytes) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(hashvalues, dtype=_BYTES))
+    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(hashvalues, dtype=_BYTES), scheme=SCHEME)
 
 
 def sign(document: Document, now: datetime) -> LeanMinHash:
