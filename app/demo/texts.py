@@ -84,6 +84,43 @@ _OPENINGS = {
 }
 
 
+# Each county writes in its own words: a plan picks one wording of each of these once, as an author
+# would, so two plans share few runs of characters beyond what they both quote.
+_WORDINGS = [
+    ("建立", "构建", "形成", "确立"),
+    ("完善", "健全", "优化", "改进"),
+    ("推动", "推进", "促进", "带动"),
+    ("提升", "提高", "增强", "强化"),
+    ("居民", "群众", "住户", "居民群众"),
+    ("机制", "制度", "办法", "体系"),
+    ("开展", "组织", "实施", "举办"),
+    ("社区", "城乡社区", "村（社区）", "小区"),
+    ("平台", "载体", "阵地", "窗口"),
+    ("打造", "建成", "培育", "塑造"),
+    ("工作", "事务", "业务", "任务"),
+    ("服务", "帮扶", "保障", "供给"),
+    ("有效", "切实", "充分", "真正"),
+    ("进一步", "持续", "不断", "更加"),
+    ("治理", "管理", "共治", "善治"),
+    ("基层", "一线", "末端", "属地"),
+    ("专项", "系统", "集中", "全面"),
+    ("格局", "局面", "态势", "氛围"),
+    ("经验", "做法", "模式", "路径"),
+    ("问题", "难点", "短板", "症结"),
+    ("推广", "复制", "铺开", "普及"),
+]
+
+
+def _wording(rng: random.Random) -> dict[str, str]:
+    return {words[0]: rng.choice(words) for words in _WORDINGS}
+
+
+def _in_own_words(text: str, wording: dict[str, str]) -> str:
+    for word, chosen in wording.items():
+        text = text.replace(word, chosen)
+    return text
+
+
 def _sentence(rng: random.Random, county: str) -> str:
     numbers = {"n": rng.randint(3, 30), "m": rng.randint(20, 500), "p": rng.randint(60, 95)}
     numbers["year"] = rng.choice([2027, 2028])
@@ -94,10 +131,11 @@ def _sentence(rng: random.Random, county: str) -> str:
 def plan_sections(county: str, values: dict, rng: random.Random) -> dict[str, str]:
     """The four sections of a plan (over 4,000 characters): five paragraphs each, composed by ``rng``."""
     sections = {}
+    wording = _wording(rng)
     for section, opening in _OPENINGS.items():
         paragraphs = [opening.format(county=county, **values)]
         for round_no in range(5):
-            sentences = "".join(_sentence(rng, county) for _ in range(5))
+            sentences = "".join(_in_own_words(_sentence(rng, county), wording) for _ in range(5))
             paragraphs.append(f"（{round_no + 1}）{sentences}")
         sections[section] = "\n\n".join(paragraphs)
     return sections

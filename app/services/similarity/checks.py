@@ -8,9 +8,11 @@ path. ``scripts/bench_similarity.py`` measures what one check costs against 1,00
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from datasketch import LeanMinHash
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,8 +22,8 @@ from ...forms.checks import PLAN_DOCUMENT, PLAN_SECTIONS
 from ...models import Document, Instance, SimilarityCheck, SimilarityMatch
 from ..store.documents import reference_key
 from . import signatures
-from .alignment import Alignment, Passage, align
-from .text import sentences_of
+from .alignment import Alignment, Passage, align, copied_at_most
+from .text import Sentence, sentences_of
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,32 @@ def queue_check(engine_data: dict[str, Any], instance_id: int, now: datetime) ->
         )
 
 
+def flagged_among(
+    plan: Mapping[str, str],
+    others: Mapping[int, LeanMinHash],
+    sentences_of_other: Callable[[int], list[Sentence]],
+) -> dict[int, Alignment]:
+    """The plans among ``others`` (signatures by id) that ``plan`` largely copies, with their alignments.
+
+    LSH picks the candidates; each is aligned exactly (its sentences from ``sentences_of_other``),
+    unless set operations show it cannot hold ``FLAG_SHARE`` of the plan.
+    """
+    mine = sentences_of(plan, PLAN_SECTIONS)
+    flagged = {}
+    for other_id in signatures.candidates(signatures.signature_of(plan), others):
+        theirs = sentences_of_other(other_id)
+        if copied_at_most(mine, theirs) < FLAG_SHARE:
+            continue
+        alignment = align(mine, theirs)
+        if alignment.similarity >= FLAG_SHARE:
+            flagged[other_id] = alignment
+    return flagged
+
+
+def _plan_sentences(document_id: int) -> list[Sentence]:
+    return sentences_of(db.session.get_one(Document, document_id).content, PLAN_SECTIONS)
+
+
 def compare_plan(
     plan: dict[str, str], applicant_org_id: int, now: datetime
 ) -> tuple[int, dict[int, Alignment]]:
@@ -53,14 +81,7 @@ def compare_plan(
     Signatures of plans never signed are stored in the session as a side effect.
     """
     others = signatures.signatures_of(signatures.latest_plans_of_others(applicant_org_id), now)
-    mine = sentences_of(plan, PLAN_SECTIONS)
-    flagged = {}
-    for document_id in signatures.candidates(signatures.signature_of(plan), others):
-        other = db.session.get_one(Document, document_id)
-        alignment = align(mine, sentences_of(other.content, PLAN_SECTIONS))
-        if alignment.similarity >= FLAG_SHARE:
-            flagged[document_id] = alignment
-    return len(others), flagged
+    return len(others), flagged_among(plan, others, _plan_sentences)
 
 
 def _stored(passage: Passage) -> dict[str, Any]:

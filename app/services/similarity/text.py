@@ -39,6 +39,7 @@ class Sentence:
     section: str
     text: str
     key: str
+    shingles: frozenset[str]
 
 
 def sentences_of(plan: Mapping[str, str], sections: Iterable[str]) -> list[Sentence]:
@@ -51,10 +52,10 @@ def sentences_of(plan: Mapping[str, str], sections: Iterable[str]) -> list[Sente
         for match in _SENTENCE.finditer(value):
             key = normalised(match.group())
             if key:
-                found.append(Sentence(section, match.group().strip(), key))
+                found.append(Sentence(section, match.group().strip(), key, frozenset(shingles(key))))
     return found
 
 
 def plan_shingles(plan: Mapping[str, str], sections: Iterable[str]) -> set[str]:
     """Every shingle of the plan's text, for its MinHash signature."""
-    return set().union(*(shingles(s.key) for s in sentences_of(plan, sections)))
+    return set().union(*(s.shingles for s in sentences_of(plan, sections)))
