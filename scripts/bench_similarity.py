@@ -90,7 +90,7 @@ def _bench(name: str, make: Callable[..., Plan], count: int, runs: int) -> None:
     check_ms = statistics.median(t for t, _ in checks) * 1000
     print(f"{name}: {count} plans")
     print(
-        f"  indexing (MinHash, {signatures.NUM_PERM} permutations): {indexing:.2f} s, {per_plan:.1f} ms a plan"
+        f"  indexing (MinHash, {signatures.NUM_PERM} permutations): {indexing:.2f} s, {per_plan:.1f} ms each"
     )
     print(f"  LSH (signature, index, query): {lsh_ms:.0f} ms, {len(candidates)} candidates")
     print(f"  one whole check: {check_ms:.0f} ms median of {runs}, flagged {shares}")
