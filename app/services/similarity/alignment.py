@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .text import Sentence
+from .text import Sentence, text_from
 
 # Sentences shorter than this (headings such as （一）, 总体目标) are not compared.
 MIN_SENTENCE = 8
@@ -118,8 +118,8 @@ def marked(text: str, spans: list[tuple[int, int]]) -> Segments:
 
 
 def _passage(run: list[_Pair], mine: list[Sentence], theirs: list[Sentence]) -> Passage:
-    left = "".join(s.text for s in mine[run[0].mine : run[-1].mine + 1])
-    right = "".join(s.text for s in theirs[run[0].theirs : run[-1].theirs + 1])
+    left = text_from(mine[run[0].mine], mine[run[-1].mine])
+    right = text_from(theirs[run[0].theirs], theirs[run[-1].theirs])
     runs = _matching_runs(left, right)
     return Passage(
         section=mine[run[0].mine].section,

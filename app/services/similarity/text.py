@@ -34,10 +34,12 @@ def shingles(key: str, size: int = SHINGLE) -> set[str]:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of a plan: its section, its text as written and its normalised characters."""
+    """One sentence of a plan: where it stands in its section's text, and its normalised characters."""
 
     section: str
-    text: str
+    source: str  # the section's text
+    start: int
+    end: int
     key: str
     shingles: frozenset[str]
 
@@ -52,8 +54,15 @@ def sentences_of(plan: Mapping[str, str], sections: Iterable[str]) -> list[Sente
         for match in _SENTENCE.finditer(value):
             key = normalised(match.group())
             if key:
-                found.append(Sentence(section, match.group().strip(), key, frozenset(shingles(key))))
+                found.append(
+                    Sentence(section, value, match.start(), match.end(), key, frozenset(shingles(key)))
+                )
     return found
+
+
+def text_from(first: Sentence, last: Sentence) -> str:
+    """The text as written from ``first`` to ``last`` (of one section), line breaks and all."""
+    return first.source[first.start : last.end].strip()
 
 
 def plan_shingles(plan: Mapping[str, str], sections: Iterable[str]) -> set[str]:
