@@ -32,8 +32,8 @@ PENDING, DONE = "pending", "done"
 # passages copied from it.
 FLAG_SHARE = 0.15
 # Checks one worker pass does at most: the timers of the next pass must not wait long. A check took
-# 0.3 s against 1,000 plans, 9 s in the worst case (every plan a candidate; scripts/bench_similarity.py),
-# so three stay well inside the chore's lease (WORKER_LEASE_SECONDS).
+# 0.1-0.3 s against 1,000 plans, 3.5-9 s in the worst case (every plan a candidate), measured by
+# scripts/bench_similarity.py: three stay well inside the chore's lease (WORKER_LEASE_SECONDS).
 BATCH = 3
 
 
