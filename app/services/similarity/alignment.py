@@ -38,8 +38,6 @@ Segments = list[tuple[str, bool]]  # a text cut into runs, each marked (copied) 
 class Passage:
     """A copied passage: the checked plan's sentences and the candidate's, each marked where equal."""
 
-    section: str
-    other_section: str
     mine: Segments
     theirs: Segments
     characters: int  # the checked plan's copied characters in it
@@ -122,8 +120,6 @@ def _passage(run: list[_Pair], mine: list[Sentence], theirs: list[Sentence]) -> 
     right = text_from(theirs[run[0].theirs], theirs[run[-1].theirs])
     runs = _matching_runs(left, right)
     return Passage(
-        section=mine[run[0].mine].section,
-        other_section=theirs[run[0].theirs].section,
         mine=marked(left, [(a, size) for a, _b, size in runs]),
         theirs=marked(right, [(b, size) for _a, b, size in runs]),
         characters=sum(pair.copied for pair in run),

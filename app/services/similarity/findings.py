@@ -9,14 +9,8 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Call, Instance, Organisation, SimilarityCheck, User
 from ...scope import can_see_instance, can_see_plan_similarity
-from .alignment import Segments
+from .alignment import Passage, Segments
 from .checks import PENDING
-
-
-@dataclass(frozen=True)
-class PassagePair:
-    mine: Segments
-    theirs: Segments
 
 
 @dataclass(frozen=True)
@@ -26,7 +20,7 @@ class SimilarPlan:
     instance_id: int
     linked: bool  # whether the reader may open the other application
     percent: int
-    passages: list[PassagePair]
+    passages: list[Passage]
 
 
 @dataclass(frozen=True)
@@ -36,6 +30,15 @@ class SimilarityFindings:
     checking: bool
     compared: int | None
     similar: list[SimilarPlan]
+
+
+def _segments(stored: list) -> Segments:
+    return [(str(text), bool(copied)) for text, copied in stored]
+
+
+def _passage(stored: dict) -> Passage:
+    """A passage as ``checks`` stored it (JSON: its segments are lists) back as a ``Passage``."""
+    return Passage(_segments(stored["mine"]), _segments(stored["theirs"]), int(stored["characters"]))
 
 
 def similarity_findings(user: User, instance: Instance) -> SimilarityFindings | None:
@@ -57,10 +60,7 @@ def similarity_findings(user: User, instance: Instance) -> SimilarityFindings | 
             instance_id=match.other_instance_id,
             linked=can_see_instance(user, match.other_instance),
             percent=round(match.similarity * 100),
-            passages=[
-                PassagePair([(t, bool(m)) for t, m in p["mine"]], [(t, bool(m)) for t, m in p["theirs"]])
-                for p in match.passages
-            ],
+            passages=[_passage(stored) for stored in match.passages],
         )
         for match in check.matches
     ]
