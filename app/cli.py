@@ -93,7 +93,8 @@ def register(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--once", is_flag=True, help="Fire due timers once and exit.")
     def worker_command(once: bool) -> None:
-        """Each TIMER_POLL_SECONDS: fire due timers, find stalled applications, warn of deadlines, mail."""
+        """Each TIMER_POLL_SECONDS: fire due timers, find stalled applications, warn of deadlines, mail,
+        check submitted plans for similarity."""
         logging.basicConfig(level=logging.INFO)
         interval = current_app.config["TIMER_POLL_SECONDS"]
         log = logging.getLogger("worker")
@@ -105,12 +106,13 @@ def register(app: Flask) -> None:
                 log.exception("timer pass failed; retrying in %s s", interval)
                 db.session.remove()
             else:
-                if done.fired or done.warned or done.mailed:
+                if done.fired or done.warned or done.mailed or done.compared:
                     log.info(
-                        "fired %s timer(s), warned of %s deadline(s), sent %s mail(s)",
+                        "fired %s timer(s), warned of %s deadline(s), sent %s mail(s), checked %s plan(s)",
                         done.fired,
                         done.warned,
                         done.mailed,
+                        done.compared,
                     )
                 if done.stalled:
                     log.error("%s application(s) stalled: see the incident list", done.stalled)

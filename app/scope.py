@@ -274,6 +274,14 @@ def can_start_application(user: User) -> bool:
     return Role.APPLICANT in user.roles and org is not None and org.level == "county" and not org.abolished
 
 
+def can_see_plan_similarity(user: User, instance: Instance) -> bool:
+    """The plan similarity check's findings: for those who judge and oversee the application (its city,
+    the province, auditors), never for the applicant (they would read other counties' plans) nor for
+    the experts, who judge the plan on its merits and are told of copying by the province if it matters.
+    """
+    return can_see_command_centre(user) and can_see_instance(user, instance)
+
+
 def assignee_for_lane(lane: str | None, instance: Instance, assignee: str | None = None) -> Assignee:
     """Resolve a diagram lane to who acts for this instance.
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.demo import driver, seeding
 from app.extensions import db
-from app.models import Call, HistoryEvent, Instance, User
+from app.models import Call, HistoryEvent, Instance, SimilarityMatch, User
 from app.services.audit import chain_check, reexecution
 from app.services.lifecycle import call_notices, tasks
 from app.services.reading import queries
@@ -72,6 +72,12 @@ def test_demo_programme_tells_the_story(app):
     )
     picker = tasks.task_context(driver.user("province"), waiting.id).choices["review_experts"]
     assert [c.value for c in picker if c.refused] == ["expert07"], "a guiding expert cannot review"
+    flagged = [
+        (m.check.instance.applicant.adcode, m.other_county.adcode)
+        for m in db.session.scalars(select(SimilarityMatch))
+    ]
+    # Both were submitted before the worker's checks: each plan is flagged as like the other.
+    assert sorted(flagged) == [("370302", "370883"), ("370883", "370302")], "the other plans differ"
     from app.services.reading.application_content import content_for_task
 
     expert06 = driver.user("expert06")

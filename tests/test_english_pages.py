@@ -12,7 +12,10 @@ the notifications, the audit area and the workbench. Chinese left on a page must
 * what the province wrote on a call: the notice's text, its contacts and its files' names;
 * what the process owner wrote: draft names, deployment notes, and the diagram and form sources in
   the workbench's editors (a ``<textarea>`` holds what its user types);
-* the language switcher's 中文, a language named in itself.
+* the language switcher's 中文, a language named in itself;
+* passages quoted from a plan and marked as Chinese (``lang="zh-CN"``: the similarity check's copied
+  passages), whose fragments between marks may be a unit's name the copy changed: each must still be
+  part of a submitted text.
 
 Everything else — task names, phases, outcomes, diagram tabs, choice labels, units, themes, calls,
 roles, dates, punctuation — must be English.
@@ -94,6 +97,8 @@ class _Text(HTMLParser):
         self._hidden_depths: list[int] = []  # where a <script>, <style>, <textarea> or a 中文 starts
         self._data_script = False  # inside <script type="application/json">: data a page's script shows
         self.data: list[str] = []
+        self.quoted: list[str] = []  # text inside an element other than a button marked lang="zh-CN"
+        self._quoted_depths: list[int] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -111,6 +116,8 @@ class _Text(HTMLParser):
         # the language switcher names Chinese in Chinese (and says so with its lang attribute)
         if tag in ("script", "style", "textarea") or (tag == "button" and attributes.get("lang") == "zh-CN"):
             self._hidden_depths.append(len(self._open))
+        elif attributes.get("lang") == "zh-CN":
+            self._quoted_depths.append(len(self._open))
         if not self._hidden_depths:
             self.nodes += [attributes[name] or "" for name in SHOWN_ATTRIBUTES if attributes.get(name)]
 
@@ -123,6 +130,8 @@ class _Text(HTMLParser):
             closed = len(self._open)
             if self._hidden_depths and self._hidden_depths[-1] == closed:
                 self._hidden_depths.pop()
+            if self._quoted_depths and self._quoted_depths[-1] == closed:
+                self._quoted_depths.pop()
             if self._open.pop() == tag:
                 break
 
@@ -130,7 +139,7 @@ class _Text(HTMLParser):
         if self._data_script:
             self.data[-1] += data
         if not self._hidden_depths and data.strip():
-            self.nodes.append(data.strip())
+            (self.quoted if self._quoted_depths else self.nodes).append(data.strip())
 
 
 def _shown_in(data: Any) -> list[str]:
@@ -227,6 +236,7 @@ def _walk(client, submitted: list[str], names: list[str]) -> tuple[int, list[str
         queue += page.links
         nodes = page.nodes + [node for blob in page.data for node in _shown_in(json.loads(blob))]
         found += [f"{url}: {node[:80]}" for node in nodes if _chinese_left(node, submitted, names)]
+        found += [f"{url}: {node[:80]}" for node in page.quoted if not any(node in t for t in submitted)]
     return visited, found
 
 

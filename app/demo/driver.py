@@ -16,10 +16,11 @@ from sqlalchemy import select
 from .. import clock
 from ..clock import PROGRAMME_TZ
 from ..extensions import db
+from ..forms.checks import PLAN_SECTIONS
 from ..models import Call, Instance, Organisation, ReadyTask, User
 from ..reference import load_themes
 from ..services.lifecycle import applications, instance_actions, tasks
-from .texts import CITY_EVALUATION, DEMO_PDF, demo_declaration
+from .texts import CITY_EVALUATION, DEMO_PDF, copied_plan, demo_declaration
 
 
 def _today() -> str:
@@ -96,6 +97,14 @@ def declaration(adcode: str = "370102", theme: int = 0, experts=("expert01",), *
     data = demo_declaration(_organisation(adcode).full_name, load_themes()[theme], [user(e) for e in experts])
     data.update(overrides)
     return data
+
+
+def plan_copied_from(adcode: str, theme: int, source_adcode: str, source_theme: int) -> dict[str, str]:
+    """The plan sections of ``adcode``'s declaration with the background and measures of another county's
+    plan (its demo declaration on ``source_theme``): a plan the similarity check flags."""
+    own, source = declaration(adcode, theme=theme), declaration(source_adcode, theme=source_theme)
+    county, source_county = _organisation(adcode).full_name, _organisation(source_adcode).full_name
+    return copied_plan(county, {s: own[s] for s in PLAN_SECTIONS}, source_county, source)
 
 
 def declare(instance: Instance, element_id: str | None = None, **overrides) -> Instance:

@@ -18,6 +18,7 @@ from ..clock import PROGRAMME_TZ, FrozenClock
 from ..extensions import db
 from ..models import Call, Instance, Organisation, ProcessDraft, User, UserRole
 from ..roles import Role
+from ..services import similarity
 from ..services.accounts.passwords import hash_password
 from ..services.lifecycle import call_notices, calls, timers
 from ..services.reading.call_documents import notice_pdf, reference_themes_xlsx
@@ -326,7 +327,10 @@ def create_demo_programme() -> int:
         driver.declare(fresh["370302"], theme=2, experts=("expert03",))
         driver.declare(fresh["370402"], theme=25, experts=("expert04",))
         # expert07 guides 370883's plan and is a review expert too: the province's picker refuses them.
-        driver.declare(fresh["370883"], theme=27, experts=("expert01", "expert07"))
+        # Its plan copies 370302's background and measures: the similarity check flags it to 济宁市
+        # and the province.
+        copied = driver.plan_copied_from("370883", 27, "370302", 2)
+        driver.declare(fresh["370883"], theme=27, experts=("expert01", "expert07"), **copied)
         driver.declare(fresh["371302"], theme=10, experts=("expert02", "expert04"))
         driver.forward(fresh["370214"], theme=4, experts=("expert03",))
         driver.declare(fresh["370104"], theme=1, experts=("expert01",))
@@ -338,6 +342,8 @@ def create_demo_programme() -> int:
         driver.assign(fresh["371302"], "expert05", "expert07", "expert08")
         _second_round(clock, fresh["370214"])
         timers.fire_due_timers()  # overdue annual plans are flagged to their cities and the province
+        while similarity.run_pending_checks():  # the worker's plan similarity checks, done at once
+            pass
     return completed + len(apps) + len(fresh)
 
 

@@ -2,60 +2,165 @@
 
 from __future__ import annotations
 
+import random
+
 from ..models import User
 from ..reference import Theme
 
-_BACKGROUND = [
-    "{county}位于全市城乡接合部，辖{streets}个街道（镇）、{communities}个城乡社区，常住人口约{people}万人。",
-    "近年来，{county}坚持以党建引领基层治理，持续推进社区服务设施建设，社区综合服务设施覆盖率达到百分之百。",
-    "全区已建成社区党群服务中心{communities}处，培育登记和备案社区社会组织{orgs}家，注册社区志愿者超过{vols}万人。",
-    "同时也要看到，社区治理中仍存在居民参与渠道不够畅通、社区减负增效机制尚不健全、专业人才相对不足等问题。",
-    "部分老旧小区物业管理缺位，流动人口服务管理压力较大，社区协商议事的制度化、规范化水平有待进一步提升。",
+# A plan's sentences are composed clause by clause, each clause picked per county: two counties'
+# plans on the same theme then read alike (as real ones do) without sharing whole passages, which the
+# plan similarity check would rightly flag as copied (see ``copied_plan`` for a plan that does).
+_WHO = [
+    "{county}",
+    "区委区政府",
+    "各街道（镇）党工委",
+    "区民政局",
+    "社区党组织",
+    "实验区建设领导小组",
+    "各试点社区",
+    "区直有关部门",
+    "社区居民委员会",
+    "驻区企事业单位",
+    "区委组织部",
+    "各镇（街道）",
 ]
-_GOALS = [
-    "本实验以“{theme}”为主题，力争用两年时间形成一套可复制、可推广的制度成果。",
-    "实验目标包括：社区党组织领导作用进一步增强，居民自治制度更加完善，社区服务供给更加精准高效。",
-    "到实验期末，实现社区协商议事规则全覆盖，居民对社区服务满意度提升到百分之九十以上，形成三项以上制度性成果。",
-    "通过实验，探索党建引领、多元共治、科技赋能相结合的城乡社区治理新路径，为全省提供可借鉴的经验。",
+_HOW = [
+    "坚持问题导向",
+    "立足群众需求",
+    "对照实验任务清单",
+    "按照“先试点、后推广”的思路",
+    "结合老旧小区改造",
+    "依托新时代文明实践站",
+    "围绕居民急难愁盼问题",
+    "运用网格化管理手段",
+    "借助“互联网+”平台",
+    "统筹城乡区域发展",
+    "以项目化方式推进",
+    "坚持党建引领",
+    "聚焦实验主题",
 ]
-_MEASURES = [
-    "第一阶段（启动部署）：成立实验区建设领导小组，制定实施方案和任务清单，明确责任单位和完成时限。",
-    "第二阶段（全面推进）：围绕实验主题，在{pilot}个试点社区先行先试，建立议事协商、清单管理和评价反馈机制。",
-    "第三阶段（总结提升）：对试点经验进行系统梳理，形成制度文本，在全区范围内推广，并接受省民政厅验收评审。",
-    "重点任务之一是健全社区协商机制，规范议题征集、协商议事、结果公开和监督评议等环节。",
-    "重点任务之二是推进社区减负增效，全面清理规范社区工作事项、机构牌子和证明材料，建立准入制度。",
-    "重点任务之三是加强社区工作者队伍建设，完善职业体系和薪酬待遇，开展常态化专业培训。",
-    "重点任务之四是推动智慧社区建设，整合政务服务、公共服务和便民服务资源，提升线上线下服务能力。",
+_WHAT = [
+    "建立健全居民议事协商制度",
+    "完善社区工作事项准入清单",
+    "推行社区工作者积分考核办法",
+    "组建{n}支专业社会工作服务队伍",
+    "打造{n}个“一刻钟便民生活圈”",
+    "开展“红色物业”创建活动",
+    "设立社区治理创新基金{m}万元",
+    "推动政务服务事项下沉社区",
+    "培育孵化社区社会组织{m}家",
+    "搭建“社区吹哨、部门报到”工作平台",
+    "推广“楼长+单元长”自治模式",
+    "实施社区减负增效专项行动",
+    "建设智慧社区综合信息平台",
+    "新建改建社区综合服务设施{n}处",
+    "健全村（居）务监督委员会工作机制",
+    "修订完善{n}个社区的居民公约",
 ]
-_GUARANTEES = [
-    "组织保障：成立由区委、区政府主要负责同志任组长的领导小组，民政部门具体负责日常协调推进。",
-    "经费保障：区财政每年安排实验区建设专项经费{funds}万元，并积极争取上级资金和社会资金支持。",
-    "智力保障：邀请指导专家全程参与方案制定和实施指导，与高校合作建立社区治理研究基地。",
+_WHY = [
+    "切实提升居民的获得感和幸福感",
+    "有效破解基层治理“最后一公里”难题",
+    "形成共建共治共享的良好格局",
+    "确保各项任务按期落地见效",
+    "推动社区治理从“管理”向“服务”转变",
+    "使居民参与率提高到百分之{p}以上",
+    "力争在{year}年底前实现全覆盖",
+    "为全省提供可复制可推广的经验",
+    "进一步增强社区党组织的凝聚力",
+    "让群众办事更加便捷高效",
+    "夯实基层治理的组织基础",
+    "推动形成一批制度性成果",
+]
+_OPENINGS = {
+    "plan_background": "{county}位于全市城乡接合部，辖{streets}个街道（镇）、{communities}个城乡社区，"
+    "常住人口约{people}万人。",
+    "plan_theme_goals": "本实验以“{theme}”为主题，力争用两年时间形成一套可复制、可推广的制度成果。",
+    "plan_measures": "第一阶段（启动部署）：成立实验区建设领导小组，制定实施方案和任务清单，"
+    "明确责任单位和完成时限。",
+    "plan_guarantees": "组织保障：成立由区委、区政府主要负责同志任组长的领导小组，"
+    "民政部门具体负责日常协调推进。"
+    "经费保障：区财政每年安排实验区建设专项经费{funds}万元，并积极争取上级资金和社会资金支持。"
     "宣传保障：通过政务新媒体、新闻媒体等渠道，及时总结宣传实验进展和成效，营造良好社会氛围。",
+}
+
+
+# Each county writes in its own words: a plan picks one wording of each of these once, as an author
+# would, so two plans share few runs of characters beyond what they both quote.
+_WORDINGS = [
+    ("建立", "构建", "形成", "确立"),
+    ("完善", "健全", "优化", "改进"),
+    ("推动", "推进", "促进", "带动"),
+    ("提升", "提高", "增强", "强化"),
+    ("居民", "群众", "住户", "居民群众"),
+    ("机制", "制度", "办法", "体系"),
+    ("开展", "组织", "实施", "举办"),
+    ("平台", "载体", "阵地", "窗口"),
+    ("打造", "建成", "培育", "塑造"),
+    ("服务", "帮扶", "保障", "供给"),
+    ("有效", "切实", "充分", "真正"),
+    ("进一步", "持续", "不断", "更加"),
+    ("治理", "管理", "共治", "善治"),
+    ("基层", "一线", "末端", "属地"),
+    ("专项", "系统", "集中", "全面"),
+    ("格局", "局面", "态势", "氛围"),
+    ("经验", "做法", "模式", "路径"),
+    ("问题", "难点", "短板", "症结"),
+    ("推广", "复制", "铺开", "普及"),
 ]
 
 
-def _section(sentences: list[str], repeat: int, **values) -> str:
-    paragraphs = []
-    for round_no in range(repeat):
-        filled = [s.format(**values) for s in sentences]
-        paragraphs.append(f"（{round_no + 1}）" + "".join(filled))
-    return "\n\n".join(paragraphs)
+def _wording(rng: random.Random) -> dict[str, str]:
+    return {words[0]: rng.choice(words) for words in _WORDINGS}
+
+
+def _in_own_words(text: str, wording: dict[str, str]) -> str:
+    for word, chosen in wording.items():
+        text = text.replace(word, chosen)
+    return text
+
+
+def _sentence(rng: random.Random, county: str) -> str:
+    numbers = {"n": rng.randint(3, 30), "m": rng.randint(20, 500), "p": rng.randint(60, 95)}
+    numbers["year"] = rng.choice([2027, 2028])
+    who, how, what, why = (rng.choice(bank) for bank in (_WHO, _HOW, _WHAT, _WHY))
+    return f"{who.format(county=county)}{how}，{what.format(**numbers)}，{why.format(**numbers)}。"
+
+
+def plan_sections(county: str, values: dict, rng: random.Random) -> dict[str, str]:
+    """The four sections of a plan (over 4,000 characters): five paragraphs each, composed by ``rng``."""
+    sections = {}
+    wording = _wording(rng)
+    for section, opening in _OPENINGS.items():
+        paragraphs = [opening.format(county=county, **values)]
+        for round_no in range(5):
+            sentences = "".join(_in_own_words(_sentence(rng, county), wording) for _ in range(5))
+            paragraphs.append(f"（{round_no + 1}）{sentences}")
+        sections[section] = "\n\n".join(paragraphs)
+    return sections
+
+
+def copied_plan(
+    county: str, own: dict[str, str], source_county: str, source: dict[str, str]
+) -> dict[str, str]:
+    """``own`` plan with the background and measures sections of ``source`` (another county's), the
+    county's name put in: the plan the similarity check should flag."""
+    copied = dict(own)
+    for section in ("plan_background", "plan_measures"):
+        copied[section] = source[section].replace(source_county, county)
+    return copied
 
 
 def demo_declaration(county: str, theme: Theme, experts: list[User]) -> dict:
     seed = sum(ord(c) for c in county)
     values = {
-        "county": county,
         "theme": theme.title,
         "streets": 8 + seed % 9,
         "communities": 60 + seed % 90,
         "people": 40 + seed % 60,
-        "orgs": 200 + seed % 300,
-        "vols": 3 + seed % 7,
         "pilot": 5 + seed % 6,
         "funds": 300 + seed % 500,
     }
+    plan = plan_sections(county, values, random.Random(f"{county}|{theme.code}"))
     return {
         "theme_source": "reference",
         "theme_code": theme.code,
@@ -81,10 +186,7 @@ def demo_declaration(county: str, theme: Theme, experts: list[User]) -> dict:
         "email": "sqzl@example.gov.cn",
         "zone_summary": f"{county}是全省较早开展社区治理创新的地区之一，工作基础扎实。",
         "experiment_summary": f"围绕“{theme.title}”开展为期两年的实验。",
-        "plan_background": _section(_BACKGROUND, 5, **values),
-        "plan_theme_goals": _section(_GOALS, 5, **values),
-        "plan_measures": _section(_MEASURES, 5, **values),
-        "plan_guarantees": _section(_GUARANTEES, 5, **values),
+        **plan,
     }
 
 

@@ -15,6 +15,7 @@ from .rate_limits import RateLimitCounter
 from .search import SearchText
 from .security import SecurityEvent
 from .sessions import LoginSession
+from .similarity import PlanSignature, SimilarityCheck, SimilarityMatch
 from .users import ApiToken, User, UserRole
 
 __all__ = [
@@ -34,12 +35,15 @@ __all__ = [
     "LoginSession",
     "Organisation",
     "ProcessDraft",
+    "PlanSignature",
     "ProcessVersion",
     "RateLimitCounter",
     "ReadyTask",
     "UNDATED",
     "SearchText",
     "SecurityEvent",
+    "SimilarityCheck",
+    "SimilarityMatch",
     "TaskDraft",
     "User",
     "UserRole",

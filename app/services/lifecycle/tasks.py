@@ -28,6 +28,7 @@ from ..errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from ..reading import element_text, language
 from ..reading.disclosure import shown_data
 from ..reading.people import people_choices
+from ..similarity import queue_check
 from ..store.deployment import form_for
 from ..store.documents import expand_documents
 from ..store.runs import load_run
@@ -176,6 +177,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
         for_holder = claims.lock_for_completion(user, task)
         engine_data = step.submission(form, data, user.id)
         step.run.complete_task(task_id, engine_data, step.now)
+        queue_check(engine_data, instance_id, step.now)  # a plan submitted: the worker compares it
         draft = db.session.get(TaskDraft, task_id)
         if draft is not None:
             db.session.delete(draft)

@@ -1,4 +1,5 @@
-"""The worker's pass: firing due timers (e.g. the call deadline, R5), incidents, deadline warnings, mail.
+"""The worker's pass: firing due timers (e.g. the call deadline, R5), incidents, deadline warnings, mail,
+plan similarity checks.
 
 Several workers may run at once, on several hosts (see ``services.leases``): each claims the due
 applications it fires, a batch at a time, and the stall sweep and the deadline warnings are done by
@@ -20,6 +21,7 @@ from ...extensions import db
 from ...models import Instance
 from .. import leases
 from ..notices.mailer import send_due_mails
+from ..similarity import run_pending_checks
 from ..store import incidents
 from ..store.step import open_step
 from ..store.transitions import StaleRevision
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 BATCH = 20
 # The stall sweep and the deadline warnings: one worker at a time does them.
 HOUSEKEEPING = "sweep-and-warn"
+# The plan similarity checks: one worker at a time does them (a check reads every other plan).
+SIMILARITY = "plan-similarity"
 
 
 def fire_due_timers() -> int:
@@ -90,12 +94,14 @@ class WorkerPass(NamedTuple):
     stalled: int  # applications found stalled
     warned: int  # tasks whose people were warned of a deadline
     mailed: int  # e-mails sent from the outbox
+    compared: int  # plans checked for similarity with other counties' plans
 
 
 def worker_pass() -> WorkerPass:
-    """One pass of the worker: fire what is due, look for stalled applications, warn of deadlines, mail.
+    """One pass of the worker: fire what is due, look for stalled applications, warn of deadlines, mail,
+    check submitted plans for similarity.
 
-    The sweep and the warnings are skipped while another worker is doing them.
+    The sweep and the warnings, and the similarity checks, are skipped while another worker does them.
     """
     fired = fire_due_timers()
     stalled = warned = 0
@@ -103,4 +109,9 @@ def worker_pass() -> WorkerPass:
         if mine:
             stalled = incidents.sweep(clock.now())
             warned = warn_of_deadlines(clock.now())
-    return WorkerPass(fired, stalled, warned, send_due_mails(clock.now()))
+    mailed = send_due_mails(clock.now())
+    compared = 0
+    with leases.chore(SIMILARITY) as mine:
+        if mine:
+            compared = run_pending_checks()
+    return WorkerPass(fired, stalled, warned, mailed, compared)

@@ -15,6 +15,7 @@ from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from ...services.lifecycle import applications, batch, calls, claims, tasks
 from ...services.lifecycle.attachments import file_fields
 from ...services.reading import application_content, done_tasks, history_view, inbox, queries, returns
+from ...services.similarity import similarity_findings
 from . import bp
 
 LANDING_PAGES = {
@@ -173,6 +174,7 @@ def _render_task(ctx: tasks.TaskContext, values: dict, errors: list, status: int
             opinions=opinions,
             reading=reading,
             claim=claims.claim_view(current_user, ctx.task),
+            similarity=similarity_findings(current_user, ctx.instance),
             now=clock.now(),
         ),
         status,

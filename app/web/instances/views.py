@@ -12,6 +12,7 @@ from ...services.errors import Conflict, RuleViolation, ServiceError, Validation
 from ...services.lifecycle import applications, calls, instance_actions, instance_page, reminders
 from ...services.reading import application_content, history_view, progress, queries, search
 from ...services.reading.application_form import application_form_for
+from ...services.similarity import similarity_findings
 from ...services.statistics.workbooks import applications_workbook
 from .. import exports
 from ..exports import xlsx_download
@@ -99,6 +100,7 @@ def detail(instance_id: int):
         actions=live.actions,
         record=live.record,
         incidents=live.incidents,
+        similarity=similarity_findings(current_user, instance),
         can_audit=can_audit(current_user),
         now=clock.now(),
     )
