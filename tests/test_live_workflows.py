@@ -7,7 +7,7 @@ another host) is never used, and a step that failed leaves nothing behind.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app import create_app
 from app.config import TestConfig
@@ -28,13 +28,13 @@ def _key(instance: Instance) -> runs.LiveKey:
 def restores(monkeypatch) -> list[int]:
     """The instances restored from their stored state (not taken live) from here on."""
     restored: list[int] = []
-    real = runs.load_run
+    real = runs.restore_state
 
-    def counted(instance, version=None):
+    def counted(instance, state, version=None):
         restored.append(instance.id)
-        return real(instance, version)
+        return real(instance, state, version)
 
-    monkeypatch.setattr(runs, "load_run", counted)
+    monkeypatch.setattr(runs, "restore_state", counted)
     return restored
 
 
@@ -104,3 +104,14 @@ def test_the_live_workflows_are_bounded():
     none = LiveWorkflows(capacity=0)
     none.keep((1, 1, "h", 1), object())  # type: ignore[arg-type]
     assert len(none) == 0
+
+
+def test_a_state_written_by_other_means_is_restored_from(world, restores):
+    """A state replaced without a step (a restore from a backup, a hand-made repair) is what counts."""
+    instance = world.declare(world.start())
+    state = db.session.scalar(select(Instance.state).where(Instance.id == instance.id))
+    db.session.execute(update(Instance).where(Instance.id == instance.id).values(state=state + " "))
+    db.session.commit()
+    restores.clear()
+    driver.city_decides(world.reload(instance), "forward")
+    assert restores == [instance.id], "the live workflow was committed as another state"

@@ -3,7 +3,7 @@
 Restoring a workflow from its JSON state is the largest single cost of a step (SpiffWorkflow rebuilds
 every task object). A step that commits leaves its live workflow here, keyed by what it committed:
 (instance, revision, state hash, version). The next step of that instance in the same process takes
-it instead of restoring, if the row it reads still names that exact key; otherwise (another worker
+it instead of restoring, if the row it reads still has that exact state; otherwise (another worker
 or host moved the instance, a migration pinned another version) it restores as before. The revision
 check in ``transitions.commit_transition`` stays the authority, so a stale entry can never be
 committed on. A step *takes* its entry (no two steps share a workflow object) and gives it back only
@@ -23,6 +23,7 @@ from ...engine import WorkflowRun
 from ...extensions import db
 from ...models import Instance, ProcessVersion
 from .deployment import engine_for
+from .history_chain import sha256_text
 
 if TYPE_CHECKING:
     from .transitions import Committed
@@ -67,25 +68,38 @@ def _key(instance_id: int, revision: int, state_hash: str, version_id: int) -> L
     return (instance_id, revision, state_hash, version_id)
 
 
+def _stored_state(instance: Instance) -> str:
+    state: str = db.session.execute(select(Instance.state).where(Instance.id == instance.id)).scalar_one()
+    return state
+
+
 def load_run(instance: Instance, version: ProcessVersion | None = None) -> WorkflowRun:
     """Restore the instance's workflow; the state column is deferred, so it is read only here.
 
     ``version`` restores the state under another version of the process (a migration's check and
     move); by default the instance's own.
     """
-    state = db.session.execute(select(Instance.state).where(Instance.id == instance.id)).scalar_one()
+    return restore_state(instance, _stored_state(instance), version)
+
+
+def restore_state(instance: Instance, state: str, version: ProcessVersion | None = None) -> WorkflowRun:
+    """A workflow rebuilt from ``state`` under ``version`` (by default the instance's own)."""
     return engine_for(version or instance.version).restore(state)
 
 
 def take_run(instance: Instance, revision: int) -> WorkflowRun:
     """The workflow a step builds on at ``revision``: the live one a committed step left, else restored.
 
-    The key is read off the instance row the caller loaded: if that row is already stale (another
-    process committed since), the step is computed on the old revision and its commit is refused by
-    the revision check, as it would be had the state been restored from the same stale read.
+    The state is still read, and the live workflow taken only if the stored state is the one it was
+    committed as (its hash): a state written by any other means (a restore from a backup, a hand-made
+    repair, a damaged row) is restored from, and fails as it would without the live workflows. Reading
+    the row costs a fraction of restoring it. If the row read is already stale (another process
+    committed since), the step is computed on the old revision and its commit is refused by the
+    revision check, as it would be had the state been restored.
     """
-    key = _key(instance.id, revision, instance.state_hash, instance.version_id)
-    return live_workflows().take(key) or load_run(instance)
+    state = _stored_state(instance)
+    key = _key(instance.id, revision, sha256_text(state), instance.version_id)
+    return live_workflows().take(key) or restore_state(instance, state)
 
 
 def keep_run(committed: Committed, run: WorkflowRun) -> None:
