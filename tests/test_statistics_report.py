@@ -113,7 +113,7 @@ def test_the_dashboard_tables_export_one_sheet_each(client, world, programme):
     assert figures["申报总数"] == 2, "青岛市's counties only"
     assert figures["待评审"] == 2
     outcomes = _laid_out(book["已结束的申报（按结果）"])
-    assert outcomes == [["结果（outcome）", "数量"], ["逾期未报", 1]]
+    assert outcomes == [["结果", "数量"], ["逾期未报", 1]]
 
 
 def test_the_application_list_exports_with_its_filters(client, world, programme):

@@ -112,7 +112,7 @@ def _by_outcome(user: User, call_id: int | None) -> Breakdown:
         for outcome, label, n in db.session.execute(query.order_by(func.count().desc()))
         if outcome
     ]
-    return Breakdown("outcome", _("Ended applications by outcome"), _("Outcome"), counts)
+    return Breakdown("outcome", _("Ended applications by outcome"), _("Result"), counts)
 
 
 def _by_theme(user: User, call_id: int | None) -> Breakdown:
