@@ -1,4 +1,5 @@
-"""What the bell shows: a user's own notifications, newest first, and marking them read."""
+"""The bell: how many of a user's notifications are unread, and marking them read (the list pages in
+``reading/notification_list.py``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from sqlalchemy.engine import CursorResult
 from ...extensions import db
 from ...models import Notification, User
 
-PAGE_SIZE = 30
-
 
 def unread_count(user: User) -> int:
     return (
@@ -23,14 +22,6 @@ def unread_count(user: User) -> int:
         )
         or 0
     )
-
-
-def page_of(user: User, before_id: int | None = None) -> list[Notification]:
-    """The user's notifications, newest first, ``PAGE_SIZE`` at a time: those before ``before_id``."""
-    query = select(Notification).where(Notification.user_id == user.id)
-    if before_id is not None:
-        query = query.where(Notification.id < before_id)
-    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(PAGE_SIZE)))
 
 
 def mark_read(user: User, now: datetime, notification_id: int | None = None) -> int:
