@@ -10,15 +10,24 @@ from __future__ import annotations
 from flask import flash, request
 from flask_babel import gettext as _
 
+from ..services.errors import MAX_ID
 from ..services.reading.paging import ListSorts, PageRequest
+
+
+def after_id() -> int | None:
+    """The id in ?after=, or None (the first page): a value that is not an id is said to be lost."""
+    text = request.args.get("after")
+    after = request.args.get("after", type=int)
+    if after is not None and 0 < after < MAX_ID:
+        return after
+    if text:
+        flash(_("The page asked for is not in this list (any more): here is its first page."), "info")
+    return None
 
 
 def page_request(sorts: ListSorts) -> PageRequest:
     """The page of the list that the URL asks for, normalised against its sorts."""
     args = request.args
-    after = args.get("after", type=int)
-    if args.get("after") and sorts.normalised(PageRequest(after=after)).after is None:
-        flash(_("The page asked for is not in this list (any more): here is its first page."), "info")
     return sorts.normalised(
-        PageRequest(args.get("sort", ""), args.get("order", ""), after, args.get("limit", type=int))
+        PageRequest(args.get("sort", ""), args.get("order", ""), after_id(), args.get("limit", type=int))
     )

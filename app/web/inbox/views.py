@@ -15,6 +15,7 @@ from ...services.errors import Conflict, RuleViolation, ValidationFailed
 from ...services.lifecycle import applications, batch, calls, claims, tasks
 from ...services.lifecycle.attachments import file_fields
 from ...services.reading import application_content, done_tasks, history_view, inbox, queries, returns
+from ..paging import after_id
 from . import bp
 
 LANDING_PAGES = {
@@ -68,7 +69,7 @@ def done():
     query = done_tasks.DoneQuery(
         sort=request.args.get("sort", "newest"),
         phase=request.args.get("phase") or None,
-        after=request.args.get("after", type=int),
+        after=after_id(),
         limit=request.args.get("limit", type=int),
     ).normalised()
     return render_template(

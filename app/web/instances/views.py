@@ -13,6 +13,7 @@ from ...services.lifecycle import applications, calls, instance_actions, instanc
 from ...services.reading import application_content, history_view, progress, queries, search
 from ...services.reading.application_form import application_form_for
 from .. import exports
+from ..paging import after_id
 from . import bp
 
 
@@ -28,7 +29,7 @@ def index():
         status=request.args.get("status") or None,
         sort=request.args.get("sort", "updated"),
         order=request.args.get("order", "desc"),
-        after=request.args.get("after", type=int),
+        after=after_id(),
         limit=request.args.get("limit", type=int),
     ).normalised()
     return render_template(
