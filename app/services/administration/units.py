@@ -7,7 +7,7 @@ an abolished unit's applications keep displaying it. An abolished unit starts no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -61,7 +61,7 @@ def units_page(admin: User, search: str = "", request: PageRequest = FIRST_PAGE)
         ).all()
     )
     rows = [UnitRow(unit, staff.get(unit.id, 0), applications.get(unit.id, 0)) for unit in page.items]
-    return replace(page, items=rows)
+    return page.showing(rows)
 
 
 def unit_choices(admin: User, keep: str = "") -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from ...extensions import db
 from ..errors import MAX_ID
 
 T = TypeVar("T")
+U = TypeVar("U")
 SortKey = ColumnElement[Any] | QueryableAttribute[Any]
 
 DEFAULT_LIMIT = 50
@@ -44,6 +45,10 @@ class Page(Generic[T]):
     @property
     def total_capped(self) -> bool:
         return self.total > COUNT_LIMIT
+
+    def showing(self, items: list[U]) -> Page[U]:
+        """The same page, its rows shown as `items` (one each, in order)."""
+        return Page(items, self.total, self.next_after, self.restarted)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ looks up a form through an instance's process version or queries the tasks of an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ...engine import MessageStart
 from ...forms import FormDefinition
@@ -42,7 +42,7 @@ def ready_tasks_with_forms(user: User, query: InboxQuery) -> Page[TaskWithForm]:
     """A page of `user`'s ready tasks (the inbox's), each with the form of its application's version."""
     page = inbox_page(user, query)
     items = [TaskWithForm(task, form_for(task.instance.version, task.form)) for task in page.items]
-    return replace(page, items=items)
+    return page.showing(items)
 
 
 def actions_with_forms(instance: Instance, actions: list[MessageStart]) -> list[ActionWithForm]:
