@@ -148,6 +148,17 @@ def _login(client, username: str) -> None:
     assert response.status_code == 302, f"{username} could not sign in"
 
 
+def median_seconds(request, reps: int, what) -> float:
+    """The median seconds of `reps` calls of `request` (a test client's GET), after one to warm up."""
+    assert request().status_code == 200, what  # warm: caches, first compile
+    samples = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        request()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
 def time_pages(app, application_id: int, reps: int) -> dict[tuple[str, str], float]:
     """The median seconds of each (viewer, page)."""
     medians = {}
@@ -163,18 +174,14 @@ def time_pages(app, application_id: int, reps: int) -> dict[tuple[str, str], flo
             "application": lambda c=client: c.get(f"/applications/{application_id}"),
         }
         for page, request in requests.items():
-            assert request().status_code == 200, (username, page)  # warm: caches, first compile
-            samples = []
-            for _ in range(reps):
-                started = time.perf_counter()
-                request()
-                samples.append(time.perf_counter() - started)
-            medians[(username, page)] = statistics.median(samples)
+            medians[(username, page)] = median_seconds(request, reps, (username, page))
         medians[(username, "rows")] = len(requests["api"]().get_json())
     return medians
 
 
-def run(url: str, label: str, sizes: list[int], reps: int) -> None:
+def fresh_app(url: str):
+    """The app on a migrated database at `url` with the reference data, the demo users (PASSWORD) and
+    the diagrams deployed, under a frozen clock; returns (app, clock)."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -193,6 +200,13 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
         seeding.create_demo_users(PASSWORD)
         _deploy("bench deployment")
         db.session.remove()
+    return app, clock
+
+
+def run(url: str, label: str, sizes: list[int], reps: int) -> None:
+    from app.extensions import db
+
+    app, clock = fresh_app(url)
     driven = sizes[0]
     started = time.perf_counter()
     application_id = build_driven(app, clock, driven)
@@ -253,14 +267,20 @@ def main() -> None:
     args = parser.parse_args()
     assert args.sizes[0] < ID_STRIDE and args.sizes == sorted(args.sizes)
     logging.disable(logging.WARNING)
-    if args.only != "postgresql":
+    on_each_database(args.only, lambda url, label: run(url, label, args.sizes, args.reps))
+
+
+def on_each_database(only: str | None, run_one) -> None:
+    """`run_one(url, label)` on a fresh SQLite file, then on a fresh PostgreSQL database (dropped after;
+    skipped when the server does not answer); `only` names one of them."""
+    if only != "postgresql":
         with tempfile.TemporaryDirectory() as workdir:
-            run(f"sqlite:///{workdir}/bench.db", "SQLite", args.sizes, args.reps)
-    if args.only != "sqlite":
+            run_one(f"sqlite:///{workdir}/bench.db", "SQLite")
+    if only != "sqlite":
         server, name = _postgres_database()
         if server is not None:
             try:
-                run(PG_SERVER + name, "PostgreSQL", args.sizes, args.reps)
+                run_one(PG_SERVER + name, "PostgreSQL")
             finally:
                 from sqlalchemy import text
 
