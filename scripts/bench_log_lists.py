@@ -16,11 +16,9 @@ Usage: bench_log_lists.py [--sizes 100 10000 100000] [--reps 7] [--only sqlite|p
 
 from __future__ import annotations
 
-import argparse
-import logging
 from datetime import timedelta
 
-from bench_scale import PASSWORD, _login, fresh_app, median_seconds, on_each_database
+from bench_scale import PASSWORD, _login, arguments, fresh_app, median_seconds, on_each_database
 
 CHUNK = 5000
 SECURITY_KINDS = ("sign_in", "sign_in_failed", "refused_not_found", "export")
@@ -39,7 +37,7 @@ PAGES = (
     ("notifications", "unread", "/notifications?unread=1"),
     ("notifications", "api", "/api/notifications"),
     ("users", "first", "/admin/users"),
-    ("users", "newest", "/admin/users?sort=created&order=desc"),
+    ("users", "z-a", "/admin/users?order=desc"),
     ("users", "deep", "/admin/users?after={middle}"),
 )
 
@@ -176,14 +174,7 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
 
 
 def main() -> None:
-    formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000, 100_000])
-    parser.add_argument("--reps", type=int, default=7)
-    parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    args = parser.parse_args()
-    assert args.sizes == sorted(args.sizes)
-    logging.disable(logging.WARNING)
+    args = arguments(__doc__ or "")
     on_each_database(args.only, lambda url, label: run(url, label, args.sizes, args.reps))
 
 

@@ -258,15 +258,22 @@ def _postgres_database():
     return server, name
 
 
-def main() -> None:
+def arguments(description: str) -> argparse.Namespace:
+    """--sizes (ascending), --reps and --only of a benchmark at scale, described by its `description`."""
     formatter = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=formatter)
+    parser = argparse.ArgumentParser(description=description, formatter_class=formatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000, 100_000])
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
-    assert args.sizes[0] < ID_STRIDE and args.sizes == sorted(args.sizes)
+    assert args.sizes == sorted(args.sizes)
     logging.disable(logging.WARNING)
+    return args
+
+
+def main() -> None:
+    args = arguments(__doc__ or "")
+    assert args.sizes[0] < ID_STRIDE
     on_each_database(args.only, lambda url, label: run(url, label, args.sizes, args.reps))
 
 

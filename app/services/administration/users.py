@@ -265,8 +265,8 @@ def reset_password(admin: User, user_id: int, password: str) -> None:
     set_password(user, password, temporary=True)
 
 
-# By username (unique: its index is the order), or the latest created first.
-USER_SORTS = ListSorts({"username": User.username, "created": User.id}, User.id, default_order="asc")
+# By username (unique: its index is the order).
+USER_SORTS = ListSorts({"username": User.username}, User.id, default_order="asc")
 
 
 def users_page(admin: User, search: str = "", request: PageRequest = FIRST_PAGE) -> Page[User]:
