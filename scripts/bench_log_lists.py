@@ -5,7 +5,7 @@
 The security log, the administrative changes, one city's notifications and the accounts are grown
 to each size by bulk INSERTs of plain rows (kinds, usernames and read marks mixed so that every
 filter matches a share of them), on the app's migrated database with the demo users
-(``bench_scale.fresh_app``). Then, through Flask's test client, each list's first page (also
+(``bench_scale.prepared_app``). Then, through Flask's test client, each list's first page (also
 filtered, and in the other order), a page deep in it (``after`` a row in its middle) and the API's
 first page, signed in as the reader each needs. Prints each size's median and its ratio to the
 smallest size; on SQLite and on PostgreSQL (skipped when 127.0.0.1:5432 does not answer), as
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bench_scale import PASSWORD, _login, arguments, fresh_app, median_seconds, on_each_database
+from bench_scale import PASSWORD, _login, measure, median_seconds, prepared_app
 
 CHUNK = 5000
 SECURITY_KINDS = ("sign_in", "sign_in_failed", "refused_not_found", "export")
@@ -157,7 +157,7 @@ def time_lists(app, middles: dict[str, int], reps: int) -> dict[tuple[str, str],
 def run(url: str, label: str, sizes: list[int], reps: int) -> None:
     from app.extensions import db
 
-    app, clock = fresh_app(url)
+    app, clock = prepared_app(url)
     results, have = {}, 0
     for size in sizes:
         middles = grow(app, clock, have, size)
@@ -179,8 +179,7 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
 
 
 def main() -> None:
-    args = arguments(__doc__ or "")
-    on_each_database(args.only, lambda url, label: run(url, label, args.sizes, args.reps))
+    measure(__doc__ or "", run, [100, 10_000, 100_000], 7)
 
 
 if __name__ == "__main__":

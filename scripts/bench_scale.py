@@ -25,7 +25,6 @@ import re
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,8 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_databases import fresh_database, kinds  # noqa: E402 - a sibling module of this script
+
 PASSWORD = "bench-pass"
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 VIEWERS = ("province", "370100", "expert05", "370102")  # the province, a city, an expert, a county
 PAGES = ("inbox", "applications", "api", "application")
 # Copies' ids start past these, so they never meet the driven rows' ids.
@@ -179,9 +179,9 @@ def time_pages(app, application_id: int, reps: int) -> dict[tuple[str, str], flo
     return medians
 
 
-def fresh_app(url: str):
-    """The app on a migrated database at `url` with the reference data, the demo users (PASSWORD) and
-    the diagrams deployed, under a frozen clock; returns (app, clock)."""
+def prepared_app(url: str):
+    """The app on the empty database at ``url``, migrated, with reference data, the demo's users and
+    version 1, under a frozen clock; returns (app, clock)."""
     from flask_migrate import upgrade
 
     from app import create_app
@@ -206,7 +206,7 @@ def fresh_app(url: str):
 def run(url: str, label: str, sizes: list[int], reps: int) -> None:
     from app.extensions import db
 
-    app, clock = fresh_app(url)
+    app, clock = prepared_app(url)
     driven = sizes[0]
     started = time.perf_counter()
     application_id = build_driven(app, clock, driven)
@@ -243,57 +243,25 @@ def run(url: str, label: str, sizes: list[int], reps: int) -> None:
         db.engine.dispose()
 
 
-def _postgres_database():
-    """A fresh database on the local PostgreSQL, or None (with why) when it does not answer."""
-    from sqlalchemy import create_engine, text
-
-    name = f"bench_scale_{secrets.token_hex(4)}"
-    try:
-        server = create_engine(PG_SERVER + "postgres", isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to reach it means: skip PostgreSQL
-        print(f"PostgreSQL skipped: {str(error).splitlines()[0]}")
-        return None, None
-    return server, name
-
-
-def arguments(description: str) -> argparse.Namespace:
-    """--sizes (ascending), --reps and --only of a benchmark at scale, described by its `description`."""
+def measure(description: str, run_on, sizes: list[int], reps: int) -> None:
+    """A benchmark's command line: ``--sizes``, ``--reps`` and ``--only`` (defaults given), then
+    ``run_on(url, label, sizes, reps)`` on each database."""
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=description, formatter_class=formatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000, 100_000])
-    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--sizes", type=int, nargs="+", default=sizes)
+    parser.add_argument("--reps", type=int, default=reps)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
-    assert args.sizes == sorted(args.sizes)
+    assert args.sizes[0] < ID_STRIDE and args.sizes == sorted(args.sizes)
     logging.disable(logging.WARNING)
-    return args
+    for kind in kinds(args.only):
+        with fresh_database(kind, "bench_scale") as url:
+            if url is not None:
+                run_on(url, kind, args.sizes, args.reps)
 
 
 def main() -> None:
-    args = arguments(__doc__ or "")
-    assert args.sizes[0] < ID_STRIDE
-    on_each_database(args.only, lambda url, label: run(url, label, args.sizes, args.reps))
-
-
-def on_each_database(only: str | None, run_one) -> None:
-    """`run_one(url, label)` on a fresh SQLite file, then on a fresh PostgreSQL database (dropped after;
-    skipped when the server does not answer); `only` names one of them."""
-    if only != "postgresql":
-        with tempfile.TemporaryDirectory() as workdir:
-            run_one(f"sqlite:///{workdir}/bench.db", "SQLite")
-    if only != "sqlite":
-        server, name = _postgres_database()
-        if server is not None:
-            try:
-                run_one(PG_SERVER + name, "PostgreSQL")
-            finally:
-                from sqlalchemy import text
-
-                with server.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                server.dispose()
+    measure(__doc__, run, [100, 10_000, 100_000], 7)
 
 
 if __name__ == "__main__":
