@@ -289,3 +289,22 @@ def test_the_count_of_a_log_is_the_filtered_count(world, logged):
         select(func.count()).select_from(SecurityEvent).where(SecurityEvent.kind == "export")
     )
     assert page.total == 23 and len(page.items) == 23 and page.next_after is None
+
+
+def test_the_unread_count_stops_at_its_limit_in_the_bell_and_the_api(world, clock, api, client, monkeypatch):
+    from app.services.notices import bell
+
+    city = world.user("370100")
+    for number in range(5):
+        record.notify([city], NEW_TASK, clock.now(), params={"task": f"任务{number}", "application": "#1"})
+    db.session.commit()
+    assert bell.unread_count(city) == 5 and bell.unread_badge(city) == "5"
+    monkeypatch.setattr(bell, "UNREAD_LIMIT", 3)
+    assert bell.unread_count(city) == 4, "counted up to the limit and one more"
+    assert bell.unread_badge(city) == "3+"
+    assert api.get("370100", "/api/notifications").headers["X-Unread-Count"] == "4"
+    login(client, "370100")
+    assert '<span class="badge" data-testid="unread">3+</span>' in client.get("/notifications").get_data(
+        as_text=True
+    )
+    assert bell.unread_badge(world.user("370200")) == ""

@@ -12,16 +12,21 @@ from sqlalchemy.engine import CursorResult
 from ...extensions import db
 from ...models import Notification, User
 
+# The count stops here ("99+"): every page's header shows it, and counting all of a user's unread
+# notifications would make each page cost more the more of them there are.
+UNREAD_LIMIT = 99
+
 
 def unread_count(user: User) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    """How many of the user's notifications are unread, counted up to UNREAD_LIMIT + 1 ("more")."""
+    unread = select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    return db.session.scalar(select(func.count()).select_from(unread.limit(UNREAD_LIMIT + 1).subquery())) or 0
+
+
+def unread_badge(user: User) -> str:
+    """The bell's badge: the unread count, "99+" past the limit, empty when none is unread."""
+    count = unread_count(user)
+    return f"{UNREAD_LIMIT}+" if count > UNREAD_LIMIT else str(count or "")
 
 
 def mark_read(user: User, now: datetime, notification_id: int | None = None) -> int:

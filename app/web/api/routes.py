@@ -147,7 +147,8 @@ class Notifications(MethodView):
         headers={
             **page_headers_doc({"type": "integer"}),
             "X-Unread-Count": {
-                "description": "how many of my notifications are unread",
+                "description": f"how many of my notifications are unread, counted up to {bell.UNREAD_LIMIT}: "
+                f"{bell.UNREAD_LIMIT + 1} means more than {bell.UNREAD_LIMIT}",
                 "schema": {"type": "integer"},
             },
         },
