@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import QueryableAttribute
 
 from ...extensions import db
@@ -72,12 +72,9 @@ def keyset_page(query: Select, ordering: Ordering, after: Any, limit: int) -> Pa
             restarted = True
         elif key is id_column:  # sorted by the id alone: one range, which any planner reads in an index
             query = query.where(id_column < after if ordering.descending else id_column > after)
-        else:
-            value = start[0]
-            if ordering.descending:
-                query = query.where(or_(key < value, and_(key == value, id_column < after)))
-            else:
-                query = query.where(or_(key > value, and_(key == value, id_column > after)))
+        else:  # a row comparison, which both planners read as a range of an index on (key, id)
+            position, begin = tuple_(key, id_column), tuple_(start[0], after)
+            query = query.where(position < begin if ordering.descending else position > begin)
     order = (key.desc(), id_column.desc()) if ordering.descending else (key.asc(), id_column.asc())
     rows = list(db.session.scalars(query.order_by(*order).limit(limit + 1)).unique())
     items = rows[:limit]
