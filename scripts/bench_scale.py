@@ -151,6 +151,17 @@ def _login(client, username: str) -> None:
     assert response.status_code == 302, f"{username} could not sign in"
 
 
+def median_seconds(request, reps: int, what) -> float:
+    """The median seconds of `reps` calls of `request` (a test client's GET), after one to warm up."""
+    assert request().status_code == 200, what  # warm: caches, first compile
+    samples = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        request()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
 def time_pages(app, application_id: int, reps: int) -> dict[tuple[str, str], float]:
     """The median seconds of each (viewer, page)."""
     medians = {}
@@ -169,13 +180,7 @@ def time_pages(app, application_id: int, reps: int) -> dict[tuple[str, str], flo
             requests["dashboard"] = lambda c=client: c.get("/command/")
             requests["report"] = lambda c=client: c.get("/command/report?year=2026")
         for page, request in requests.items():
-            assert request().status_code == 200, (username, page)  # warm: caches, first compile
-            samples = []
-            for _ in range(reps):
-                started = time.perf_counter()
-                request()
-                samples.append(time.perf_counter() - started)
-            medians[(username, page)] = statistics.median(samples)
+            medians[(username, page)] = median_seconds(request, reps, (username, page))
         medians[(username, "rows")] = len(requests["api"]().get_json())
     return medians
 

@@ -147,7 +147,7 @@ def test_a_renamed_or_abolished_unit_keeps_its_applications(world):
     with pytest.raises(ValidationFailed) as refused:
         users.create_user(admin, _staff(), NEW_PASSWORD)
     assert refused.value.errors[0].field == "unit"
-    kinds = [c.kind for c in changes.page(world.user("auditor")).changes]
+    kinds = [c.kind for c in changes.page(world.user("auditor")).items]
     assert kinds == ["unit_abolished", "unit_renamed"]
 
 

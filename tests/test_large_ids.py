@@ -29,8 +29,8 @@ def test_the_api_documents_the_largest_id(client):
     assert parameter["schema"] == {"type": "integer", "minimum": 0, "maximum": LARGEST_ID}
 
 
-@pytest.mark.parametrize("query", [f"before={LARGEST_ID + 1}", f"before={2**63 - 1}"])
+@pytest.mark.parametrize("query", [f"after={LARGEST_ID + 1}", f"after={2**63 - 1}"])
 def test_a_page_after_an_id_too_large_is_refused_as_bad_input_not_a_server_error(api, query):
     response = api.get("370102", f"/api/notifications?{query}")
     assert response.status_code == 422, response.get_json()
-    assert response.get_json()["errors"][0]["field"] == "before"
+    assert response.get_json()["errors"][0]["field"] == "after"

@@ -11,6 +11,8 @@ from app.extensions import db
 from app.models import Notification, OutboxMail
 from app.services.notices import bell, mailer, record
 from app.services.notices.texts import NEW_TASK, REMINDER
+from app.services.reading.notification_list import notifications_page
+from app.services.reading.paging import DEFAULT_LIMIT, PageRequest
 
 from .mail_catcher import MailCatcher, free_port
 
@@ -86,16 +88,17 @@ def test_each_user_chooses_what_comes_by_mail_and_nothing_is_queued_without_a_se
 
 def test_the_bell_counts_unread_pages_newest_first_and_marks_read(world, clock):
     province = world.user("province")
-    for number in range(bell.PAGE_SIZE + 5):
+    for number in range(DEFAULT_LIMIT + 5):
         record.notify(
             [province], NEW_TASK, clock.now(), params={"task": f"任务{number}", "application": "#1"}
         )
     db.session.commit()
-    assert bell.unread_count(province) == bell.PAGE_SIZE + 5
-    first = bell.page_of(province)
-    assert len(first) == bell.PAGE_SIZE and first[0].params["task"] == f"任务{bell.PAGE_SIZE + 4}"
-    assert len(bell.page_of(province, before_id=first[-1].id)) == 5
+    assert bell.unread_count(province) == DEFAULT_LIMIT + 5
+    first = notifications_page(province)
+    assert len(first.items) == DEFAULT_LIMIT and first.items[0].params["task"] == f"任务{DEFAULT_LIMIT + 4}"
+    assert len(notifications_page(province, request=PageRequest(after=first.next_after)).items) == 5
+    first = first.items
     assert bell.mark_read(province, clock.now(), first[0].id) == 1
     assert bell.mark_read(world.user("370102"), clock.now(), first[1].id) == 0, "only one's own"
-    assert bell.mark_read(province, clock.now()) == bell.PAGE_SIZE + 4
+    assert bell.mark_read(province, clock.now()) == DEFAULT_LIMIT + 4
     assert bell.unread_count(province) == 0

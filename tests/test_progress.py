@@ -183,13 +183,13 @@ def test_the_api_reads_done_and_progress_as_the_pages_do(world, api):
 
 def test_the_city_is_told_when_the_applicant_withdraws_what_it_was_reviewing(world):
     from app.services.lifecycle import instance_actions
-    from app.services.notices import bell
+    from app.services.reading.notification_list import notifications_page
 
     instance = world.declare(world.start("370102"))
     (withdraw,) = [s for s in instance_actions.instance_starts(instance) if s.form == "withdrawal.json"]
     instance_actions.start_action(
         world.user("370102"), instance.id, withdraw.element_id, {"withdrawal_comments": "重报。"}
     )
-    (told,) = [n for n in bell.page_of(world.user("370100")) if n.kind == "taken_back"]
+    (told,) = [n for n in notifications_page(world.user("370100")).items if n.kind == "taken_back"]
     assert told.params["task"] == "市级审核" and told.params["step"] == "撤回申报"
     assert told.params["by"] == world.user("370102").display_name

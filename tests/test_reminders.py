@@ -13,6 +13,7 @@ from app.services.audit import chain_check, reexecution
 from app.services.errors import Forbidden, NotFound, ValidationFailed
 from app.services.lifecycle import reminders, timers
 from app.services.notices import bell
+from app.services.reading.notification_list import notifications_page
 
 from .web_helpers import csrf_token, login
 
@@ -33,7 +34,7 @@ def test_the_province_reminds_the_city_in_the_history_and_under_its_bell(world, 
         and note.actor.username == "province"
     )
     city = world.user("370100")
-    (notification,) = [n for n in bell.page_of(city) if n.kind == "reminder"]
+    (notification,) = [n for n in notifications_page(city).items if n.kind == "reminder"]
     assert notification.params["message"] == "请尽快审核。" and notification.params["by"] == "山东省民政厅"
     assert chain_check.verify_chain(world.reload(declared)).ok
     from app.services.reading import history_view
@@ -67,7 +68,7 @@ def test_who_may_remind_whom(world, declared):
 
 def test_the_worker_warns_once_three_days_ahead_and_once_when_late(world, clock, declared):
     city = world.user("370100")
-    kinds = lambda: [n.kind for n in bell.page_of(city)]  # noqa: E731
+    kinds = lambda: [n.kind for n in notifications_page(city).items]  # noqa: E731
     assert "due_soon" not in kinds()
     clock.set(world.task(declared, "Task_CityReview").due_at - timedelta(days=2))
     timers.worker_pass()
@@ -99,11 +100,12 @@ def test_the_api_reminds_lists_and_marks_read(api, world, declared):
         == 204
     )
     assert api.post("370100", f"/api/tasks/{task.id}/reminders", {}).status_code == 403
-    page = api.get("370100", "/api/notifications").get_json()
-    assert page["unread"] == 2 and page["items"][0]["kind"] == "reminder"
-    assert page["items"][0]["text"] == "山东省民政厅 催办：市级审核（#1 济南市历下区）"
+    listed = api.get("370100", "/api/notifications")
+    items = listed.get_json()
+    assert listed.headers["X-Unread-Count"] == "2" and items[0]["kind"] == "reminder"
+    assert items[0]["text"] == "山东省民政厅 催办：市级审核（#1 济南市历下区）"
     assert api.post("370100", "/api/notifications/read", {}).status_code == 204
-    assert api.get("370100", "/api/notifications").get_json()["unread"] == 0
+    assert api.get("370100", "/api/notifications").headers["X-Unread-Count"] == "0"
 
 
 def test_each_user_sets_an_address_and_the_kinds_that_come_by_mail(world, client):

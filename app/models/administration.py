@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model
@@ -20,11 +20,12 @@ class AdminChange(Model):
     """
 
     __tablename__ = "admin_changes"
+    __table_args__ = (Index("ix_admin_changes_kind_id", "kind", "id"),)  # a kind's page, newest first
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     target_type: Mapped[str] = mapped_column(String(16))  # user | unit
     target_id: Mapped[int | None] = mapped_column()
     target_label: Mapped[str] = mapped_column(String(128))

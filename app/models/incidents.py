@@ -31,6 +31,14 @@ class Incident(Model):
             sqlite_where=text("resolved_at IS NULL"),
             postgresql_where=text("resolved_at IS NULL"),
         ),
+        # The open incidents' list, the latest opened first (services/reading/incident_list.py).
+        Index(
+            "ix_incidents_open_opened",
+            "opened_at",
+            "id",
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,6 +22,7 @@ class Notification(Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+        Index("ix_notifications_user_id", "user_id", "id"),  # a user's page of them all, newest first
         Index("ix_notifications_task_kind", "task_id", "kind"),
     )
 

@@ -28,13 +28,17 @@ class SecurityEvent(Model):
     __table_args__ = (
         Index("ix_security_events_username_kind_at", "username", "kind", "at"),  # the lockout's counts
         Index("ix_security_events_kind_ip_last_at", "kind", "ip", "last_at"),  # finding the row to add to
+        # The log pages, newest first, filtered by kind, username or address (audit/security_log.py).
+        Index("ix_security_events_kind_id", "kind", "id"),
+        Index("ix_security_events_username_id", "username", "id"),
+        Index("ix_security_events_ip_id", "ip", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # the first time
     last_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the last time, for an aggregated row
     count: Mapped[int] = mapped_column(default=1, server_default="1")
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     username: Mapped[str | None] = mapped_column(String(64))  # as typed, for failed sign-ins
     ip: Mapped[str | None] = mapped_column(String(64))

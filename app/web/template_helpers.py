@@ -147,4 +147,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["org"] = reference_text.organisation_name
     app.jinja_env.filters["person"] = reference_text.person_name
     app.jinja_env.globals["due_phrase"] = due_phrase
-    app.jinja_env.globals["unread_notifications"] = lambda: bell.unread_count(current_user)
+    app.jinja_env.globals["unread_notifications"] = lambda: bell.unread_badge(current_user)

@@ -131,6 +131,6 @@ def test_the_security_log_reads_as_text_and_pages(live_server, page):
     assert page.evaluate("document.documentElement.scrollHeight") < 8000
     screenshot(page, "small-security-log")
     _keep("small-security-log")
-    page.click("[data-testid=security-next]")
-    page.wait_for_selector("[data-testid=security-newest]")
+    page.click("[data-testid=next-page]")
+    page.wait_for_selector("[data-testid=first-page]")
     assert page.locator("[data-testid=security-event]").count() >= 1

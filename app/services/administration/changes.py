@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from ...extensions import db
 from ...models import AdminChange, User
 from ...scope import can_read_security_log
 from ..errors import Forbidden
+from ..reading.paging import FIRST_PAGE, ListSorts, Page, PageRequest
 
 KINDS = (
     "user_created",
@@ -24,7 +24,6 @@ KINDS = (
     "unit_abolished",
     "unit_restored",
 )
-PAGE_SIZE = 50
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -60,24 +59,16 @@ def record(
     )
 
 
-@dataclass(frozen=True)
-class ChangePage:
-    changes: list[AdminChange]
-    next_before: int | None  # the id to continue from ("older"), None on the last page
+# Newest first by default; ids follow time, and the kind filter has an index of (kind, id).
+CHANGE_SORTS = ListSorts({"time": AdminChange.id}, AdminChange.id)
 
 
-def page(
-    reader: User, kind: str | None = None, before: int | None = None, size: int = PAGE_SIZE
-) -> ChangePage:
-    """Newest first, keyset-paged by id, optionally of one kind; for auditors and administrators."""
+def page(reader: User, kind: str | None = None, request: PageRequest = FIRST_PAGE) -> Page[AdminChange]:
+    """The changes a page at a time (``reading.paging``), optionally of one kind; for auditors and
+    administrators."""
     if not can_read_security_log(reader):
         raise Forbidden(_("Only auditors and administrators can read the log of administrative changes."))
-    query = select(AdminChange).order_by(AdminChange.id.desc()).limit(size + 1)
+    query = select(AdminChange)
     if kind:
         query = query.where(AdminChange.kind == kind)
-    if before is not None:
-        query = query.where(AdminChange.id < before)
-    rows = list(db.session.scalars(query))
-    more = len(rows) > size
-    rows = rows[:size]
-    return ChangePage(rows, rows[-1].id if more and rows else None)
+    return CHANGE_SORTS.page(query, request)

@@ -7,6 +7,8 @@ an abolished unit's applications keep displaying it. An abolished unit starts no
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -15,6 +17,7 @@ from ...extensions import db
 from ...forms import FieldError
 from ...models import Instance, Organisation, User
 from ..errors import MAX_ID, NotFound, RuleViolation, ValidationFailed
+from ..reading.paging import FIRST_PAGE, ListSorts, Page, PageRequest
 from ..reading.reference_text import organisation_name
 from . import changes
 from .access import require_admin
@@ -22,26 +25,43 @@ from .access import require_admin
 NAME_MAX = 64
 
 
-def units_list(admin: User, search: str = "") -> list[tuple[Organisation, int, int]]:
-    """Units in adcode order (those whose code starts with or whose name holds ``search``), with
-    their active accounts and their applications."""
+# By administrative code (unique: its index is the order).
+UNIT_SORTS = ListSorts({"code": Organisation.adcode}, Organisation.id, default_order="asc")
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: Organisation
+    staff: int  # active accounts
+    applications: int
+
+
+def units_page(admin: User, search: str = "", request: PageRequest = FIRST_PAGE) -> Page[UnitRow]:
+    """Units a page at a time (those whose code starts with or whose name holds ``search``), each with
+    its active accounts and its applications, counted for the page's units only."""
     require_admin(admin)
+    query = select(Organisation)
+    text = search.strip()
+    if text:
+        query = query.where(Organisation.adcode.startswith(text) | Organisation.name.contains(text))
+    page = UNIT_SORTS.page(query, request)
+    ids = [unit.id for unit in page.items]
     staff = dict(
         db.session.execute(
-            select(User.org_id, func.count()).where(User.active.is_(True)).group_by(User.org_id)
+            select(User.org_id, func.count())
+            .where(User.active.is_(True), User.org_id.in_(ids))
+            .group_by(User.org_id)
         ).all()
     )
     applications = dict(
         db.session.execute(
-            select(Instance.applicant_org_id, func.count()).group_by(Instance.applicant_org_id)
+            select(Instance.applicant_org_id, func.count())
+            .where(Instance.applicant_org_id.in_(ids))
+            .group_by(Instance.applicant_org_id)
         ).all()
     )
-    query = select(Organisation).order_by(Organisation.adcode)
-    text = search.strip()
-    if text:
-        query = query.where(Organisation.adcode.startswith(text) | Organisation.name.contains(text))
-    units = db.session.scalars(query)
-    return [(unit, staff.get(unit.id, 0), applications.get(unit.id, 0)) for unit in units]
+    rows = [UnitRow(unit, staff.get(unit.id, 0), applications.get(unit.id, 0)) for unit in page.items]
+    return page.showing(rows)
 
 
 def unit_choices(admin: User, keep: str = "") -> list[tuple[str, str]]:

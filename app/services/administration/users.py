@@ -24,6 +24,7 @@ from ..accounts.passwords import hash_password, policy_problem
 from ..accounts.self_service import profile_problems
 from ..errors import MAX_ID, NotFound, RuleViolation, ValidationFailed
 from ..notices.preferences import address_problem
+from ..reading.paging import FIRST_PAGE, ListSorts, Page, PageRequest
 from . import changes
 from .access import require_admin
 
@@ -264,14 +265,18 @@ def reset_password(admin: User, user_id: int, password: str) -> None:
     set_password(user, password, temporary=True)
 
 
-def users_list(admin: User, search: str = "") -> list[User]:
-    """Accounts by username, optionally those whose username, name or unit matches ``search``."""
+# By username (unique: its index is the order).
+USER_SORTS = ListSorts({"username": User.username}, User.id, default_order="asc")
+
+
+def users_page(admin: User, search: str = "", request: PageRequest = FIRST_PAGE) -> Page[User]:
+    """Accounts a page at a time, optionally those whose username, name or unit matches ``search``."""
     require_admin(admin)
-    query = select(User).outerjoin(User.organisation).order_by(User.username)
+    query = select(User).outerjoin(User.organisation)
     text = search.strip()
     if text:
         like = f"%{text}%"
         query = query.where(
             or_(User.username.ilike(like), User.display_name.ilike(like), Organisation.name.ilike(like))
         )
-    return list(db.session.scalars(query))
+    return USER_SORTS.page(query, request)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import CursorResult
 from ... import clock
 from ...extensions import db
 from ...models import SecurityEvent, User
+from ..reading.paging import FIRST_PAGE, MAX_LIMIT, ListSorts, Page, PageRequest
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,6 @@ AGGREGATED = frozenset(
     {"refused_not_found", "refused_forbidden", "refused_csrf", "refused_locked", "refused_rate_limited"}
 )
 AGGREGATE_WINDOW = timedelta(minutes=10)
-PAGE_SIZE = 50
 
 
 def _current_user() -> User | None:
@@ -109,31 +109,24 @@ class LogFilters:
     ip: str | None = None
 
 
-@dataclass(frozen=True)
-class LogPage:
-    events: list[SecurityEvent]
-    next_before: int | None  # the id to continue from ("older"), None on the last page
+# Newest first by default; ids follow time, and each filter has an index of (column, id).
+LOG_SORTS = ListSorts({"time": SecurityEvent.id}, SecurityEvent.id)
 
 
-def page(filters: LogFilters, before: int | None = None, size: int = PAGE_SIZE) -> LogPage:
-    """Newest first, keyset-paged by id: a page costs the same however deep in the log it is."""
-    query = select(SecurityEvent).order_by(SecurityEvent.id.desc()).limit(size + 1)
+def page(filters: LogFilters, request: PageRequest = FIRST_PAGE) -> Page[SecurityEvent]:
+    """The log a page at a time (``reading.paging``): a page costs the same however deep it is."""
+    query = select(SecurityEvent)
     if filters.kind:
         query = query.where(SecurityEvent.kind == filters.kind)
     if filters.username:
         query = query.where(SecurityEvent.username == filters.username)
     if filters.ip:
         query = query.where(SecurityEvent.ip == filters.ip)
-    if before is not None:
-        query = query.where(SecurityEvent.id < before)
-    events = list(db.session.scalars(query))
-    more = len(events) > size
-    events = events[:size]
-    return LogPage(events, events[-1].id if more else None)
+    return LOG_SORTS.page(query, request)
 
 
-def recent(kind: str | None = None, limit: int = 500) -> list[SecurityEvent]:
-    return page(LogFilters(kind=kind), size=limit).events
+def recent(kind: str | None = None, limit: int = MAX_LIMIT) -> list[SecurityEvent]:
+    return page(LogFilters(kind=kind), PageRequest(limit=limit)).items
 
 
 def record_refusal(kind: str, **detail) -> None:

@@ -1,4 +1,5 @@
-"""What the bell shows: a user's own notifications, newest first, and marking them read."""
+"""The bell: how many of a user's notifications are unread, and marking them read (the list pages in
+``reading/notification_list.py``)."""
 
 from __future__ import annotations
 
@@ -11,26 +12,21 @@ from sqlalchemy.engine import CursorResult
 from ...extensions import db
 from ...models import Notification, User
 
-PAGE_SIZE = 30
+# The count stops here ("99+"): every page's header shows it, and counting all of a user's unread
+# notifications would make each page cost more the more of them there are.
+UNREAD_LIMIT = 99
 
 
 def unread_count(user: User) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    """How many of the user's notifications are unread, counted up to UNREAD_LIMIT + 1 ("more")."""
+    unread = select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    return db.session.scalar(select(func.count()).select_from(unread.limit(UNREAD_LIMIT + 1).subquery())) or 0
 
 
-def page_of(user: User, before_id: int | None = None) -> list[Notification]:
-    """The user's notifications, newest first, ``PAGE_SIZE`` at a time: those before ``before_id``."""
-    query = select(Notification).where(Notification.user_id == user.id)
-    if before_id is not None:
-        query = query.where(Notification.id < before_id)
-    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(PAGE_SIZE)))
+def unread_badge(user: User) -> str:
+    """The bell's badge: the unread count, "99+" past the limit, empty when none is unread."""
+    count = unread_count(user)
+    return f"{UNREAD_LIMIT}+" if count > UNREAD_LIMIT else str(count or "")
 
 
 def mark_read(user: User, now: datetime, notification_id: int | None = None) -> int:

@@ -118,7 +118,7 @@ def done_page(user: User, query: DoneQuery = DoneQuery(), locale: str = "zh_CN")
             phases[instance.version_id] = _phases(instance.version)
         step_phase = phases[instance.version_id].get(event.element_id or "")
         items.append(DoneTask(instance, event_view(instance, event, user, locale), step_phase))
-    return Page(items, page.total, page.next_after)
+    return page.showing(items)
 
 
 def done_phases(user: User) -> list[str]:

@@ -42,7 +42,7 @@ def ready_tasks_with_forms(user: User, query: InboxQuery) -> Page[TaskWithForm]:
     """A page of `user`'s ready tasks (the inbox's), each with the form of its application's version."""
     page = inbox_page(user, query)
     items = [TaskWithForm(task, form_for(task.instance.version, task.form)) for task in page.items]
-    return Page(items, page.total, page.next_after)
+    return page.showing(items)
 
 
 def actions_with_forms(instance: Instance, actions: list[MessageStart]) -> list[ActionWithForm]:

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Exists, exists, select, update
 from ...engine import EngineError
 from ...extensions import db
 from ...models import Incident, Instance, ReadyTask, User
-from ...scope import can_retry_incidents, can_see_incidents
+from ...scope import can_retry_incidents
 from ..errors import Forbidden, NotFound, RuleViolation, ServiceError
 from .deployment import engine_for
 from .runs import load_run
@@ -137,13 +137,6 @@ def sweep(now: datetime) -> int:
             found += 1
     db.session.commit()
     return found
-
-
-def open_incidents(user: User) -> list[Incident]:
-    """Every open incident, newest first (administrators, auditors and process owners)."""
-    if not can_see_incidents(user):
-        raise Forbidden(_("Only administrators, auditors and process owners can see incidents."))
-    return list(db.session.scalars(select(Incident).where(_is_open()).order_by(Incident.opened_at.desc())))
 
 
 def open_incidents_of(instance: Instance) -> list[Incident]:

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...services.administration import units
 from ...services.errors import ValidationFailed
+from ..paging import page_request
 from . import bp
+
+
+def _position() -> dict[str, Any]:
+    """Where the list was (its search and page), for the forms on it to come back to."""
+    return {
+        name: request.args[name]
+        for name in ("q", "sort", "order", "after", "limit")
+        if request.args.get(name)
+    }
 
 
 def _page(errors: dict[int, str] | None = None, typed: dict[int, str] | None = None, status: int = 200):
     search = request.args.get("q", "")
+    query = page_request(units.UNIT_SORTS)
     return render_template(
         "admin/units.html",
-        units=units.units_list(current_user, search),
+        page=units.units_page(current_user, search, query),
+        query=query,
         search=search,
+        position=_position(),
         errors=errors or {},
         typed=typed or {},
     ), status
@@ -37,7 +52,7 @@ def unit_rename(unit_id: int):
     except ValidationFailed as exc:
         return _page({unit_id: exc.message}, {unit_id: name}, 422)
     flash(_("Renamed: %(name)s.", name=unit.full_name), "success")
-    return redirect(url_for("admin.unit_list", q=request.args.get("q", ""), _anchor=f"unit-{unit.adcode}"))
+    return redirect(url_for("admin.unit_list", **_position(), _anchor=f"unit-{unit.adcode}"))
 
 
 @bp.post("/units/<int:unit_id>/abolished")
@@ -52,4 +67,4 @@ def unit_abolish(unit_id: int):
         )
     else:
         flash(_("%(name)s exists again.", name=unit.full_name), "success")
-    return redirect(url_for("admin.unit_list", q=request.args.get("q", ""), _anchor=f"unit-{unit.adcode}"))
+    return redirect(url_for("admin.unit_list", **_position(), _anchor=f"unit-{unit.adcode}"))

@@ -15,6 +15,7 @@ from ...services.administration.access import require_admin
 from ...services.administration.users import UserFields
 from ...services.errors import ValidationFailed
 from ...services.reading.application_form import COMMITTEE_LABELS
+from ..paging import page_request
 from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +52,9 @@ def _form_page(fields: UserFields, errors: list, user=None, status: int = 200):
 @login_required
 def user_list():
     search = request.args.get("q", "")
-    return render_template("admin/users.html", users=users.users_list(current_user, search), search=search)
+    query = page_request(users.USER_SORTS)
+    page = users.users_page(current_user, search, query)
+    return render_template("admin/users.html", page=page, query=query, search=search)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,7 +14,10 @@ from ...scope import (
     can_see_incidents,
 )
 from ...services.errors import Forbidden
+from ...services.reading.incident_list import INCIDENT_SORTS, incidents_page
+from ...services.reading.incident_list import KINDS as INCIDENT_KINDS
 from ...services.store import incidents
+from ..paging import page_request
 from . import bp
 
 # The administrator's pages: (endpoint, title, what it is for, who may open it).
@@ -78,10 +81,15 @@ def index():
 @bp.get("/incidents")
 @login_required
 def incident_list():
-    """Applications that cannot go on by themselves, where they stopped and why."""
+    """Applications that cannot go on by themselves, where they stopped and why, a page at a time."""
+    kind = request.args.get("kind") if request.args.get("kind") in INCIDENT_KINDS else None
+    query = page_request(INCIDENT_SORTS)
     return render_template(
         "admin/incidents.html",
-        incidents=incidents.open_incidents(current_user),
+        page=incidents_page(current_user, kind, query),
+        query=query,
+        kind=kind,
+        kinds=INCIDENT_KINDS,
         may_retry=can_retry_incidents(current_user),
     )
 

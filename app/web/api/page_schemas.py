@@ -4,10 +4,18 @@ request, and the X-Total-Count and X-Next-After headers of the page it answers."
 from __future__ import annotations
 
 from marshmallow import Schema, fields
-from marshmallow.validate import Length, Range
+from marshmallow.validate import Length, OneOf, Range
 
 from ...services.errors import MAX_ID
-from ...services.reading.paging import COUNT_LIMIT, DEFAULT_LIMIT, MAX_LIMIT, Page
+from ...services.reading.paging import (
+    COUNT_LIMIT,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    ORDERS,
+    ListSorts,
+    Page,
+    PageRequest,
+)
 
 
 # The headers of a page of a list (the body is the page's items): a keyset cursor, not an offset.
@@ -44,6 +52,27 @@ def after_field(what: str) -> fields.Field:
 
 def limit_field() -> fields.Field:
     return fields.Integer(required=False, validate=Range(min=1, max=MAX_LIMIT), load_default=DEFAULT_LIMIT)
+
+
+def sorted_page_query(sorts: ListSorts, what: str) -> type[Schema]:
+    """The ?sort=, ?order=, ?after= and ?limit= of a list sorted by `sorts`, whose rows are `what`."""
+    return Schema.from_dict(
+        {
+            "sort": fields.String(
+                required=False, validate=OneOf(list(sorts.keys)), load_default=next(iter(sorts.keys))
+            ),
+            "order": fields.String(required=False, validate=OneOf(ORDERS), load_default=sorts.default_order),
+            "after": after_field(what),
+            "limit": limit_field(),
+        },
+        name=f"{what.title().replace(' ', '')}PageQuery",
+    )
+
+
+def page_request(args: dict) -> PageRequest:
+    """The page a request's arguments ask for (``sorted_page_query``); takes them out of `args`, which
+    keeps the list's filters."""
+    return PageRequest(args.pop("sort"), args.pop("order"), args.pop("after", None), args.pop("limit"))
 
 
 class TaskPageQuery(Schema):

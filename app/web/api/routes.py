@@ -9,28 +9,29 @@ from ...services.administration import changes as admin_change_log
 from ...services.audit import access, chain_check, reexecution
 from ...services.lifecycle import applications, instance_actions, reminders, tasks
 from ...services.notices import bell
-from ...services.reading import queries, read_models, search
+from ...services.reading import incident_list, queries, read_models, search
 from ...services.reading.inbox import InboxQuery
-from ...services.store import incidents
+from ...services.reading.notification_list import notifications_page
 from ..exports import audit_package_response
 from ..sign_in_limits import address_limit
 from . import blp
 from .auth import api_user, bearer_token, token_required
-from .page_schemas import TaskPageQuery, page_headers, page_headers_doc
+from .page_schemas import TaskPageQuery, page_headers, page_headers_doc, page_request
 from .schemas import (
     ActionSchema,
-    AdminChangePage,
     AdminChangeQuery,
+    AdminChangeSchema,
     AttachmentSchema,
     ChainReportSchema,
     CompleteRequest,
+    IncidentQuery,
     IncidentSchema,
     InstanceDetailSchema,
     InstanceQuery,
     InstanceSchema,
     InstanceStateSchema,
-    NotificationPage,
     NotificationQuery,
+    NotificationSchema,
     ReadRequest,
     ReexecutionSchema,
     ReminderRequest,
@@ -140,13 +141,24 @@ class TaskReminders(MethodView):
 class Notifications(MethodView):
     @token_required
     @blp.arguments(NotificationQuery, location="query")
-    @blp.response(200, NotificationPage)
+    @blp.response(
+        200,
+        NotificationSchema(many=True),
+        headers={
+            **page_headers_doc({"type": "integer"}),
+            "X-Unread-Count": {
+                "description": f"how many of my notifications are unread, counted up to {bell.UNREAD_LIMIT}: "
+                f"{bell.UNREAD_LIMIT + 1} means more than {bell.UNREAD_LIMIT}",
+                "schema": {"type": "integer"},
+            },
+        },
+    )
     def get(self, args):
-        """My notifications, newest first, a page at a time, and how many are unread."""
+        """My notifications, newest first, all or the unread only, a page at a time (see X-Next-After),
+        and how many are unread (X-Unread-Count)."""
         user = api_user()
-        items = bell.page_of(user, args.get("before"))
-        older = items[-1].id if len(items) == bell.PAGE_SIZE else None
-        return {"items": items, "unread": bell.unread_count(user), "next_before": older}
+        page = notifications_page(user, args.pop("unread"), page_request(args))
+        return page.items, {**page_headers(page), "X-Unread-Count": str(bell.unread_count(user))}
 
 
 @blp.route("/notifications/read")
@@ -250,19 +262,24 @@ class InstanceAuditPackage(MethodView):
 @blp.route("/incidents")
 class Incidents(MethodView):
     @token_required
-    @blp.response(200, IncidentSchema(many=True))
+    @blp.arguments(IncidentQuery, location="query")
+    @blp.response(200, IncidentSchema(many=True), headers=page_headers_doc({"type": "integer"}))
     @blp.alt_response(403, schema=ApiError, description="Only administrators, auditors and process owners")
-    def get(self):
-        """Open incidents: running applications that cannot go on by themselves, newest first."""
-        return incidents.open_incidents(api_user())
+    def get(self, args):
+        """Open incidents: running applications that cannot go on by themselves, the latest opened
+        first, a page at a time (see X-Next-After)."""
+        page = incident_list.incidents_page(api_user(), args.get("kind"), page_request(args))
+        return page.items, page_headers(page)
 
 
 @blp.route("/admin-changes")
 class AdminChanges(MethodView):
     @token_required
     @blp.arguments(AdminChangeQuery, location="query")
-    @blp.response(200, AdminChangePage)
+    @blp.response(200, AdminChangeSchema(many=True), headers=page_headers_doc({"type": "integer"}))
     @blp.alt_response(403, schema=ApiError, description="Only auditors and administrators")
     def get(self, args):
-        """Administrative changes (users, units), newest first, 50 a page: who, when, before → after."""
-        return admin_change_log.page(api_user(), args.get("kind"), args.get("before"))
+        """Administrative changes (users, units), newest first: who, when, before → after; a page at
+        a time (see X-Next-After)."""
+        page = admin_change_log.page(api_user(), args.get("kind"), page_request(args))
+        return page.items, page_headers(page)

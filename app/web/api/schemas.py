@@ -18,11 +18,15 @@ from marshmallow.validate import Length, OneOf, Range, Regexp
 
 from ... import clock
 from ...forms import has_unstorable_character
+from ...services.administration.changes import CHANGE_SORTS
 from ...services.administration.changes import KINDS as ADMIN_CHANGE_KINDS
 from ...services.errors import MAX_ID
 from ...services.notices.texts import headline
+from ...services.reading.incident_list import INCIDENT_SORTS
+from ...services.reading.incident_list import KINDS as INCIDENT_KINDS
+from ...services.reading.notification_list import NOTIFICATION_SORTS
 from ...services.reading.search import APPLICATION_SORTS, MAX_QUERY, ORDERS
-from .page_schemas import after_field, limit_field
+from .page_schemas import after_field, limit_field, sorted_page_query
 
 
 class Text(fields.String):
@@ -281,6 +285,10 @@ class AttachmentSchema(Schema):
     sha256 = fields.String()
 
 
+class IncidentQuery(sorted_page_query(INCIDENT_SORTS, "incident")):  # type: ignore[misc]
+    kind = fields.String(required=False, validate=OneOf(INCIDENT_KINDS))
+
+
 class IncidentSchema(Schema):
     """Dumped straight from the Incident model."""
 
@@ -315,21 +323,8 @@ class NotificationSchema(Schema):
     read_at = fields.DateTime(allow_none=True)
 
 
-class NotificationPage(Schema):
-    items = fields.List(fields.Nested(NotificationSchema))
-    unread = fields.Integer()
-    next_before = fields.Integer(
-        allow_none=True,
-        metadata={"description": "pass as ?before= for the next, older page; null at the end"},
-    )
-
-
-class NotificationQuery(Schema):
-    before = fields.Integer(
-        required=False,
-        validate=Range(min=1, max=MAX_ID - 1),
-        metadata={"description": "only notifications older than this id"},
-    )
+class NotificationQuery(sorted_page_query(NOTIFICATION_SORTS, "notification")):  # type: ignore[misc]
+    unread = fields.Boolean(required=False, load_default=False, metadata={"description": "the unread only"})
 
 
 class ReadRequest(Schema):
@@ -370,18 +365,5 @@ class AdminChangeSchema(Schema):
     after = fields.Dict(metadata={"description": "the changed fields' values after"})
 
 
-class AdminChangePage(Schema):
-    changes = fields.List(fields.Nested(AdminChangeSchema))
-    next_before = fields.Integer(
-        allow_none=True,
-        metadata={"description": "pass as ?before= for the next, older page; null at the end"},
-    )
-
-
-class AdminChangeQuery(Schema):
+class AdminChangeQuery(sorted_page_query(CHANGE_SORTS, "change")):  # type: ignore[misc]
     kind = fields.String(required=False, validate=OneOf(ADMIN_CHANGE_KINDS))
-    before = fields.Integer(
-        required=False,
-        validate=Range(min=1, max=MAX_ID - 1),
-        metadata={"description": "only changes older than this id"},
-    )

@@ -12,9 +12,10 @@ from ...scope import can_read_security_log
 from ...services.administration import changes as admin_change_log
 from ...services.audit import access, chain_check, reexecution, replay_view, security_log
 from ...services.audit import exports as audit_exports
-from ...services.errors import MAX_ID, ServiceError
+from ...services.errors import ServiceError
 from ...services.reading import queries
 from ..exports import audit_package_response, xlsx_download
+from ..paging import page_request
 from . import bp
 from .security_details import detail_lines
 
@@ -111,7 +112,7 @@ def events_xlsx():
 @bp.get("/security")
 @login_required
 def security():
-    """The security log, newest first, 50 rows a page; filters and the page position live in the URL."""
+    """The security log, newest first, a page at a time; filters and the page position live in the URL."""
     access.require_security_log_reader(current_user)
     args = request.args
     filters = security_log.LogFilters(
@@ -119,13 +120,12 @@ def security():
         username=(args.get("username") or "").strip() or None,
         ip=(args.get("ip") or "").strip() or None,
     )
-    before = args.get("before", type=int)
-    log_page = security_log.page(filters, before if before is not None and 0 < before < MAX_ID else None)
+    query = page_request(security_log.LOG_SORTS)
     return render_template(
         "audit/security.html",
-        log_page=log_page,
+        page=security_log.page(filters, query),
+        query=query,
         filters=filters,
-        filter_args={name: value for name, value in vars(filters).items() if value},
         kinds=security_log.KINDS,
         detail_lines=detail_lines,
     )
@@ -136,10 +136,11 @@ def security():
 def admin_changes():
     """Every administrative change (users, units): who, when, before → after; newest first."""
     kind = request.args.get("kind") if request.args.get("kind") in admin_change_log.KINDS else None
-    before = request.args.get("before", type=int)
-    log_page = admin_change_log.page(
-        current_user, kind, before if before is not None and 0 < before < MAX_ID else None
-    )
+    query = page_request(admin_change_log.CHANGE_SORTS)
     return render_template(
-        "audit/admin_changes.html", log_page=log_page, kind=kind, kinds=admin_change_log.KINDS
+        "audit/admin_changes.html",
+        page=admin_change_log.page(current_user, kind, query),
+        query=query,
+        kind=kind,
+        kinds=admin_change_log.KINDS,
     )

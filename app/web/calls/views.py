@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +9,7 @@ from ...roles import Role
 from ...services.errors import ServiceError
 from ...services.lifecycle import calls
 from ...services.reading import reference_text
+from ..paging import after_id
 from . import bp
 from .forms import OpenCallForm
 
@@ -37,7 +38,7 @@ def index():
         error, status = _("Only the provincial department can open a call."), 403
     return render_template(
         "calls/index.html",
-        page=calls.calls_page(request.args.get("after", type=int)),
+        page=calls.calls_page(after_id()),
         form=form,
         is_province=is_province,
         error=error,

@@ -16,6 +16,7 @@ from ...services.lifecycle import applications, batch, calls, claims, tasks
 from ...services.lifecycle.attachments import file_fields
 from ...services.reading import application_content, done_tasks, history_view, inbox, queries, returns
 from ...services.similarity import similarity_findings
+from ..paging import after_id
 from . import bp
 
 LANDING_PAGES = {
@@ -69,7 +70,7 @@ def done():
     query = done_tasks.DoneQuery(
         sort=request.args.get("sort", "newest"),
         phase=request.args.get("phase") or None,
-        after=request.args.get("after", type=int),
+        after=after_id(),
         limit=request.args.get("limit", type=int),
     ).normalised()
     return render_template(

@@ -16,6 +16,7 @@ from ...services.similarity import similarity_findings
 from ...services.statistics.workbooks import applications_workbook
 from .. import exports
 from ..exports import xlsx_download
+from ..paging import after_id
 from . import bp
 
 
@@ -31,7 +32,7 @@ def _list_query() -> search.ApplicationQuery:
         outcome=request.args.get("outcome") or None,
         sort=request.args.get("sort", "updated"),
         order=request.args.get("order", "desc"),
-        after=request.args.get("after", type=int),
+        after=after_id(),
         limit=request.args.get("limit", type=int),
     ).normalised()
 

@@ -8,17 +8,24 @@ from ... import clock
 from ...services.errors import ValidationFailed
 from ...services.notices import bell, preferences
 from ...services.notices.texts import KINDS, headline, kind_label
+from ...services.reading.notification_list import NOTIFICATION_SORTS, notifications_page
+from ..paging import page_request
 from . import bp
 
 
 @bp.get("")
 @login_required
 def index():
-    """Newest first, a page at a time (``?before=<id>`` for older ones)."""
-    before = request.args.get("before", type=int)
-    items = bell.page_of(current_user, before)
-    older = items[-1].id if len(items) == bell.PAGE_SIZE else None
-    return render_template("notifications/index.html", items=items, headline=headline, older=older)
+    """Newest first, all or the unread only, a page at a time."""
+    unread = request.args.get("unread") == "1"
+    query = page_request(NOTIFICATION_SORTS)
+    return render_template(
+        "notifications/index.html",
+        page=notifications_page(current_user, unread, query),
+        query=query,
+        unread=unread,
+        headline=headline,
+    )
 
 
 @bp.post("/read")
