@@ -143,3 +143,16 @@ def test_the_api_lists_administrative_changes_for_auditors_only(api, world):
     ]
     assert api.get("auditor", "/api/admin-changes?kind=unknown").status_code == 422
     assert api.get("370102", "/api/admin-changes").status_code == 403
+
+
+def test_a_refused_rename_shows_the_list_again_with_its_message_and_links(client, world):
+    """The list is drawn again at the form's address: its sort and pager links still lead to the list."""
+    login(client, "admin")
+    unit = world.user("370102").org_id
+    before = rows_of("organisations", "admin_changes")
+    refused = _post(client, f"/admin/units/{unit}/name?q=3701&sort=code", {"name": "  "}, "/admin/units")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "单位名称为 1–64 个字符" in html and 'data-testid="unit-370102"' in html
+    assert 'href="/admin/units?q=3701&amp;sort=code&amp;order=desc"' in html
+    assert rows_of("organisations", "admin_changes") == before
