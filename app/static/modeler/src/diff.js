@@ -294,11 +294,26 @@ function init(options) {
     ]));
   }
 
-  async function show(file, tab) {
+  // One file is drawn at a time, in the order asked, and a file asked for while another was being
+  // drawn is skipped if a newer one was asked for meanwhile: the first file, still loading when the
+  // reader picks another tab, must not paint over it (both viewers and the table are shared).
+  let wanted = null;
+  let drawing = Promise.resolve();
+
+  function show(file, tab) {
     tabs.querySelectorAll('button').forEach((b) => b.classList.toggle('active', b === tab));
     container.dataset.loaded = '';
+    wanted = file.name;
+    drawing = drawing.then(() => (wanted === file.name ? draw(file) : null));
+    return drawing;
+  }
+
+  async function draw(file) {
     try {
       const entry = await loadFile(file);
+      if (wanted !== file.name) {
+        return; // another tab was picked while this file loaded
+      }
       state.current = file.name;
       await Promise.all([
         showSide(oldSide, entry.oldXml, entry.changes, [ 'removed', 'changed', 'layout' ]),
