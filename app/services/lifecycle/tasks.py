@@ -116,17 +116,25 @@ def upload_file(user: User, task_id: str, field: str, filename: str, stream) -> 
     return attachments.store_upload(user, task.instance_id, form, field, filename, stream)
 
 
-def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
-    """Keep what the user typed, unvalidated but storable and size-capped, until they submit."""
+def _held_task_form(user: User, task_id: str) -> tuple[ReadyTask, FormDefinition]:
+    """The task and its form, for `user` to save or submit: refused when another member holds it.
+
+    The claim is read from the database: a task another completion removed since it was loaded
+    reads as "not yours", though nobody holds it (seen racing on PostgreSQL): that is a conflict.
+    """
     task, form = task_form(user, task_id)
     try:
         claims.refuse_unless_holder(user, task)
     except claims.HeldByOther:
-        # The claim is read from the database: a task another completion removed since it was
-        # loaded reads as "not yours", though nobody holds it (seen racing on PostgreSQL).
         if db.session.scalar(select(ReadyTask.id).where(ReadyTask.id == task_id)) is None:
             raise _conflict_for(task_id) from None
         raise
+    return task, form
+
+
+def save_draft(user: User, task_id: str, data: dict) -> TaskDraft:
+    """Keep what the user typed, unvalidated but storable and size-capped, until they submit."""
+    task, form = _held_task_form(user, task_id)
     data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
     problems = draft_problems(form, data)
     if problems:
@@ -146,15 +154,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
     A task someone else of the unit holds is refused before and, against a claim made meanwhile,
     again inside the step (``claims.lock_for_completion``); a delegate's completion names the holder.
     """
-    task, form = task_form(user, task_id)
-    try:
-        claims.refuse_unless_holder(user, task)
-    except claims.HeldByOther:
-        # The claim is read from the database: a task another completion removed since it was
-        # loaded reads as "not yours", though nobody holds it (seen racing on PostgreSQL).
-        if db.session.scalar(select(ReadyTask.id).where(ReadyTask.id == task_id)) is None:
-            raise _conflict_for(task_id) from None
-        raise
+    task, form = _held_task_form(user, task_id)
     data = attachments.settle_references(form, form_fields_only(form, data), task.instance_id)
     errors: list[FieldError] = validate_submission(
         form, data, validation_context(form, task.instance, user, task=task)
