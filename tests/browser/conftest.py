@@ -98,6 +98,14 @@ def sign_out(page) -> None:
     if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
         menu.click()
     page.click("text=退出")
+    page.wait_for_url("**/login*")
+
+
+def open_task(page, link) -> None:
+    """Follow an inbox link to its task and wait for the task page: what is read next is that page,
+    never the inbox still on screen while the browser navigates."""
+    link.click()
+    page.wait_for_url("**/tasks/**")
 
 
 def screenshot(page, name: str) -> None:

@@ -12,7 +12,7 @@ from app.models import ReadyTask, User
 from app.services.lifecycle import calls
 
 from ..conftest import DEADLINE
-from .conftest import ARTIFACTS, screenshot, sign_in
+from .conftest import ARTIFACTS, open_task, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +87,7 @@ def test_a_member_going_on_leave_names_a_colleague_who_then_completes_on_their_b
     sign_in(page, base, "370100-a")  # 张丽 now acts for 刘洋
     row = page.locator("[data-testid=inbox] tr", has_text="市级审核")
     assert "您代其办理" in row.inner_text()
-    row.locator("a", has_text="市级审核").click()
+    open_task(page, row.locator("a", has_text="市级审核"))
     page.check("input[name=city_decision][value=forward]")
     page.click("button[value=submit]")
     page.wait_for_url(f"{base}/applications/{instance_id}")

@@ -10,7 +10,7 @@ from app.models import ReadyTask, User
 from app.services.lifecycle import applications, calls, tasks
 
 from ..conftest import DEADLINE
-from .conftest import screenshot, sign_in, sign_out
+from .conftest import open_task, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def test_county_submits_city_returns_county_sees_comment(live_server, page, worl
     sign_in(page, base, "370100")
     inbox = page.locator("[data-testid=inbox]")
     assert "历下区" in inbox.inner_text()
-    inbox.locator("a", has_text="市级审核").click()
+    open_task(page, inbox.locator("a", has_text="市级审核"))
     page.check("input[name=city_decision][value=return]")
     page.click("button[value=submit]")
     page.wait_for_selector(".form-error, .field-error")  # a return needs comments (count() would not wait)
@@ -69,7 +69,7 @@ def test_county_submits_city_returns_county_sees_comment(live_server, page, worl
     sign_out(page)
 
     sign_in(page, base, "370102")
-    page.locator("[data-testid=inbox] a", has_text="填写申报材料").click()
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="填写申报材料"))
     assert "请补充分期规划的时间节点。" in page.locator("[data-testid=opinion]").first.inner_text()
     assert page.input_value("textarea[name=plan_background]") == data["plan_background"]
     screenshot(page, "phase1-county-sees-comment")

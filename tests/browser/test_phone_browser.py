@@ -10,7 +10,7 @@ from app.demo import driver
 from app.services.lifecycle import calls
 from tests.conftest import DEADLINE, World
 
-from .conftest import screenshot, sign_in, sign_out
+from .conftest import open_task, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -168,7 +168,7 @@ def test_the_city_forwards_an_application_from_its_phone(live_server, page):
     ids = _programme(app)
     page.set_viewport_size(PHONE)
     sign_in(page, base, "370100")
-    page.locator("[data-testid=inbox] a", has_text="市级审核").click()
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="市级审核"))
     page.wait_for_url(f"{base}/tasks/{ids['city_task']}")
     page.check("input[name=city_decision][value=forward]")
     submit = page.locator("button[value=submit]")

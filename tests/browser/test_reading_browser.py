@@ -9,7 +9,7 @@ from app.demo import driver
 from app.services.lifecycle import calls
 from tests.conftest import DEADLINE
 
-from .conftest import screenshot, sign_in, sign_out
+from .conftest import open_task, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +50,7 @@ def test_the_city_reads_the_plan_on_its_review_task(live_server, page):
     instance_id = _declared(app)
 
     sign_in(page, base, "370100")
-    page.locator("[data-testid=inbox] a", has_text="市级审核").click()
-    page.wait_for_url(f"{base}/tasks/*")
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="市级审核"))
     panel = page.locator("[data-testid=application-content]")
     assert panel.is_visible()
     sections = panel.locator("[data-testid=plan-section]")
@@ -82,8 +81,7 @@ def test_the_second_round_reads_the_revision_marked_against_the_first(live_serve
     instance_id = _in_second_round(app)
 
     sign_in(page, base, "expert06")
-    page.locator("[data-testid=inbox] a", has_text="专家评审").click()
-    page.wait_for_url(f"{base}/tasks/*")
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="专家评审"))
     revision = page.locator("[data-testid=revision]")
     assert revision.is_visible()
     inserted = revision.locator("ins").all_inner_texts()
@@ -118,8 +116,7 @@ def test_a_pdf_attachment_opens_in_a_new_tab(live_server, page):
         driver.submit_formally(instance)
 
     sign_in(page, base, "370100")
-    page.locator("[data-testid=inbox] a", has_text="市级审核推荐").click()
-    page.wait_for_url(f"{base}/tasks/*")
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="市级审核推荐"))
     files = page.locator("[data-testid=application-content] [data-testid=attachments]")
     assert "济南市历下区民政局" in files.inner_text() and "PDF" in files.inner_text()
     with page.context.expect_page() as opened:

@@ -13,7 +13,7 @@ from app.models import User
 from app.services.lifecycle import calls
 
 from ..conftest import DEADLINE
-from .conftest import screenshot, sign_in, sign_out
+from .conftest import open_task, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_experts_review_independently_and_the_applicant_reads_only_the_summary(l
     assert "历下区" in listed and "市北区" not in listed
     assert page.goto(f"{base}/applications/{other}").status == 404
     page.goto(f"{base}/inbox")
-    page.locator("[data-testid=inbox] a", has_text="专家评审").click()
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="专家评审"))
     side = page.locator(".task-side").inner_text()
     assert OPINION05 not in side and "陈志强" not in side, "expert05's opinion stays unseen"
     assert "保密" in page.locator("[data-testid=opinions-withheld]").inner_text()
@@ -73,7 +73,7 @@ def test_experts_review_independently_and_the_applicant_reads_only_the_summary(l
     sign_out(page)
 
     sign_in(page, base, "province")
-    page.locator("[data-testid=inbox] a", has_text="汇总专家意见").click()
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="汇总专家意见"))
     opinions = " ".join(page.locator("[data-testid=opinion]").all_inner_texts())
     assert OPINION05 in opinions and OPINION06 in opinions
     assert "陈志强" in opinions and "赵敏" in opinions
@@ -108,7 +108,7 @@ def test_the_province_cannot_tick_a_guiding_expert_as_reviewer(live_server, page
         driver.assign(other, "expert05")
 
     sign_in(page, base, "province")
-    page.locator("[data-testid=inbox] a", has_text="指派评审专家").first.click()
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="指派评审专家").first)
     assert f"#{instance_id}" in page.locator("h1 + p").inner_text()
     guiding = page.locator("label.form-choice", has=page.locator("input[value=expert07]"))
     assert page.locator("input[name=review_experts][value=expert07]").is_disabled()

@@ -9,7 +9,7 @@ from app.demo import driver
 from app.services.lifecycle import calls, timers
 from tests.conftest import DEADLINE
 
-from .conftest import screenshot, sign_in
+from .conftest import open_task, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +24,7 @@ def test_the_city_sees_the_copied_passages_beside_its_review(live_server, page):
         timers.worker_pass()
 
     sign_in(page, base, "370200")
-    page.locator("[data-testid=inbox] a", has_text="市级审核").click()
-    page.wait_for_url(f"{base}/tasks/*")
+    open_task(page, page.locator("[data-testid=inbox] a", has_text="市级审核"))
     flag = page.locator("[data-testid=similarity-flag]")
     assert "与 济南市历下区 的方案高度相似" in flag.inner_text()
     mine = flag.locator("[data-testid=similarity-mine]").first
