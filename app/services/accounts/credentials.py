@@ -19,7 +19,7 @@ from ...models import ApiToken, User
 from ..audit import security_log
 from ..errors import Forbidden, ServiceError, ValidationFailed
 from . import sign_in_throttle
-from .login_sessions import end_all_sessions, secret_digest
+from .login_sessions import end_all_sessions, secret_digest, with_roles
 from .passwords import check_policy, hash_password, needs_rehash
 
 
@@ -141,7 +141,8 @@ def issue_token(username: str, password: str) -> tuple[str, ApiToken]:
 
 
 def user_for_token(raw: str) -> User:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_digest(raw or "")))
+    query = select(ApiToken).where(ApiToken.token_hash == secret_digest(raw or ""))
+    token = db.session.scalars(query.options(with_roles(ApiToken.user))).unique().first()
     if (
         token is None
         or token.revoked_at is not None

@@ -14,6 +14,7 @@ from typing import cast
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import joinedload
 
 from ... import clock
 from ...extensions import db
@@ -46,10 +47,17 @@ def open_session(user: User, ip: str | None, user_agent: str | None) -> str:
     return raw
 
 
+def with_roles(user):
+    """A loader option for a row's signed-in ``user``: with their roles, which every request reads
+    (scope), in the row's own statement."""
+    return joinedload(user).joinedload(User.role_rows)
+
+
 def _open_row(raw: str | None) -> LoginSession | None:
     if not raw:
         return None
-    row = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == secret_digest(raw)))
+    query = select(LoginSession).where(LoginSession.key_hash == secret_digest(raw))
+    row = db.session.scalars(query.options(with_roles(LoginSession.user))).unique().first()
     return row if row is not None and row.revoked_at is None else None
 
 

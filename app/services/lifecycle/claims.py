@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import clock
 from ...extensions import db
-from ...models import Instance, ReadyTask, User
+from ...models import ReadyTask, User
 from ...scope import (
     Assignee,
     actionable_tasks_filter,
@@ -39,6 +39,7 @@ from ..notices.record import notify
 from ..notices.texts import ASSIGNED
 from ..reading.reference_text import person_name
 from ..store.announcements import task_params
+from ..store.row_locks import lock_instance
 from ..store.transitions import EventRecord, StaleRevision, append_note
 
 # How often a change of holder is tried again when another note took its place in the history.
@@ -120,7 +121,13 @@ def held_by_other(task: ReadyTask) -> HeldByOther:
 
 
 def refuse_unless_holder(user: User, task: ReadyTask) -> None:
-    """Before any work on the task's form: a member who may not complete it is told who holds it."""
+    """Before any work on the task's form: a member who may not complete it is told who holds it.
+
+    A task nobody holds, or `user` holds, is theirs to work on as just read; the step checks the
+    claim again as it commits (``lock_for_completion``).
+    """
+    if task.claimed_by_id in (None, user.id):
+        return
     if not can_act_on(user, task):
         raise held_by_other(task)
 
@@ -134,7 +141,7 @@ def lock_for_completion(user: User, task: ReadyTask) -> int | None:
     between the check and the step. Raises ``StaleRevision`` when the task is gone (another step
     completed it), ``Conflict`` when someone else holds it.
     """
-    _lock_instance(task.instance_id)
+    lock_instance(task.instance_id)
     locked = db.session.execute(
         update(ReadyTask)
         .where(ReadyTask.id == task.id, actionable_tasks_filter(user))
@@ -209,7 +216,7 @@ def _change_holder(
         seen = task.claimed_by_id
         holder: User | None = new_holder(task)
         now = clock.now()
-        _lock_instance(task.instance_id)
+        lock_instance(task.instance_id)
         changed = db.session.execute(
             update(ReadyTask)
             .where(ReadyTask.id == task.id, _holder_is(seen))
@@ -234,16 +241,6 @@ def _change_holder(
         db.session.expire(task)
         return task
     raise Conflict(_("The application changed while you were working on it; please reload and try again."))
-
-
-def _lock_instance(instance_id: int) -> None:
-    """Lock the application's row before its task's row, in the order every step takes them (a step
-    updates the instance, then rewrites its tasks), so a claim and a step never wait on each other
-    crosswise; the history's next sequence number is then read after any step that went first.
-    (SQLite has no row locks: its writes are serialized whole, from the first write on, so there is
-    nothing to take there.)"""
-    if db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(select(Instance.id).where(Instance.id == instance_id).with_for_update())
 
 
 def _holder_is(seen: int | None):

@@ -178,9 +178,7 @@ def complete_task(user: User, task_id: str, data: dict) -> Instance:
         engine_data = step.submission(form, data, user.id)
         step.run.complete_task(task_id, engine_data, step.now)
         queue_check(engine_data, instance_id, step.now)  # a plan submitted: the worker compares it
-        draft = db.session.get(TaskDraft, task_id)
-        if draft is not None:
-            db.session.delete(draft)
+        # The task's draft goes with its ready-task row when the step commits (ON DELETE CASCADE).
         return EventRecord(
             "task_completed", step.now, user.id, element_id, name, task_id, engine_data, for_holder
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ...engine import WorkflowRun
 from ...extensions import db
@@ -57,7 +58,11 @@ def history_of(instance: Instance) -> list[HistoryEvent]:
 
 
 def open_tasks_of(instance: Instance) -> list[ReadyTask]:
-    return list(db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id)))
+    """The instance's ready tasks with their holders; their instance is the one given, not joined again."""
+    query = (
+        select(ReadyTask).where(ReadyTask.instance_id == instance.id).options(lazyload(ReadyTask.instance))
+    )
+    return list(db.session.scalars(query))
 
 
 def diagram_tabs(instance: Instance) -> list[tuple[str, str]]:

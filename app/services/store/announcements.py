@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ...clock import PROGRAMME_TZ
 from ...extensions import db
@@ -78,7 +79,10 @@ def announce(
         people = [
             user
             for user in db.session.scalars(
-                users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id))
+                # who they are and what mail they want: their roles and units are not read here
+                users_acting_for(Assignee(task.role, task.assignee_org_id, task.assignee_user_id)).options(
+                    lazyload(User.role_rows), lazyload(User.organisation)
+                )
             )
             if user.id != actor_id
         ]

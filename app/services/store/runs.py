@@ -24,6 +24,7 @@ from ...extensions import db
 from ...models import Instance, ProcessVersion
 from .deployment import engine_for
 from .history_chain import sha256_text
+from .row_locks import locked_state
 
 if TYPE_CHECKING:
     from .transitions import Committed
@@ -90,14 +91,15 @@ def restore_state(instance: Instance, state: str, version: ProcessVersion | None
 def take_run(instance: Instance, revision: int) -> WorkflowRun:
     """The workflow a step builds on at ``revision``: the live one a committed step left, else restored.
 
-    The state is still read, and the live workflow taken only if the stored state is the one it was
-    committed as (its hash): a state written by any other means (a restore from a backup, a hand-made
-    repair, a damaged row) is restored from, and fails as it would without the live workflows. Reading
-    the row costs a fraction of restoring it. If the row read is already stale (another process
-    committed since), the step is computed on the old revision and its commit is refused by the
-    revision check, as it would be had the state been restored.
+    The state is read with the application's row locked until the step ends (``row_locks``: another
+    writer of the application waits), and the live workflow taken only if the stored state is the one
+    it was committed as (its hash): a state written by any other means (a restore from a backup, a
+    hand-made repair, a damaged row) is restored from, and fails as it would without the live
+    workflows. Reading the row costs a fraction of restoring it. If the row read is newer than
+    ``revision`` (another writer committed since the instance was loaded), the step is computed on it
+    and its commit refused by the revision check, so the step is taken again.
     """
-    state = _stored_state(instance)
+    state = locked_state(instance)
     key = _key(instance.id, revision, sha256_text(state), instance.version_id)
     return live_workflows().take(key) or restore_state(instance, state)
 

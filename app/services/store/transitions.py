@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import lazyload
 
 from ...engine import ReadyTask as ReadyUserTask
 from ...engine import WorkflowRun
@@ -96,10 +97,15 @@ def summary_of(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def _ready_rows(instance: Instance) -> dict[str, ReadyTask]:
-    """The instance's ready-task rows as stored before the step, by task id (none for a new instance)."""
+    """The instance's ready-task rows as stored before the step, by task id (none for a new instance).
+
+    Only the rows: their instance is the step's own, and a holder is read only where one is named.
+    """
     if instance.id is None:
         return {}
-    rows = db.session.scalars(select(ReadyTask).where(ReadyTask.instance_id == instance.id))
+    rows = db.session.scalars(
+        select(ReadyTask).where(ReadyTask.instance_id == instance.id).options(lazyload("*"))
+    )
     return {row.id: row for row in rows}
 
 
