@@ -47,10 +47,14 @@ def visible_instances_filter(user: User):
         conditions.append(Instance.city_org_id == user.org_id)
     relations = [rel for role, rel in _NAMED_RELATIONS.items() if role in roles]
     if relations:
-        named = select(InstanceParticipant.instance_id).where(
-            InstanceParticipant.user_id == user.id, InstanceParticipant.relation.in_(relations)
+        # Correlated, so each application is looked up in the participants' unique index: an IN
+        # (subquery) has SQLite gather all of an expert's applications first, whatever the page needs.
+        named = exists().where(
+            InstanceParticipant.instance_id == Instance.id,
+            InstanceParticipant.user_id == user.id,
+            InstanceParticipant.relation.in_(relations),
         )
-        conditions.append(Instance.id.in_(named))
+        conditions.append(named)
     return or_(*conditions) if conditions else false()
 
 
@@ -255,17 +259,19 @@ def visible_cities_filter(user: User):
     return false()
 
 
+def reminds_at_all(user: User) -> bool:
+    """Whether `user` may send any reminder: the province, or a city (``can_remind``, per task)."""
+    return Role.PROVINCE in user.roles or (Role.CITY in user.roles and user.org_id is not None)
+
+
 def can_remind(user: User, task: ReadyTask) -> bool:
     """催办: the province on any pending task, a city on the tasks of its own counties' applications.
 
     Nobody reminds themselves: a unit's own tasks are in its inbox already.
     """
-    instance = task.instance
-    if in_unit_of(user, task):
+    if not reminds_at_all(user) or in_unit_of(user, task):
         return False
-    if Role.PROVINCE in user.roles:
-        return True
-    return Role.CITY in user.roles and user.org_id is not None and instance.city_org_id == user.org_id
+    return Role.PROVINCE in user.roles or task.instance.city_org_id == user.org_id
 
 
 def can_start_application(user: User) -> bool:

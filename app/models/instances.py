@@ -78,7 +78,8 @@ class ReadyTask(Model):
     __table_args__ = (
         Index("ix_ready_tasks_org_due", "assignee_org_id", "role", "due_order", "id"),
         Index("ix_ready_tasks_user_due", "assignee_user_id", "role", "due_order", "id"),
-        Index("ix_ready_tasks_form", "form"),  # is there batch work (lifecycle.batch)
+        # Is there batch work (lifecycle.batch): a unit's or a person's tasks of some forms.
+        Index("ix_ready_tasks_form_unit", "form", "role", "assignee_org_id", "assignee_user_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id

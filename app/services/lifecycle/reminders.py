@@ -16,7 +16,7 @@ from ... import clock
 from ...extensions import db
 from ...forms import FieldError, has_unstorable_character
 from ...models import Instance, ReadyTask, User
-from ...scope import can_remind, can_see_instance, users_acting_on, visible_instances_filter
+from ...scope import can_remind, can_see_instance, reminds_at_all, users_acting_on, visible_instances_filter
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..notices.record import notify
 from ..notices.texts import REMINDER
@@ -61,12 +61,17 @@ def _overdue(user: User, now: datetime) -> Select:
 
 def overdue_remindable(user: User, now: datetime) -> list[ReadyTask]:
     """Pending tasks past their due date that ``user`` sees and may remind, the longest overdue first."""
+    if not reminds_at_all(user):
+        return []
     return [task for task in db.session.scalars(_overdue(user, now)) if can_remind(user, task)]
 
 
 def any_overdue_remindable(user: User, now: datetime) -> bool:
     """Whether there is one (read a few at a time: the inbox asks on every page)."""
-    overdue = db.session.scalars(_overdue(user, now).execution_options(yield_per=20))
+    if not reminds_at_all(user):
+        return False  # not worth reading an expert's thousands of overdue reviews to learn that
+    # In any order: sorting every overdue task of a city's counties to look at the first is what cost.
+    overdue = db.session.scalars(_overdue(user, now).order_by(None).execution_options(yield_per=20))
     try:
         return any(can_remind(user, task) for task in overdue)
     finally:
