@@ -45,8 +45,12 @@ function options(data, borders) {
       map: MAP_NAME,
       nameProperty: 'adcode',
       roam: true,
+      // The whole province inside the box, however narrow (a phone) or wide, centred.
       top: 16,
       bottom: 16,
+      left: 16,
+      right: 16,
+      preserveAspect: 'contain',
       scaleLimit: { min: 0.8, max: 12 },
       itemStyle: { borderColor: '#a7b4bd', borderWidth: 0.5, areaColor: '#eeeeee' },
       emphasis: { label: { show: false }, itemStyle: { areaColor: null, borderColor: '#111111', borderWidth: 1.6 } },
