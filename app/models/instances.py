@@ -80,6 +80,8 @@ class ReadyTask(Model):
         Index("ix_ready_tasks_user_due", "assignee_user_id", "role", "due_order", "id"),
         # Is there batch work (lifecycle.batch): a unit's or a person's tasks of some forms.
         Index("ix_ready_tasks_form_unit", "form", "role", "assignee_org_id", "assignee_user_id"),
+        # The overdue tasks in scope, for 催办 (lifecycle.reminders): few, however many are ready.
+        Index("ix_ready_tasks_due", "due_order", "instance_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
