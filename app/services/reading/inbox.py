@@ -56,16 +56,18 @@ def _actionable(user: User):
 
 def inbox_page(user: User, query: InboxQuery = InboxQuery()) -> Page[ReadyTask]:
     query = query.normalised()
+    matching = _actionable(user)
+    if query.phase:
+        matching = matching.where(ReadyTask.phase == query.phase)
+    if query.call is not None:
+        matching = matching.where(Instance.call_id == query.call)
     select_ = (
-        _actionable(user)
-        .join(_applicant, _applicant.id == Instance.applicant_org_id)
+        # Every application has its applicant, and a holder only names who holds: these joins add
+        # columns (to show and to sort by), never rows, so the count is taken without them.
+        matching.join(_applicant, _applicant.id == Instance.applicant_org_id)
         .outerjoin(_holder, _holder.id == ReadyTask.claimed_by_id)
         # Each row shows its application and applicant: loaded by the page's own query, not row by row.
         .options(contains_eager(ReadyTask.instance).contains_eager(Instance.applicant.of_type(_applicant)))
     )
-    if query.phase:
-        select_ = select_.where(ReadyTask.phase == query.phase)
-    if query.call is not None:
-        select_ = select_.where(Instance.call_id == query.call)
     ordering = Ordering(INBOX_SORTS[query.sort], ReadyTask.id, query.order == "desc")
-    return keyset_page(select_, ordering, query.after, query.limit or DEFAULT_LIMIT)
+    return keyset_page(select_, ordering, query.after, query.limit or DEFAULT_LIMIT, counted=matching)
