@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from app.demo import driver
 from app.extensions import db
+from app.models import Instance
 from app.services.store import row_locks
 
 # A city's decision through the API: the token with its user and roles (1), the task (1), the state
@@ -63,7 +64,8 @@ def test_a_lock_is_taken_once_per_transaction_and_released_with_it(world):
     instance = world.start()
     instance_id = instance.id  # loaded before counting
     with statements() as seen:
-        state = row_locks.locked_state(instance)
+        read = select(Instance.state).where(Instance.id == instance_id)
+        state = db.session.execute(row_locks.locking(read, instance_id)).scalar_one()
         row_locks.lock_instance(instance_id)  # held already: nothing said
     assert len(seen) == 1 and "instances.state" in seen[0]
     assert state == instance.state

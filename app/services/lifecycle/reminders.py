@@ -76,8 +76,7 @@ def any_overdue_remindable(user: User, now: datetime) -> bool:
     """Whether there is one (read a few at a time: the inbox asks on every page)."""
     if not reminds_at_all(user):
         return False  # not worth reading an expert's thousands of overdue reviews to learn that
-    # In any order: sorting every overdue task of a city's counties to look at the first is what cost.
-    overdue = db.session.scalars(_overdue(user, now).order_by(None).execution_options(yield_per=20))
+    overdue = db.session.scalars(_overdue(user, now).execution_options(yield_per=20))
     try:
         return any(can_remind(user, task) for task in overdue)
     finally:

@@ -66,10 +66,8 @@ def keyset_page(
     ``counted``, when given, selects the same rows as `query` without what only adds columns to them
     (e.g. a join to show a name): counting up to ``COUNT_LIMIT`` rows then reads no more than it must.
     """
-    matches = (counted if counted is not None else query).with_only_columns(
-        ordering.id_column, maintain_column_froms=True
-    )
-    matches = matches.order_by(None)
+    counting = counted if counted is not None else query
+    matches = counting.with_only_columns(ordering.id_column, maintain_column_froms=True).order_by(None)
     total = db.session.scalar(select(func.count()).select_from(matches.limit(COUNT_LIMIT + 1).subquery()))
     key, id_column = ordering.key, ordering.id_column
     restarted = False

@@ -1,6 +1,6 @@
 """The application's row lock: every writer of an application takes it first, once per transaction.
 
-A step takes it as it reads the stored state (``locked_state``: one ``SELECT … FOR UPDATE``); a claim,
+A step takes it as it reads the stored state (``locking``: one ``SELECT … FOR UPDATE``); a claim,
 or a completion checking its task's claim, takes it before the task's row (``lock_instance``), which
 costs nothing more when the step holds it already. Taking the application's row before its tasks'
 rows, always, keeps a claim and a step from waiting on each other crosswise, and the history's next
@@ -10,7 +10,9 @@ serialized whole, so there is nothing to take there.
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from typing import Any
+
+from sqlalchemy import Select, event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from ...extensions import db
@@ -30,21 +32,14 @@ def _takes_row_locks() -> bool:
 
 def lock_instance(instance_id: int) -> None:
     """Lock the application's row for the rest of the transaction, unless it already is."""
-    if instance_id in _held():
-        return
-    if _takes_row_locks():
-        db.session.execute(select(Instance.id).where(Instance.id == instance_id).with_for_update())
-    _held().add(instance_id)
+    if instance_id not in _held() and _takes_row_locks():
+        db.session.execute(locking(select(Instance.id).where(Instance.id == instance_id), instance_id))
 
 
-def locked_state(instance: Instance) -> str:
-    """The application's stored state, read with its row locked for the rest of the transaction."""
-    query = select(Instance.state).where(Instance.id == instance.id)
-    if _takes_row_locks():
-        query = query.with_for_update()
-    state: str = db.session.execute(query).scalar_one()
-    _held().add(instance.id)
-    return state
+def locking(query: Select[Any], instance_id: int) -> Select[Any]:
+    """`query`, a read of the application's row, taking the row's lock for the rest of the transaction."""
+    _held().add(instance_id)  # should the read fail, the transaction ends and forgets it
+    return query.with_for_update() if _takes_row_locks() else query
 
 
 @event.listens_for(Session, "after_transaction_end")

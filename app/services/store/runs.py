@@ -24,7 +24,7 @@ from ...extensions import db
 from ...models import Instance, ProcessVersion
 from .deployment import engine_for
 from .history_chain import sha256_text
-from .row_locks import locked_state
+from .row_locks import locking
 
 if TYPE_CHECKING:
     from .transitions import Committed
@@ -69,8 +69,10 @@ def _key(instance_id: int, revision: int, state_hash: str, version_id: int) -> L
     return (instance_id, revision, state_hash, version_id)
 
 
-def _stored_state(instance: Instance) -> str:
-    state: str = db.session.execute(select(Instance.state).where(Instance.id == instance.id)).scalar_one()
+def _stored_state(instance: Instance, *, locked: bool = False) -> str:
+    """The instance's state column (deferred, so read only here); ``locked`` takes the row's lock too."""
+    query = select(Instance.state).where(Instance.id == instance.id)
+    state: str = db.session.execute(locking(query, instance.id) if locked else query).scalar_one()
     return state
 
 
@@ -99,7 +101,7 @@ def take_run(instance: Instance, revision: int) -> WorkflowRun:
     ``revision`` (another writer committed since the instance was loaded), the step is computed on it
     and its commit refused by the revision check, so the step is taken again.
     """
-    state = locked_state(instance)
+    state = _stored_state(instance, locked=True)
     key = _key(instance.id, revision, sha256_text(state), instance.version_id)
     return live_workflows().take(key) or restore_state(instance, state)
 
